@@ -1,0 +1,1 @@
+"""Cross-cutting defaults every service of the platform shares, written once."""

@@ -1,0 +1,276 @@
+"""Idempotent consumer: apply each event exactly once in effect, however often Kafka delivers it.
+
+For every record: the handler's writes and a `processed_events` row are committed in
+one database transaction (a repeat finds the row and is skipped); the Kafka offset is
+committed only after that. A record that cannot be parsed, or whose handler keeps
+failing on its data, goes to the topic's dead-letter topic with the reason and the
+partition keeps flowing. Infrastructure failures (database or broker down) are retried
+without limit instead: they say nothing about the event.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from opentelemetry import trace
+from pydantic import ValidationError
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from events.envelope import CloudEvent
+from events.kafka import idempotent_producer, manual_commit_consumer
+from events.metrics import CONSUMER_LAG, EVENT_PROCESSING_SECONDS, EVENTS_DEAD_LETTERED, EVENTS_PROCESSED
+from events.topics import dead_letter_topic
+from events.tracecontext import context_from_headers
+
+log = structlog.get_logger("events.consumer")
+tracer = trace.get_tracer("events.consumer")
+
+Handler = Callable[[AsyncSession, CloudEvent], Awaitable[None]]
+
+_CLAIM = text(
+    "INSERT INTO processed_events (consumer, event_id, event_type) VALUES (:c, :e, :t) "
+    "ON CONFLICT DO NOTHING RETURNING event_id"
+)
+
+
+class PoisonEvent(Exception):
+    """Raised by a handler for an event that can never be applied (goes to the DLQ at once)."""
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Failures of the infrastructure, not of the event: retry forever, never dead-letter."""
+    if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
+        return True
+    if isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError | sa_exc.TimeoutError):
+        return True
+    if isinstance(exc, sa_exc.DBAPIError):
+        orig = getattr(exc, "orig", None)
+        cause = getattr(orig, "__cause__", None) or orig
+        name = type(cause).__name__ if cause is not None else ""
+        # asyncpg's connection-level errors and serialization/deadlock retries
+        if name in {
+            "ConnectionDoesNotExistError",
+            "CannotConnectNowError",
+            "AdminShutdownError",
+            "TooManyConnectionsError",
+            "SerializationError",
+            "DeadlockDetectedError",
+            "ConnectionFailureError",
+        }:
+            return True
+    return isinstance(exc, ConnectionError | OSError | TimeoutError)
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    record: ConsumerRecord[bytes, bytes]
+    reason: str
+    event_type: str
+
+
+class IdempotentConsumer:
+    """Runs one consumer group over some topics with a handler table (event type -> handler)."""
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        topics: list[str],
+        group_id: str,
+        bootstrap_servers: str,
+        session_factory: async_sessionmaker[AsyncSession],
+        handlers: Mapping[str, Handler],
+        max_attempts: int = 3,
+        consumer_overrides: dict[str, Any] | None = None,
+    ) -> None:
+        self.name = name
+        self._topics = topics
+        self._group_id = group_id
+        self._bootstrap = bootstrap_servers
+        self._sessions = session_factory
+        self._handlers = handlers
+        self._max_attempts = max_attempts
+        self._consumer_overrides = consumer_overrides or {}
+        self._consumer: AIOKafkaConsumer | None = None
+        self._dlq: AIOKafkaProducer | None = None
+        self._last_lag_update = 0.0
+        self._positions: dict[TopicPartition, int] = {}
+
+    async def run(self) -> None:
+        backoff = 0.5
+        while True:
+            try:
+                await self._consume_forever()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("consumer restarting", consumer=self.name, error=str(exc), retry_in=backoff)
+                await self._close()
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 10.0)
+            finally:
+                await self._close()
+
+    async def _consume_forever(self) -> None:
+        consumer = manual_commit_consumer(
+            self._topics,
+            self._bootstrap,
+            group_id=self._group_id,
+            client_id=f"{self.name}-consumer",
+            **self._consumer_overrides,
+        )
+        self._consumer = consumer
+        await asyncio.wait_for(consumer.start(), timeout=30)
+        log.info("consumer started", consumer=self.name, topics=self._topics, group=self._group_id)
+        while True:
+            batch = await consumer.getmany(timeout_ms=500, max_records=500)
+            for tp, records in batch.items():
+                for record in records:
+                    await self.handle_record(record)
+                # Only after every record's database commit (or dead-lettering).
+                await consumer.commit({tp: records[-1].offset + 1})
+                self._positions[tp] = records[-1].offset + 1
+            self._update_lag(consumer)
+
+    async def handle_record(self, record: ConsumerRecord[bytes, bytes]) -> None:
+        try:
+            event = CloudEvent.from_json(record.value or b"")
+        except (ValidationError, ValueError) as exc:
+            await self._dead_letter(DeadLetter(record, f"malformed CloudEvent: {_short(exc)}", "unknown"))
+            return
+        handler = self._handlers.get(event.type)
+        if handler is None:
+            EVENTS_PROCESSED.labels(self.name, event.type, "ignored").inc()
+            return
+        parent = context_from_headers(record.headers)
+        with tracer.start_as_current_span(
+            f"{record.topic} process", context=parent, kind=trace.SpanKind.CONSUMER
+        ) as span:
+            span.set_attribute("messaging.system", "kafka")
+            span.set_attribute("messaging.consumer.group.name", self._group_id)
+            span.set_attribute("messaging.destination.name", record.topic)
+            span.set_attribute("messaging.destination.partition.id", str(record.partition))
+            span.set_attribute("messaging.kafka.offset", record.offset)
+            span.set_attribute("event.type", event.type)
+            span.set_attribute("event.id", event.id)
+            if event.subject:
+                span.set_attribute("deal.id", event.subject)
+            await self._apply_with_retries(record, event, handler, span)
+
+    async def _apply_with_retries(
+        self, record: ConsumerRecord[bytes, bytes], event: CloudEvent, handler: Handler, span: trace.Span
+    ) -> None:
+        attempt = 0
+        transient_backoff = 0.2
+        while True:
+            started = time.perf_counter()
+            try:
+                applied = await self.apply(event, handler)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                if is_transient(exc):
+                    log.warning("transient failure; retrying", consumer=self.name, event_id=event.id, error=str(exc))
+                    await asyncio.sleep(transient_backoff)
+                    transient_backoff = min(transient_backoff * 2, 5.0)
+                    continue
+                attempt += 1
+                poison = isinstance(exc, PoisonEvent | ValidationError)
+                if poison or attempt >= self._max_attempts:
+                    span.record_exception(exc)
+                    span.set_status(trace.Status(trace.StatusCode.ERROR, "dead-lettered"))
+                    await self._dead_letter(DeadLetter(record, f"{type(exc).__name__}: {_short(exc)}", event.type))
+                    return
+                log.warning("handler failed; retrying", consumer=self.name, event_id=event.id, attempt=attempt)
+                await asyncio.sleep(0.1 * 2**attempt)
+                continue
+            EVENT_PROCESSING_SECONDS.labels(self.name, event.type).observe(time.perf_counter() - started)
+            EVENTS_PROCESSED.labels(self.name, event.type, "applied" if applied else "duplicate").inc()
+            span.set_attribute("event.duplicate", not applied)
+            return
+
+    async def apply(self, event: CloudEvent, handler: Handler) -> bool:
+        """Apply one event in one transaction; False if it had been applied before."""
+        async with self._sessions() as session, session.begin():
+            claimed = await session.execute(_CLAIM, {"c": self.name, "e": event.id, "t": event.type})
+            if claimed.first() is None:
+                return False
+            await handler(session, event)
+        return True
+
+    async def _dead_letter(self, dead: DeadLetter) -> None:
+        record = dead.record
+        headers = [
+            *(record.headers or ()),
+            ("dlq-reason", dead.reason.encode()[:2000]),
+            ("dlq-consumer", self.name.encode()),
+            ("dlq-original-topic", record.topic.encode()),
+            ("dlq-original-partition", str(record.partition).encode()),
+            ("dlq-original-offset", str(record.offset).encode()),
+        ]
+        backoff = 0.5
+        while True:  # the offset is not committed until the dead letter is safely stored
+            try:
+                if self._dlq is None:
+                    producer = idempotent_producer(self._bootstrap, client_id=f"{self.name}-dlq")
+                    await asyncio.wait_for(producer.start(), timeout=15)
+                    self._dlq = producer
+                await self._dlq.send_and_wait(
+                    dead_letter_topic(record.topic), value=record.value, key=record.key, headers=headers
+                )
+                break
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("dead-letter publish failed; retrying", error=str(exc))
+                await self._close_dlq()
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 5.0)
+        EVENTS_DEAD_LETTERED.labels(self.name, dead.event_type).inc()
+        EVENTS_PROCESSED.labels(self.name, dead.event_type, "dead_lettered").inc()
+        log.error(
+            "event dead-lettered",
+            consumer=self.name,
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+            reason=dead.reason,
+        )
+
+    def _update_lag(self, consumer: AIOKafkaConsumer) -> None:
+        now = time.monotonic()
+        if now - self._last_lag_update < 2.0:
+            return
+        self._last_lag_update = now
+        for tp in consumer.assignment():
+            highwater = consumer.highwater(tp)
+            position = self._positions.get(tp)
+            if highwater is not None and position is not None:
+                CONSUMER_LAG.labels(self.name, tp.topic, str(tp.partition)).set(max(highwater - position, 0))
+
+    async def _close_dlq(self) -> None:
+        producer, self._dlq = self._dlq, None
+        if producer is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(producer.stop(), timeout=5)
+
+    async def _close(self) -> None:
+        consumer, self._consumer = self._consumer, None
+        if consumer is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(consumer.stop(), timeout=10)
+        await self._close_dlq()
+
+
+def _short(exc: BaseException, limit: int = 500) -> str:
+    text_ = str(exc).replace("\n", " ")
+    return text_[:limit]

@@ -1,0 +1,223 @@
+"""Transactional outbox: write events with the state change, publish them afterwards.
+
+`enqueue()` runs inside the caller's database transaction, so an event exists if and
+only if the change that caused it was committed. `OutboxRelay` publishes unsent rows
+to Kafka in id order and marks them sent; Kafka being down means rows wait.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+import zlib
+from collections.abc import Sequence
+from typing import Any
+
+import asyncpg
+import structlog
+from aiokafka import AIOKafkaProducer
+from opentelemetry import trace
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+
+from events.envelope import CONTENT_TYPE, CloudEvent
+from events.kafka import idempotent_producer
+from events.metrics import OUTBOX_BACKLOG, OUTBOX_OLDEST_AGE, OUTBOX_PUBLISH_ERRORS, OUTBOX_PUBLISHED
+from events.tables import OUTBOX_CHANNEL
+from events.tracecontext import context_from_traceparent, current_traceparent, inject_headers
+
+log = structlog.get_logger("events.outbox")
+tracer = trace.get_tracer("events.outbox")
+
+_INSERT = text(
+    "INSERT INTO outbox (event_id, topic, key, payload, traceparent) "
+    "VALUES (:event_id, :topic, :key, :payload, :traceparent)"
+)
+_NOTIFY = text(f"SELECT pg_notify('{OUTBOX_CHANNEL}', '')")
+
+
+async def enqueue(
+    session: AsyncSession | AsyncConnection, events: Sequence[tuple[str, str | None, CloudEvent]]
+) -> None:
+    """Add (topic, key, event) rows to the outbox in the caller's transaction.
+
+    The current trace context is saved with each row so the trace continues through
+    Kafka; NOTIFY wakes the relay when the transaction commits.
+    """
+    if not events:
+        return
+    traceparent = current_traceparent()
+    await session.execute(
+        _INSERT,
+        [
+            {"event_id": e.id, "topic": topic, "key": key, "payload": e.to_json(), "traceparent": traceparent}
+            for topic, key, e in events
+        ],
+    )
+    await session.execute(_NOTIFY)
+
+
+def _relay_lock_key(name: str) -> int:
+    # One relay publishes at a time per database (replicas stand by): order per key holds.
+    return zlib.crc32(f"outbox-relay:{name}".encode())
+
+
+class OutboxRelay:
+    """Publishes outbox rows to Kafka: wakes on LISTEN/NOTIFY, polls as a fallback."""
+
+    def __init__(
+        self,
+        *,
+        engine: AsyncEngine,
+        listen_dsn: str,
+        bootstrap_servers: str,
+        service: str,
+        batch_size: int = 500,
+        poll_interval: float = 1.0,
+        producer_overrides: dict[str, Any] | None = None,
+    ) -> None:
+        self._engine = engine
+        self._listen_dsn = listen_dsn
+        self._bootstrap = bootstrap_servers
+        self._service = service
+        self._batch_size = batch_size
+        self._poll_interval = poll_interval
+        self._producer_overrides = producer_overrides or {}
+        self._producer: AIOKafkaProducer | None = None
+        self._wake = asyncio.Event()
+        self._lock_key = _relay_lock_key(service)
+        self._last_backlog_check = 0.0
+
+    async def run(self) -> None:
+        listener = asyncio.create_task(self._listen(), name="outbox-listen")
+        backoff = 0.2
+        try:
+            while True:
+                try:
+                    published = await self.publish_batch()
+                    backoff = 0.2
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:
+                    OUTBOX_PUBLISH_ERRORS.inc()
+                    log.warning("outbox publish failed; retrying", error=str(exc), retry_in=backoff)
+                    await self._reset_producer()
+                    await asyncio.sleep(backoff)
+                    backoff = min(backoff * 2, 5.0)
+                    continue
+                await self._update_backlog_metrics()
+                if published >= self._batch_size:
+                    continue
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self._poll_interval)
+                self._wake.clear()
+        finally:
+            listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await listener
+            await self._reset_producer()
+
+    async def publish_batch(self) -> int:
+        """Publish up to one batch of unsent rows; returns how many were published."""
+        async with self._engine.begin() as conn:
+            locked = await conn.scalar(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": self._lock_key})
+            if not locked:
+                return 0
+            rows = (
+                await conn.execute(
+                    text(
+                        "SELECT id, topic, key, payload, traceparent FROM outbox WHERE sent_at IS NULL "
+                        "ORDER BY id LIMIT :n FOR UPDATE SKIP LOCKED"
+                    ),
+                    {"n": self._batch_size},
+                )
+            ).all()
+            if not rows:
+                return 0
+            producer = await self._ensure_producer()
+            futures = []
+            for row in rows:
+                headers: list[tuple[str, bytes]] = [("content-type", CONTENT_TYPE.encode())]
+                parent = context_from_traceparent(row.traceparent)
+                with tracer.start_as_current_span(
+                    f"{row.topic} publish", context=parent, kind=trace.SpanKind.PRODUCER
+                ) as span:
+                    span.set_attribute("messaging.system", "kafka")
+                    span.set_attribute("messaging.destination.name", row.topic)
+                    if row.key:
+                        span.set_attribute("messaging.kafka.message.key", row.key)
+                    inject_headers(headers)
+                futures.append(
+                    await producer.send(
+                        row.topic,
+                        value=bytes(row.payload),
+                        key=row.key.encode() if row.key else None,
+                        headers=headers,
+                    )
+                )
+            # Wait for every ack (acks=all) before the rows count as sent.
+            await asyncio.wait_for(asyncio.gather(*futures), timeout=30)
+            await conn.execute(
+                text("UPDATE outbox SET sent_at = now() WHERE id = ANY(:ids)"), {"ids": [r.id for r in rows]}
+            )
+        for row in rows:
+            OUTBOX_PUBLISHED.labels(row.topic).inc()
+        return len(rows)
+
+    async def _ensure_producer(self) -> AIOKafkaProducer:
+        if self._producer is None:
+            producer = idempotent_producer(
+                self._bootstrap, client_id=f"{self._service}-outbox", **self._producer_overrides
+            )
+            try:
+                await asyncio.wait_for(producer.start(), timeout=15)
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    await producer.stop()
+                raise
+            self._producer = producer
+        return self._producer
+
+    async def _reset_producer(self) -> None:
+        producer, self._producer = self._producer, None
+        if producer is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(producer.stop(), timeout=5)
+
+    async def _listen(self) -> None:
+        """Hold a LISTEN connection; reconnect when it drops (polling covers the gap)."""
+        while True:
+            conn: asyncpg.Connection | None = None
+            try:
+                conn = await asyncpg.connect(self._listen_dsn, timeout=5)
+                closed = asyncio.Event()
+                conn.add_termination_listener(lambda _conn, done=closed: done.set())
+                await conn.add_listener(OUTBOX_CHANNEL, lambda *_: self._wake.set())
+                await closed.wait()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.debug("outbox listener reconnecting", error=str(exc))
+            finally:
+                if conn is not None and not conn.is_closed():
+                    with contextlib.suppress(Exception):
+                        await conn.close(timeout=2)
+            await asyncio.sleep(1.0)
+
+    async def _update_backlog_metrics(self) -> None:
+        now = time.monotonic()
+        if now - self._last_backlog_check < 5.0:
+            return
+        self._last_backlog_check = now
+        async with self._engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    text(
+                        "SELECT count(*) AS n, EXTRACT(EPOCH FROM now() - min(created_at)) AS age "
+                        "FROM outbox WHERE sent_at IS NULL"
+                    )
+                )
+            ).one()
+        OUTBOX_BACKLOG.set(row.n)
+        OUTBOX_OLDEST_AGE.set(float(row.age or 0))

@@ -1,0 +1,140 @@
+"""Typed `data` of every event type in the contract.
+
+Deal events carry the whole deal as GET /v1/deals/{id} returns it, plus `partner`.
+Models accept unknown fields (the contract only ever adds), and money is a decimal
+string on the wire and `Decimal` here.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, TypeAdapter
+
+from events.envelope import CloudEvent
+from events.topics import DEAL_EVENT_TYPES
+
+
+class _Open(BaseModel):
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+
+class PartnerRef(_Open):
+    id: str
+    tier: int
+    territory: str | None = None
+    region: str | None = None
+    channel_manager: str | None = None
+
+
+class RepRef(_Open):
+    id: str
+    email: str | None = None
+    name: str | None = None
+
+
+class ProductLine(_Open):
+    sku: str
+    quantity: int
+    unit_price: Decimal
+
+
+class CustomerRef(_Open):
+    name: str
+    domain: str | None = None
+    country: str | None = None
+
+
+class DealEventData(_Open):
+    """The deal (as the API returns it) plus the registering partner's attributes."""
+
+    id: str
+    vendor_id: str
+    partner_id: str
+    rep: RepRef
+    customer: CustomerRef
+    products: list[ProductLine]
+    currency: str
+    amount: Decimal
+    margin_pct: Decimal
+    margin_amount: Decimal
+    status: Literal["pending_approval", "approved", "rejected", "expired", "closed"]
+    stage: Literal["registered", "qualified", "proposal", "negotiation", "closed_won", "closed_lost"]
+    conflict: bool = False
+    expected_close_date: date | None = None
+    protection_expires_at: datetime | None = None
+    approval_due_at: datetime | None = None
+    extensions_used: int = 0
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    final_amount: Decimal | None = None
+    closed_on: date | None = None
+    outcome: Literal["won", "lost"] | None = None
+    reason: str | None = None
+    partner: PartnerRef
+
+
+class RewardData(_Open):
+    """reward-earned and reward-clawed-back: one ledger entry as the rep sees it."""
+
+    entry_id: str
+    deal_id: str
+    rep_id: str
+    partner_id: str
+    vendor_id: str
+    program_id: str
+    kind: Literal["registration", "stage_bonus", "close_bonus", "clawback", "adjustment"]
+    stage: str | None = None
+    amount: Decimal
+    currency: str
+    source_event_id: str
+
+
+class PayoutCreatedData(_Open):
+    payout_id: str
+    vendor_id: str
+    up_to: datetime
+    currency: str
+    total: Decimal
+    line_count: int
+
+
+class PipelineFiguresData(_Open):
+    """pipeline-updated and pipeline-at-risk: a partner's figures for one period."""
+
+    partner_id: str
+    vendor_id: str
+    period: str
+    coverage: Decimal | None = None
+    at_risk_threshold: Decimal | None = None
+    figures: dict[str, Any] = {}
+
+
+DATA_MODELS: dict[str, type[_Open]] = {
+    **dict.fromkeys(DEAL_EVENT_TYPES, DealEventData),
+    "reward-earned": RewardData,
+    "reward-clawed-back": RewardData,
+    "payout-created": PayoutCreatedData,
+    "pipeline-updated": PipelineFiguresData,
+    "pipeline-at-risk": PipelineFiguresData,
+}
+
+
+class UnknownEventType(ValueError):
+    pass
+
+
+def parse_data(event: CloudEvent) -> _Open:
+    """Validate an event's data against its type's schema (pydantic.ValidationError if bad)."""
+    model = DATA_MODELS.get(event.type)
+    if model is None:
+        raise UnknownEventType(f"unknown event type {event.type!r}")
+    return model.model_validate(event.data)
+
+
+def json_schemas() -> dict[str, dict[str, Any]]:
+    """JSON Schema of every event type's data, for documentation and consumers."""
+    return {t: TypeAdapter(m).json_schema() for t, m in DATA_MODELS.items()}

@@ -1,0 +1,70 @@
+"""Topic names, which event types travel on which topic, and their partition counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DEALS = "deals.v1"
+INCENTIVES = "incentives.v1"
+PIPELINE = "pipeline.v1"
+
+DEAL_EVENT_TYPES = (
+    "deal-registered",
+    "deal-approved",
+    "deal-rejected",
+    "stage-advanced",
+    "deal-closed",
+    "deal-expired",
+    "deal-approval-overdue",
+    "deal-extended",
+)
+INCENTIVE_EVENT_TYPES = ("reward-earned", "reward-clawed-back", "payout-created")
+PIPELINE_EVENT_TYPES = ("pipeline-updated", "pipeline-at-risk")
+
+TOPIC_OF_TYPE: dict[str, str] = {
+    **dict.fromkeys(DEAL_EVENT_TYPES, DEALS),
+    **dict.fromkeys(INCENTIVE_EVENT_TYPES, INCENTIVES),
+    **dict.fromkeys(PIPELINE_EVENT_TYPES, PIPELINE),
+}
+
+PARTITIONS = {DEALS: 6, INCENTIVES: 6, PIPELINE: 6}
+DLQ_PARTITIONS = 3
+
+
+def dead_letter_topic(topic: str) -> str:
+    return f"{topic}.dlq"
+
+
+@dataclass(frozen=True)
+class TopicNames:
+    """Topic names under an optional prefix: tests run isolated on one shared broker."""
+
+    prefix: str = ""
+
+    def name(self, topic: str) -> str:
+        return f"{self.prefix}{topic}"
+
+    @property
+    def deals(self) -> str:
+        return self.name(DEALS)
+
+    @property
+    def incentives(self) -> str:
+        return self.name(INCENTIVES)
+
+    @property
+    def pipeline(self) -> str:
+        return self.name(PIPELINE)
+
+    def for_type(self, event_type: str) -> str:
+        return self.name(TOPIC_OF_TYPE[event_type])
+
+    def all_with_partitions(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for topic, partitions in PARTITIONS.items():
+            out[self.name(topic)] = partitions
+            out[self.name(dead_letter_topic(topic))] = DLQ_PARTITIONS
+        return out
+
+    def group(self, name: str) -> str:
+        return f"{self.prefix}{name}"

@@ -1,0 +1,141 @@
+"""The service application factory: every service gets the same defaults from here.
+
+Problems (RFC 9457), bearer auth, /healthz /readyz /metrics, request metrics,
+body-size limit, Idempotency-Key, tracing and JSON logs, the database engine, and
+supervised background workers (outbox relay, consumers, schedulers) that restart
+after a crash instead of dying silently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+import structlog
+from events.outbox import OutboxRelay
+from events.topics import TopicNames
+from fastapi import APIRouter, FastAPI
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from servicekit.db import make_engine, make_session_factory
+from servicekit.health import health_router
+from servicekit.http_metrics import HttpMetricsMiddleware, metrics_router
+from servicekit.idempotency import IdempotencyMiddleware, IdempotencyStore
+from servicekit.limits import BodySizeLimitMiddleware
+from servicekit.problems import install_problem_handlers
+from servicekit.settings import DEV_AUTH_SECRET, ServiceSettings
+from servicekit.telemetry import setup_logging, setup_tracing
+
+log = structlog.get_logger("servicekit.app")
+
+
+@dataclass(frozen=True)
+class ServiceContext:
+    """What background workers get: the service's settings, database and topic names."""
+
+    settings: ServiceSettings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    topics: TopicNames
+
+
+Worker = Callable[[ServiceContext], Awaitable[None]]
+
+
+async def _supervise(name: str, worker: Worker, ctx: ServiceContext) -> None:
+    backoff = 0.5
+    while True:
+        try:
+            await worker(ctx)
+            log.warning("worker returned; restarting", worker=name)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("worker crashed; restarting", worker=name, retry_in=backoff)
+        await asyncio.sleep(backoff)
+        backoff = min(backoff * 2, 10.0)
+
+
+def outbox_relay_worker(ctx: ServiceContext) -> Awaitable[None]:
+    relay = OutboxRelay(
+        engine=ctx.engine,
+        listen_dsn=ctx.settings.asyncpg_dsn,
+        bootstrap_servers=ctx.settings.kafka_bootstrap_servers,
+        service=ctx.settings.service_name,
+        batch_size=ctx.settings.outbox_batch_size,
+        poll_interval=ctx.settings.outbox_poll_interval,
+    )
+    return relay.run()
+
+
+async def _purge_idempotency_keys(ctx: ServiceContext) -> None:
+    store = IdempotencyStore(ctx.engine, timedelta(hours=ctx.settings.idempotency_ttl_hours))
+    while True:
+        with contextlib.suppress(Exception):
+            await store.purge_expired()
+        await asyncio.sleep(3600)
+
+
+def create_service_app(
+    *,
+    settings: ServiceSettings,
+    title: str,
+    description: str,
+    routers: Sequence[APIRouter],
+    workers: dict[str, Worker] | None = None,
+    publishes_events: bool = True,
+    configure: Callable[[FastAPI], None] | None = None,
+) -> FastAPI:
+    all_workers: dict[str, Worker] = dict(workers or {})
+    if publishes_events:
+        all_workers["outbox-relay"] = outbox_relay_worker
+    all_workers["idempotency-purge"] = _purge_idempotency_keys
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.auth_secret.get_secret_value() == DEV_AUTH_SECRET:
+            log.warning("AUTH_SECRET is the development default; set it outside local development")
+        engine = make_engine(settings)
+        sessions = make_session_factory(engine)
+        ctx = ServiceContext(settings, engine, sessions, TopicNames(settings.kafka_topic_prefix))
+        app.state.engine = engine
+        app.state.sessions = sessions
+        app.state.topics = ctx.topics
+        app.state.idempotency = IdempotencyStore(engine, timedelta(hours=settings.idempotency_ttl_hours))
+        app.state.context = ctx
+        tasks = [asyncio.create_task(_supervise(n, w, ctx), name=n) for n, w in all_workers.items()]
+        log.info("service started", port=settings.port, workers=sorted(all_workers))
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+            await engine.dispose()
+
+    setup_logging(settings.service_name, settings.log_level, settings.log_json)
+    setup_tracing(settings.service_name)
+    app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
+    app.state.settings = settings
+    install_problem_handlers(app)
+    app.include_router(health_router)
+    app.include_router(metrics_router)
+    for router in routers:
+        app.include_router(router)
+    # Added innermost first: metrics wraps everything, then the size limit, then idempotency.
+    app.add_middleware(IdempotencyMiddleware)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(HttpMetricsMiddleware)
+    if configure is not None:
+        configure(app)
+
+    from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
+    return app

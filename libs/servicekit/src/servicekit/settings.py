@@ -1,0 +1,34 @@
+"""The settings every service reads from its environment; each service subclasses it."""
+
+from __future__ import annotations
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_AUTH_SECRET = "dev-only-secret-change-me-0123456789abcdef"
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", env_file=None)
+
+    service_name: str = "service"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    database_url: str = "postgresql+asyncpg://platform:platform@127.0.0.1:55432/postgres"
+    db_pool_size: int = 10
+    db_max_overflow: int = 10
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    # Prefix for topic and consumer-group names: lets test runs share one broker in isolation.
+    kafka_topic_prefix: str = ""
+    auth_secret: SecretStr = SecretStr(DEV_AUTH_SECRET)
+    log_level: str = "INFO"
+    log_json: bool = True
+    outbox_poll_interval: float = 1.0
+    outbox_batch_size: int = 500
+    max_body_bytes: int = 1_048_576
+    idempotency_ttl_hours: int = 24
+
+    @property
+    def asyncpg_dsn(self) -> str:
+        """The same database for a raw asyncpg connection (LISTEN/NOTIFY)."""
+        return self.database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
