@@ -1,0 +1,13 @@
+from servicekit.cli import run_cli
+
+from dealreg.config import Settings
+
+
+def main() -> None:
+    from dealreg.main import create_app
+
+    run_cli("dealreg", Settings, create_app)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""dealreg's tables (SQLModel). Money is NUMERIC, times are timestamptz (UTC)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from events.tables import OutboxRow, ProcessedEvent  # noqa: F401  (same metadata)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlmodel import Field, SQLModel
+
+
+def _ts(nullable: bool = False) -> Any:
+    return sa.Column(sa.DateTime(timezone=True), nullable=nullable)
+
+
+class PartnerRow(SQLModel, table=True):
+    __tablename__ = "partners"
+
+    id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    name: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    tier: int = Field(sa_column=sa.Column(sa.SmallInteger, nullable=False))
+    territory: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    region: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    channel_manager: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    vendor_ids: list[str] = Field(sa_column=sa.Column(ARRAY(sa.Text), nullable=False))
+    created_at: datetime = Field(sa_column=_ts())
+    updated_at: datetime = Field(sa_column=_ts())
+    version: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))
+
+
+class DealRow(SQLModel, table=True):
+    __tablename__ = "deals"
+
+    id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    vendor_id: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    partner_id: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    rep: dict[str, Any] = Field(sa_column=sa.Column(JSONB, nullable=False))
+    customer: dict[str, Any] = Field(sa_column=sa.Column(JSONB, nullable=False))
+    # Normalized customer keys: conflict matching is an index lookup, not a scan.
+    customer_domain_key: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    customer_name_key: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    products: list[dict[str, Any]] = Field(sa_column=sa.Column(JSONB, nullable=False))
+    skus: list[str] = Field(sa_column=sa.Column(ARRAY(sa.Text), nullable=False))
+    currency: str = Field(sa_column=sa.Column(sa.String(3), nullable=False))
+    amount: Decimal = Field(sa_column=sa.Column(sa.Numeric(18, 2), nullable=False))
+    margin_pct: Decimal = Field(sa_column=sa.Column(sa.Numeric(9, 4), nullable=False))
+    margin_amount: Decimal = Field(sa_column=sa.Column(sa.Numeric(18, 2), nullable=False))
+    status: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    stage: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    conflict: bool = Field(sa_column=sa.Column(sa.Boolean, nullable=False))
+    conflict_reasons: list[str] = Field(sa_column=sa.Column(ARRAY(sa.Text), nullable=False))
+    conflicting_deal_ids: list[str] = Field(sa_column=sa.Column(ARRAY(sa.Text), nullable=False))
+    expected_close_date: date | None = Field(default=None, sa_column=sa.Column(sa.Date))
+    protection_expires_at: datetime | None = Field(default=None, sa_column=_ts(True))
+    approval_due_at: datetime | None = Field(default=None, sa_column=_ts(True))
+    extensions_used: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))
+    final_amount: Decimal | None = Field(default=None, sa_column=sa.Column(sa.Numeric(18, 2)))
+    closed_on: date | None = Field(default=None, sa_column=sa.Column(sa.Date))
+    outcome: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    decision_reason: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    external_ref: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    notes: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    created_at: datetime = Field(sa_column=_ts())
+    updated_at: datetime = Field(sa_column=_ts())
+    version: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))
+
+
+class DealHistoryRow(SQLModel, table=True):
+    __tablename__ = "deal_history"
+
+    id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, sa.Identity(), primary_key=True))
+    deal_id: str = Field(sa_column=sa.Column(sa.Text, nullable=False, index=True))
+    type: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    at: datetime = Field(sa_column=_ts())
+    actor: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    data: dict[str, Any] = Field(sa_column=sa.Column(JSONB, nullable=False))

@@ -1,0 +1,95 @@
+"""dealreg: partners, deals, history, outbox, processed events, idempotency keys.
+
+Revision ID: 0001
+Revises:
+Create Date: 2026-11-22
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+from events.tables import create_outbox_table, create_processed_events_table
+from servicekit.idempotency import create_idempotency_table
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+
+revision: str = "0001"
+down_revision: str | None = None
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+TS = sa.DateTime(timezone=True)
+
+
+def upgrade() -> None:
+    create_outbox_table(op)
+    create_processed_events_table(op)
+    create_idempotency_table(op)
+    op.create_table(
+        "partners",
+        sa.Column("id", sa.Text, primary_key=True),
+        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("tier", sa.SmallInteger, nullable=False),
+        sa.Column("territory", sa.Text),
+        sa.Column("region", sa.Text),
+        sa.Column("channel_manager", sa.Text),
+        sa.Column("vendor_ids", ARRAY(sa.Text), nullable=False),
+        sa.Column("created_at", TS, nullable=False),
+        sa.Column("updated_at", TS, nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
+    )
+    op.create_table(
+        "deals",
+        sa.Column("id", sa.Text, primary_key=True),
+        sa.Column("vendor_id", sa.Text, nullable=False),
+        sa.Column("partner_id", sa.Text, nullable=False),
+        sa.Column("rep", JSONB, nullable=False),
+        sa.Column("customer", JSONB, nullable=False),
+        sa.Column("customer_domain_key", sa.Text),
+        sa.Column("customer_name_key", sa.Text, nullable=False),
+        sa.Column("products", JSONB, nullable=False),
+        sa.Column("skus", ARRAY(sa.Text), nullable=False),
+        sa.Column("currency", sa.String(3), nullable=False),
+        sa.Column("amount", sa.Numeric(18, 2), nullable=False),
+        sa.Column("margin_pct", sa.Numeric(9, 4), nullable=False),
+        sa.Column("margin_amount", sa.Numeric(18, 2), nullable=False),
+        sa.Column("status", sa.Text, nullable=False),
+        sa.Column("stage", sa.Text, nullable=False),
+        sa.Column("conflict", sa.Boolean, nullable=False),
+        sa.Column("conflict_reasons", ARRAY(sa.Text), nullable=False),
+        sa.Column("conflicting_deal_ids", ARRAY(sa.Text), nullable=False),
+        sa.Column("expected_close_date", sa.Date),
+        sa.Column("protection_expires_at", TS),
+        sa.Column("approval_due_at", TS),
+        sa.Column("extensions_used", sa.Integer, nullable=False),
+        sa.Column("final_amount", sa.Numeric(18, 2)),
+        sa.Column("closed_on", sa.Date),
+        sa.Column("outcome", sa.Text),
+        sa.Column("decision_reason", sa.Text),
+        sa.Column("external_ref", sa.Text),
+        sa.Column("notes", sa.Text),
+        sa.Column("created_at", TS, nullable=False),
+        sa.Column("updated_at", TS, nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
+    )
+    active = sa.text("status IN ('pending_approval', 'approved')")
+    op.create_index("deals_active_domain", "deals", ["vendor_id", "customer_domain_key"], postgresql_where=active)
+    op.create_index("deals_active_name", "deals", ["vendor_id", "customer_name_key"], postgresql_where=active)
+    op.create_index("deals_list_order", "deals", ["created_at", "id"])
+    op.create_index("deals_partner", "deals", ["partner_id", "created_at", "id"])
+    op.create_index("deals_vendor", "deals", ["vendor_id", "created_at", "id"])
+    op.create_table(
+        "deal_history",
+        sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+        sa.Column("deal_id", sa.Text, nullable=False),
+        sa.Column("type", sa.Text, nullable=False),
+        sa.Column("at", TS, nullable=False),
+        sa.Column("actor", sa.Text, nullable=False),
+        sa.Column("data", JSONB, nullable=False),
+    )
+    op.create_index("deal_history_deal", "deal_history", ["deal_id", "id"])
+
+
+def downgrade() -> None:
+    for table in ("deal_history", "deals", "partners", "idempotency_keys", "processed_events", "outbox"):
+        op.drop_table(table)

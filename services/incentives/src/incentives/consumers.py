@@ -1,0 +1,38 @@
+"""What incentives reacts to: event type -> handler."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from events.consumer import Handler, IdempotentConsumer
+from events.envelope import CloudEvent
+from events.topics import TopicNames
+from servicekit.app import ServiceContext
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from incentives.service.rewards import on_deal_registered
+
+EventHandler = Callable[[AsyncSession, CloudEvent, TopicNames], Awaitable[None]]
+
+HANDLERS: dict[str, EventHandler] = {
+    "deal-registered": on_deal_registered,
+}
+
+
+def _bind(handler: EventHandler, topics: TopicNames) -> Handler:
+    async def bound(session: AsyncSession, event: CloudEvent) -> None:
+        await handler(session, event, topics)
+
+    return bound  # type: ignore[return-value]
+
+
+async def deal_events_worker(ctx: ServiceContext) -> None:
+    consumer = IdempotentConsumer(
+        name="incentives",
+        topics=[ctx.topics.deals],
+        group_id=ctx.topics.group("incentives"),
+        bootstrap_servers=ctx.settings.kafka_bootstrap_servers,
+        session_factory=ctx.sessions,  # type: ignore[arg-type]
+        handlers={t: _bind(h, ctx.topics) for t, h in HANDLERS.items()},
+    )
+    await consumer.run()

@@ -1,0 +1,20 @@
+"""incentives: Incentive programs, the rewards ledger, rep earnings, payouts and program simulations."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from servicekit.app import create_service_app
+
+from incentives.api.routes import router
+from incentives.config import Settings
+from incentives.consumers import deal_events_worker
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    return create_service_app(
+        settings=settings or Settings(),
+        title="incentives",
+        description="Incentive programs, the rewards ledger, rep earnings, payouts and program simulations.",
+        routers=[router],
+        workers={"deal-events": deal_events_worker},
+    )

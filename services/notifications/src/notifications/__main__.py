@@ -1,0 +1,13 @@
+from servicekit.cli import run_cli
+
+from notifications.config import Settings
+
+
+def main() -> None:
+    from notifications.main import create_app
+
+    run_cli("notifications", Settings, create_app)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,7 @@
+"""notifications's HTTP routes."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/v1")

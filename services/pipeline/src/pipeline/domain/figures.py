@@ -1,0 +1,216 @@
+"""Pipeline-to-plan figures, exactly as the contract defines them, and rollups of them.
+
+Which deals count: those whose period date (the close date once closed, else the expected close
+date) falls in the period. Open = pending_approval or approved; won/lost = closed with that
+outcome; rejected and expired deals count nowhere.
+
+Rounding (half-up, each figure rounded once):
+- money (plan, closed_won, pipeline_total, pipeline_target, risk_adjusted_pipeline,
+  risk_adjusted_target, avg_deal_size, sales_velocity): to cents;
+- ratios (performance_to_plan, coverage, win_rate): to 4 places;
+- avg_cycle_days: to 2 places.
+A figure derived from other figures is computed from their rounded values, the ones the client
+sees, so anyone re-doing a formula from the response gets the same number.
+
+avg_deal_size is the average final amount of the period's won deals; with no won deal it falls
+back to the average amount of the period's open deals; with neither it is None.
+avg_cycle_days is the average number of days from registration (UTC date of created_at) to
+closed_on over the period's closed deals, won and lost.
+
+A missing plan, or any division by zero, gives None for the figures that depend on it; never an
+error. Deals are assumed to be in one currency (the caller selects one vendor's deals).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
+
+from servicekit.money import to_cents
+
+from pipeline.domain.periods import Quarter
+from pipeline.domain.policy import PipelinePolicy
+from pipeline.domain.read_model import DealSnapshot, PartnerAttributes
+
+RATIO_PLACES = Decimal("0.0001")
+DAYS_PLACES = Decimal("0.01")
+
+GroupBy = Literal["partner", "tier", "territory", "region", "channel_manager"]
+GROUP_BY: tuple[GroupBy, ...] = ("partner", "tier", "territory", "region", "channel_manager")
+
+
+@dataclass(frozen=True)
+class PipelineFigures:
+    plan: Decimal | None
+    closed_won: Decimal
+    performance_to_plan: Decimal | None
+    pipeline_total: Decimal
+    pipeline_target: Decimal | None
+    risk_adjusted_pipeline: Decimal
+    risk_adjusted_target: Decimal | None
+    coverage: Decimal | None
+    open_deals: int
+    won_deals: int
+    lost_deals: int
+    win_rate: Decimal | None
+    avg_deal_size: Decimal | None
+    avg_cycle_days: Decimal | None
+    sales_velocity: Decimal | None  # money per day
+
+
+def deal_in_period(deal: DealSnapshot, period: Quarter) -> bool:
+    """Whether the deal counts in `period` (a deal without any close date counts nowhere)."""
+    day = deal.period_date
+    return day is not None and period.contains(day)
+
+
+def compute_figures(
+    deals: Iterable[DealSnapshot],
+    plan: Decimal | None,
+    policy: PipelinePolicy,
+    period: Quarter | None = None,
+) -> PipelineFigures:
+    """The contract's figures over `deals` (only those in `period`, when one is given)."""
+    selected = [d for d in deals if period is None or deal_in_period(d, period)]
+    open_deals = [d for d in selected if d.is_open]
+    won = [d for d in selected if d.is_won]
+    lost = [d for d in selected if d.is_lost]
+
+    plan_c = None if plan is None else to_cents(plan)
+    closed_won = to_cents(sum((_final(d) for d in won), Decimal(0)))
+    pipeline_total = to_cents(sum((d.amount for d in open_deals), Decimal(0)))
+    risk_adjusted_pipeline = to_cents(sum((d.amount * policy.probability_of(d.stage) for d in open_deals), Decimal(0)))
+    pipeline_target = None if plan_c is None else to_cents(policy.total_index * plan_c)
+    risk_adjusted_target = None if plan_c is None else to_cents(policy.risk_adjusted_index * plan_c)
+
+    win_rate = _ratio(Decimal(len(won)), Decimal(len(won) + len(lost)))
+    avg_deal_size = _avg_deal_size(won, open_deals)
+    avg_cycle_days = _avg_cycle_days([*won, *lost])
+
+    velocity_numerator = (
+        None if avg_deal_size is None or win_rate is None else Decimal(len(open_deals)) * avg_deal_size * win_rate
+    )
+    velocity = _divide(velocity_numerator, avg_cycle_days)
+
+    return PipelineFigures(
+        plan=plan_c,
+        closed_won=closed_won,
+        performance_to_plan=_ratio(closed_won, plan_c),
+        pipeline_total=pipeline_total,
+        pipeline_target=pipeline_target,
+        risk_adjusted_pipeline=risk_adjusted_pipeline,
+        risk_adjusted_target=risk_adjusted_target,
+        coverage=_ratio(risk_adjusted_pipeline, risk_adjusted_target),
+        open_deals=len(open_deals),
+        won_deals=len(won),
+        lost_deals=len(lost),
+        win_rate=win_rate,
+        avg_deal_size=avg_deal_size,
+        avg_cycle_days=avg_cycle_days,
+        sales_velocity=None if velocity is None else to_cents(velocity),
+    )
+
+
+def group_key(partner_id: str, attributes: PartnerAttributes, by: GroupBy) -> str | None:
+    """The rollup key of a partner; None when the partner lacks that attribute."""
+    if by == "partner":
+        return partner_id
+    if by == "tier":
+        return None if attributes.tier is None else str(attributes.tier)
+    if by == "territory":
+        return attributes.territory
+    if by == "region":
+        return attributes.region
+    if by == "channel_manager":
+        return attributes.channel_manager
+    raise ValueError(f"cannot group by {by!r}; expected one of {', '.join(GROUP_BY)}")
+
+
+def rollup(
+    deals_by_partner: Mapping[str, Iterable[DealSnapshot]],
+    plans: Mapping[str, Decimal | None],
+    policy: PipelinePolicy,
+    by: GroupBy = "partner",
+    period: Quarter | None = None,
+    partner_attributes: Mapping[str, PartnerAttributes] | None = None,
+) -> list[tuple[str | None, PipelineFigures]]:
+    """Figures per group of partners, sorted by key (None, an unknown attribute, last).
+
+    A partner's attributes come from `partner_attributes` when given, else from its most recent
+    deal event. A group's plan is the sum of its partners' plans (None when none has a plan). A
+    group appears when it has a plan or a deal in the period.
+    """
+    if by not in GROUP_BY:
+        raise ValueError(f"cannot group by {by!r}; expected one of {', '.join(GROUP_BY)}")
+    known_attributes = partner_attributes or {}
+    grouped_deals: dict[str | None, list[DealSnapshot]] = {}
+    grouped_plans: dict[str | None, list[Decimal]] = {}
+    for partner_id in sorted({*deals_by_partner, *plans}):
+        deals = list(deals_by_partner.get(partner_id, ()))
+        attributes = known_attributes.get(partner_id) or _latest_attributes(deals)
+        key = group_key(partner_id, attributes, by)
+        in_period = [d for d in deals if period is None or deal_in_period(d, period)]
+        plan = plans.get(partner_id)
+        if not in_period and plan is None:
+            continue
+        grouped_deals.setdefault(key, []).extend(in_period)
+        plan_list = grouped_plans.setdefault(key, [])
+        if plan is not None:
+            plan_list.append(plan)
+
+    keys = sorted(grouped_deals, key=lambda k: (k is None, k or ""))
+    return [
+        (
+            key,
+            compute_figures(
+                grouped_deals[key],
+                sum(grouped_plans[key], Decimal(0)) if grouped_plans[key] else None,
+                policy,
+            ),
+        )
+        for key in keys
+    ]
+
+
+def _final(deal: DealSnapshot) -> Decimal:
+    return deal.amount if deal.final_amount is None else deal.final_amount
+
+
+def _divide(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
+    if numerator is None or denominator is None or denominator == 0:
+        return None
+    return numerator / denominator
+
+
+def _ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
+    quotient = _divide(numerator, denominator)
+    return None if quotient is None else quotient.quantize(RATIO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _avg_deal_size(won: list[DealSnapshot], open_deals: list[DealSnapshot]) -> Decimal | None:
+    if won:
+        return to_cents(sum((_final(d) for d in won), Decimal(0)) / len(won))
+    if open_deals:
+        return to_cents(sum((d.amount for d in open_deals), Decimal(0)) / len(open_deals))
+    return None
+
+
+def _avg_cycle_days(closed: list[DealSnapshot]) -> Decimal | None:
+    days = [
+        # Clamped at 0: a close dated before registration is bad data, not a negative cycle.
+        max(0, (d.closed_on - d.created_at.astimezone(UTC).date()).days)
+        for d in closed
+        if d.closed_on is not None
+    ]
+    if not days:
+        return None
+    return (Decimal(sum(days)) / len(days)).quantize(DAYS_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _latest_attributes(deals: list[DealSnapshot]) -> PartnerAttributes:
+    if not deals:
+        return PartnerAttributes()
+    return max(deals, key=lambda d: d.last_event_time).partner_attributes
