@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import structlog
-from events.outbox import OutboxRelay
-from events.topics import TopicNames
 from fastapi import APIRouter, FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from events.outbox import OutboxRelay
+from events.topics import TopicNames
 from servicekit.db import make_engine, make_session_factory
 from servicekit.health import health_router
 from servicekit.http_metrics import HttpMetricsMiddleware, metrics_router

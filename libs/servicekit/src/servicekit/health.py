@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
-from events.kafka import broker_reachable
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from events.kafka import broker_reachable
 
 health_router = APIRouter(tags=["operations"])
 

@@ -86,9 +86,19 @@ class IdempotencyStore:
 
     async def begin(self, scope: str, key: str, fp: str) -> Outcome:
         async with self._engine.begin() as conn:
-            params = {"s": scope, "k": key, "fp": fp, "ttl": self._ttl.total_seconds(), "stale": STALE_IN_FLIGHT.total_seconds()}
+            params = {
+                "s": scope,
+                "k": key,
+                "fp": fp,
+                "ttl": self._ttl.total_seconds(),
+                "stale": STALE_IN_FLIGHT.total_seconds(),
+            }
             await conn.execute(
-                text("DELETE FROM idempotency_keys WHERE scope=:s AND key=:k AND created_at < now() - make_interval(secs => :ttl)"), params
+                text(
+                    "DELETE FROM idempotency_keys WHERE scope=:s AND key=:k "
+                    "AND created_at < now() - make_interval(secs => :ttl)"
+                ),
+                params,
             )
             inserted = await conn.execute(
                 text(
@@ -102,7 +112,8 @@ class IdempotencyStore:
             row = (
                 await conn.execute(
                     text(
-                        "SELECT fingerprint, status_code, headers, body, created_at < now() - make_interval(secs => :stale) AS stale "
+                        "SELECT fingerprint, status_code, headers, body, "
+                        "created_at < now() - make_interval(secs => :stale) AS stale "
                         "FROM idempotency_keys WHERE scope=:s AND key=:k FOR UPDATE"
                     ),
                     params,
@@ -144,7 +155,8 @@ class IdempotencyStore:
     async def purge_expired(self) -> int:
         async with self._engine.begin() as conn:
             result = await conn.execute(
-                text("DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => :ttl)"), {"ttl": self._ttl.total_seconds()}
+                text("DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => :ttl)"),
+                {"ttl": self._ttl.total_seconds()},
             )
         return int(result.rowcount or 0)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
+
 from events.kafka import ensure_topics
 from events.topics import TopicNames
 
@@ -78,9 +79,11 @@ async def drop_databases(infra: Infra, names: list[str]) -> None:
 
 
 def migrate(service: str, database_url: str) -> None:
-    from servicekit.migrate import upgrade_to_head
+    """`python -m <service> migrate` in its own process: each service's tables stay in its own process."""
+    import sys
 
-    upgrade_to_head(service, database_url)
+    env = {**os.environ, "DATABASE_URL": database_url}
+    subprocess.run([sys.executable, "-m", service, "migrate"], check=True, env=env)
 
 
 async def create_topics(infra: Infra, prefix: str = "") -> None:

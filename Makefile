@@ -1,0 +1,52 @@
+# The two commands a newcomer needs: `make run` (the whole platform) and `make test`.
+# Both bootstrap what is missing: the virtualenv and packages, the Kafka jars (Maven),
+# and PostgreSQL (Debian's package, installed with apt-get if absent).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PACKAGES := -e libs/events -e libs/servicekit -e tools/devstack \
+	-e services/dealreg -e services/incentives -e services/pipeline -e services/notifications
+MANIFESTS := constraints.txt requirements-dev.txt $(wildcard libs/*/pyproject.toml services/*/pyproject.toml tools/*/pyproject.toml)
+
+.PHONY: bootstrap run test test-fast lint token stop bench clean
+
+bootstrap: $(VENV)/.installed .cache/kafka/libs/.complete
+
+$(VENV)/.installed: $(MANIFESTS)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -c constraints.txt $(PACKAGES) -r requirements-dev.txt
+	touch $@
+
+.cache/kafka/libs/.complete: infra/kafka/pom.xml
+	bash infra/kafka.sh fetch
+
+## make run: PostgreSQL, Kafka, migrations, the four services (supervised); Ctrl-C stops all.
+run: bootstrap
+	$(PY) -m devstack run
+
+## make test: the same bootstrap, then lint and the whole suite (unit, integration, e2e, deploy).
+test: bootstrap lint
+	$(PY) -m pytest -q -p no:cacheprovider
+
+test-fast: bootstrap
+	$(PY) -m pytest -q tests/unit
+
+lint: bootstrap
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy libs/events/src libs/servicekit/src tools/devstack/src services/*/src
+
+## make token ROLE=partner CLAIMS='partner_id=p-100 sub=rep-7'
+token: bootstrap
+	@$(PY) -m devstack token $(or $(ROLE),admin) $(CLAIMS)
+
+stop:
+	-bash infra/kafka.sh stop
+	-bash infra/postgres.sh stop
+
+bench: bootstrap
+	$(PY) -m bench
+
+clean: stop
+	rm -rf $(VENV) .cache

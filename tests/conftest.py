@@ -1,0 +1,140 @@
+"""Fixtures for integration and e2e tests: the real PostgreSQL and Kafka, isolated per run.
+
+Each test run gets its own databases (`<run>_<service>`) and its own topic prefix
+(`<run>.deals.v1`), so runs can share one broker and one server without seeing each
+other. Nothing here stands in for Kafka or PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import uuid
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+RUN_ID = f"t{uuid.uuid4().hex[:8]}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        path = str(item.fspath)
+        if "/integration/" in path or "/e2e/" in path:
+            item.add_marker(pytest.mark.infra)
+
+
+@pytest.fixture(scope="session")
+def infra() -> Any:
+    from devstack.infra import ensure_infra
+
+    return ensure_infra()
+
+
+@pytest.fixture(scope="session")
+def run_id() -> str:
+    return RUN_ID
+
+
+@pytest.fixture(scope="session")
+async def topic_prefix(infra: Any) -> str:
+    from devstack.infra import create_topics
+
+    prefix = f"{RUN_ID}."
+    await create_topics(infra, prefix)
+    return prefix
+
+
+@pytest.fixture(scope="session")
+async def make_db(infra: Any) -> AsyncIterator[Callable[..., Any]]:
+    """`url = await make_db("dealreg")`: a fresh, migrated database for that service."""
+    from devstack.infra import create_databases, drop_databases, migrate
+
+    created: list[str] = []
+
+    async def _make(service: str, suffix: str = "") -> str:
+        name = f"{RUN_ID}_{service}{suffix}_{len(created)}"
+        await create_databases(infra, [name])
+        created.append(name)
+        url = infra.database_url(name)
+        await asyncio.to_thread(migrate, service, url)
+        return str(url)
+
+    yield _make
+    if os.environ.get("KEEP_TEST_DATABASES") != "1":
+        await drop_databases(infra, created)
+
+
+def auth(role: str, sub: str | None = None, **claims: Any) -> dict[str, str]:
+    from devstack.tokens import dev_token
+
+    return {"Authorization": f"Bearer {dev_token(role, sub=sub, **claims)}"}
+
+
+@pytest.fixture
+def token() -> Callable[..., dict[str, str]]:
+    """`headers = token("partner", sub="rep-7", partner_id="p-100")`."""
+    return auth
+
+
+@pytest.fixture
+async def service_client(
+    infra: Any, make_db: Callable[..., Any], topic_prefix: str
+) -> AsyncIterator[Callable[..., Any]]:
+    """In-process service against the real database and Kafka, with its workers running.
+
+    `async with service_client("incentives") as (client, app): ...`
+    Pass `database_url=` to share a database between two instances.
+    """
+    import importlib
+
+    @contextlib.asynccontextmanager
+    async def _client(service: str, **overrides: Any) -> AsyncIterator[tuple[httpx.AsyncClient, Any]]:
+        config = importlib.import_module(f"{service}.config")
+        main = importlib.import_module(f"{service}.main")
+        database_url = overrides.pop("database_url", None) or await make_db(service)
+        overrides.setdefault("kafka_bootstrap_servers", infra.kafka_bootstrap)
+        overrides.setdefault("kafka_topic_prefix", topic_prefix)
+        overrides.setdefault("outbox_poll_interval", 0.2)
+        settings = config.Settings(database_url=database_url, **overrides)
+        app = main.create_app(settings)
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+                yield client, app
+
+    yield _client
+
+
+@pytest.fixture(scope="session")
+def e2e_stack(infra: Any, run_id: str) -> Any:
+    """The four services as separate processes (ports 18001-18004), fresh databases and topics."""
+    from devstack.infra import SERVICES, create_databases, create_topics, drop_databases, migrate
+    from devstack.processes import Stack
+
+    databases = {s: f"{run_id}_e2e_{s}" for s in SERVICES}
+    asyncio.run(create_databases(infra, list(databases.values())))
+    for service, db in databases.items():
+        migrate(service, infra.database_url(db))
+    prefix = f"{run_id}e2e."
+    asyncio.run(create_topics(infra, prefix))
+    stack = Stack(
+        infra=infra,
+        databases=databases,
+        log_dir=Path(__file__).resolve().parents[1] / ".cache" / "logs" / run_id,
+        topic_prefix=prefix,
+        ports={"dealreg": 18001, "incentives": 18002, "pipeline": 18003, "notifications": 18004},
+        extra_env={"WEBHOOK_ALLOW_PRIVATE": "1", "SCHEDULER_INTERVAL": "PT1S", "OUTBOX_POLL_INTERVAL": "0.2"},
+    )
+    stack.start()
+    try:
+        stack.wait_ready(90)
+        yield stack
+    finally:
+        stack.stop()
+        if os.environ.get("KEEP_TEST_DATABASES") != "1":
+            asyncio.run(drop_databases(infra, list(databases.values())))
