@@ -11,7 +11,7 @@ MANIFESTS := constraints.txt requirements-dev.txt $(wildcard libs/*/pyproject.to
 
 .PHONY: bootstrap run test test-fast lint token stop bench clean
 
-bootstrap: $(VENV)/.installed .cache/kafka/libs/.complete
+bootstrap: $(VENV)/.installed .cache/kafka/libs/.complete .cache/bin/kustomize
 
 $(VENV)/.installed: $(MANIFESTS)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ $(VENV)/.installed: $(MANIFESTS)
 
 .cache/kafka/libs/.complete: infra/kafka/pom.xml
 	bash infra/kafka.sh fetch
+
+# kustomize (Go module proxy) renders the Kubernetes overlays that tests/deploy validates.
+.cache/bin/kustomize: infra/kustomize.sh
+	bash infra/kustomize.sh >/dev/null
 
 ## make run: PostgreSQL, Kafka, migrations, the four services (supervised); Ctrl-C stops all.
 run: bootstrap

@@ -111,7 +111,17 @@ async def service_client(
 
 
 @pytest.fixture(scope="session")
-def e2e_stack(infra: Any, run_id: str) -> Any:
+def otlp_receiver() -> Any:
+    """Every e2e service process exports its spans here (a real OTLP/HTTP endpoint)."""
+    from support.receivers import OtlpReceiver
+
+    receiver = OtlpReceiver().start()
+    yield receiver
+    receiver.stop()
+
+
+@pytest.fixture(scope="session")
+def e2e_stack(infra: Any, run_id: str, otlp_receiver: Any) -> Any:
     """The four services as separate processes (ports 18001-18004), fresh databases and topics."""
     from devstack.infra import SERVICES, create_databases, create_topics, drop_databases, migrate
     from devstack.processes import Stack
@@ -128,7 +138,14 @@ def e2e_stack(infra: Any, run_id: str) -> Any:
         log_dir=Path(__file__).resolve().parents[1] / ".cache" / "logs" / run_id,
         topic_prefix=prefix,
         ports={"dealreg": 18001, "incentives": 18002, "pipeline": 18003, "notifications": 18004},
-        extra_env={"WEBHOOK_ALLOW_PRIVATE": "1", "SCHEDULER_INTERVAL": "PT1S", "OUTBOX_POLL_INTERVAL": "0.2"},
+        extra_env={
+            "WEBHOOK_ALLOW_PRIVATE": "1",
+            "SCHEDULER_INTERVAL": "PT1S",
+            "OUTBOX_POLL_INTERVAL": "0.2",
+            "WEBHOOK_RETRY_SCHEDULE": "PT0.5S,PT1S,PT2S",
+            "OTEL_EXPORTER_OTLP_ENDPOINT": otlp_receiver.endpoint,
+            "OTEL_BSP_SCHEDULE_DELAY": "200",
+        },
     )
     stack.start()
     try:

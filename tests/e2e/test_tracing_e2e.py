@@ -1,0 +1,76 @@
+"""Ops follow one deal through every service: one trace holds spans from dealreg,
+incentives, pipeline and notifications for one registration, and the webhook receiver
+got that trace's traceparent. Spans arrive over real OTLP/HTTP from the service processes.
+"""
+
+from __future__ import annotations
+
+import httpx
+import orjson
+from standardwebhooks.webhooks import Webhook
+
+from support.kafka import eventually, read_topic
+from support.receivers import WebhookReceiver
+from support.scenario import create_program, registration
+
+
+async def test_one_trace_spans_every_service_and_reaches_the_webhook(e2e_stack, infra, otlp_receiver, token) -> None:
+    urls = {name: proc.url for name, proc in e2e_stack.services.items()}
+    admin = token("admin", sub="ops")
+    vendor = token("vendor", sub="approver-1", vendor_id="tracevendor")
+    partner = token("partner", sub="rep-trace", partner_id="p-trace")
+    hook = WebhookReceiver().start()
+    try:
+        async with httpx.AsyncClient() as http:
+            r = await http.put(
+                f"{urls['dealreg']}/v1/partners/p-trace",
+                json={"name": "Trace Partner", "tier": 1, "vendor_ids": ["tracevendor"]},
+                headers=admin,
+            )
+            assert r.status_code in (200, 201), r.text
+            await create_program(httpx.AsyncClient(base_url=urls["incentives"]), admin, vendor_id="tracevendor")
+            r = await http.post(
+                f"{urls['notifications']}/v1/subscriptions",
+                json={"url": hook.url, "event_types": ["deal-registered"], "description": "approvals"},
+                headers=vendor,
+            )
+            assert r.status_code == 201, r.text
+            secret = r.json()["secret"]
+
+            r = await http.post(
+                f"{urls['dealreg']}/v1/deals", json=registration("Tracy Labs", vendor_id="tracevendor"), headers=partner
+            )
+            assert r.status_code == 201, r.text
+            deal_id = r.json()["id"]
+
+        records = await read_topic(
+            infra.kafka_bootstrap,
+            e2e_stack.topic_prefix + "deals.v1",
+            until=lambda rs: any(x.key == deal_id.encode() for x in rs),
+        )
+        record = next(x for x in records if x.key == deal_id.encode())
+        trace_id = dict(record.headers)["traceparent"].decode().split("-")[1]
+
+        def every_service_in_trace() -> bool:
+            services = {s.service for s in otlp_receiver.trace(trace_id)}
+            return {"dealreg", "incentives", "pipeline", "notifications"} <= services
+
+        await eventually(every_service_in_trace, timeout=40)
+        spans = otlp_receiver.trace(trace_id)
+        process_spans = [s for s in spans if s.name.endswith("process")]
+        assert {s.service for s in process_spans} >= {"incentives", "pipeline", "notifications"}
+        for span in process_spans:
+            assert span.attributes["event.type"] == "deal-registered"
+            assert span.attributes["deal.id"] == deal_id
+            assert span.attributes["event.id"]
+        assert any(s.service == "dealreg" and s.attributes.get("http.route") == "/v1/deals" for s in spans) or any(
+            s.service == "dealreg" and "POST" in s.name for s in spans
+        )
+
+        await eventually(lambda: hook.received(), timeout=30)
+        headers, body = hook.received()[0]
+        assert headers["traceparent"].split("-")[1] == trace_id
+        Webhook(secret).verify(body, headers)  # raises if the signature is wrong
+        assert orjson.loads(body)["subject"] == deal_id
+    finally:
+        hook.stop()
