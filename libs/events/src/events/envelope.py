@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 CONTENT_TYPE = "application/cloudevents+json; charset=utf-8"
 
@@ -22,10 +22,15 @@ class CloudEvent(BaseModel):
     source: str = Field(min_length=1, max_length=500)
     type: str = Field(min_length=1, max_length=200)
     subject: str | None = Field(default=None, max_length=200)
-    time: datetime
+    time: AwareDatetime  # RFC 3339 with an offset; kept in UTC
     datacontenttype: str = "application/json"
     dataschema: str | None = None
     data: dict[str, Any]
+
+    @field_validator("time")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime:
+        return value.astimezone(UTC)
 
     def to_json(self) -> bytes:
         return orjson.dumps(self.model_dump(mode="json", exclude_none=True))

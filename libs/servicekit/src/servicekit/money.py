@@ -5,6 +5,7 @@ Pure Python (no I/O, no framework): domain code in every service may use it.
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
@@ -26,12 +27,18 @@ def format_money(value: Decimal) -> str:
     return f"{to_cents(value):.2f}"
 
 
+_PLAIN_DECIMAL = re.compile(r"^[+-]?[0-9]{1,18}(\.[0-9]{1,10})?$")
+
+
 def parse_decimal(text: str) -> Decimal:
-    """Parse a finite decimal; NaN, Infinity and garbage raise ValueError."""
+    """Parse a plain decimal ("1200.00"): ASCII digits, at most 18 before the point.
+
+    NaN, Infinity, exponents, underscores, spaces and other scripts' digits raise
+    ValueError, so nothing that cannot be rounded to cents gets past the edge.
+    """
+    if not isinstance(text, str) or not _PLAIN_DECIMAL.match(text):
+        raise ValueError(f"not a plain decimal number: {text!r}")
     try:
-        d = Decimal(text)
-    except (InvalidOperation, TypeError) as exc:
+        return Decimal(text)
+    except InvalidOperation as exc:  # pragma: no cover - the pattern already excludes these
         raise ValueError(f"not a decimal number: {text!r}") from exc
-    if not d.is_finite():
-        raise ValueError(f"not a finite number: {text!r}")
-    return d

@@ -41,7 +41,8 @@ def decode_cursor(cursor: str | None, fields: tuple[str, ...]) -> dict[str, Any]
         key = orjson.loads(raw)
     except (binascii.Error, ValueError, orjson.JSONDecodeError):
         key = None
-    if not isinstance(key, dict) or set(key) != set(fields):
+    primitive = (str, int, float, bool, type(None))
+    if not isinstance(key, dict) or set(key) != set(fields) or not all(isinstance(v, primitive) for v in key.values()):
         raise validation_problem([{"loc": ["query", "cursor"], "msg": "not a cursor returned by this list"}])
     return key
 

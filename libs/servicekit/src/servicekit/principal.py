@@ -5,6 +5,7 @@ Plain Python so that service layers can reason about tenancy without the web fra
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -31,7 +32,7 @@ class Principal:
     @property
     def scope_key(self) -> str:
         """A stable identity for per-principal state (idempotency keys, rate limits)."""
-        tenant = self.vendor_id or self.partner_id or ",".join(sorted(self.partner_ids))
+        tenant = self.vendor_id or self.partner_id or json.dumps(sorted(self.partner_ids))
         return f"{self.role.value}:{tenant}:{self.sub}"
 
     def acts_for_partner(self, partner_id: str) -> bool:

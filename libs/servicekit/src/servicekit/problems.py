@@ -43,7 +43,8 @@ class Problem(Exception):
         doc: dict[str, Any] = {"type": self.type, "title": self.title, "status": self.status, "detail": self.detail}
         if instance:
             doc["instance"] = instance
-        doc.update(self.extra)
+        # Extension members never replace the standard ones.
+        doc.update({k: v for k, v in self.extra.items() if k not in {"type", "title", "status", "detail", "instance"}})
         return doc
 
 

@@ -1,0 +1,49 @@
+"""Idempotency-Key: which keys are accepted, and when two requests count as the same."""
+
+from __future__ import annotations
+
+import pytest
+
+from servicekit.idempotency import fingerprint, valid_key
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["a", "x" * 255, "123e4567-e89b-12d3-a456-426614174000", "order 42 / retry #1", "~!@#$%^&*()"],
+)
+def test_valid_keys(key: str) -> None:
+    assert valid_key(key)
+
+
+@pytest.mark.parametrize("key", ["", "x" * 256, "clé", "tab\tkey", "line\nbreak", "nul\x00", "emoji😀"])
+def test_invalid_keys(key: str) -> None:
+    assert not valid_key(key)
+
+
+def test_same_request_same_fingerprint() -> None:
+    assert fingerprint("POST", "/v1/deals", b"", b'{"a":1}') == fingerprint("POST", "/v1/deals", b"", b'{"a":1}')
+
+
+def test_str_and_bytes_parts_fingerprint_alike() -> None:
+    assert fingerprint("POST", b"/v1/deals") == fingerprint(b"POST", "/v1/deals")
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        ("POST", "/v1/deals", b"", b'{"a":2}'),
+        ("POST", "/v1/deals/x", b"", b'{"a":1}'),
+        ("PUT", "/v1/deals", b"", b'{"a":1}'),
+        ("POST", "/v1/deals", b"dry_run=true", b'{"a":1}'),
+        ("POST", "/v1/deal", b"s", b'{"a":1}'),
+        ("POST", "/v1/deals", b'{"a":1}', b""),
+    ],
+)
+def test_any_difference_changes_the_fingerprint(other: tuple[str, str, bytes, bytes]) -> None:
+    assert fingerprint(*other) != fingerprint("POST", "/v1/deals", b"", b'{"a":1}')
+
+
+def test_fingerprint_is_a_sha256_hex_digest() -> None:
+    fp = fingerprint("POST", "/x")
+    assert len(fp) == 64
+    assert int(fp, 16) >= 0
