@@ -1,6 +1,7 @@
 from collections.abc import Sequence
 
 import pytest
+
 from notifications.domain.ssrf import (
     BlockedDestination,
     check_destination,

@@ -2,6 +2,7 @@ import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from notifications.domain.retry_schedule import (
     DEFAULT_SCHEDULE,
     MAX_RETRY_AFTER,

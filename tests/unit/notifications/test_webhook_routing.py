@@ -3,6 +3,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+
 from notifications.domain.routing import (
     KNOWN_EVENT_TYPES,
     OwnerRole,

@@ -3,6 +3,9 @@ import json
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from standardwebhooks import Webhook
+from standardwebhooks.webhooks import WebhookVerificationError
+
 from notifications.domain.signing import (
     ROTATION_GRACE,
     delivery_headers,
@@ -12,8 +15,6 @@ from notifications.domain.signing import (
     sign,
     signature_header,
 )
-from standardwebhooks import Webhook
-from standardwebhooks.webhooks import WebhookVerificationError
 
 EVENT_ID = "5f0c6f0e-4a43-4a5e-9a53-0f0d7d6c9b11"
 BODY = json.dumps(

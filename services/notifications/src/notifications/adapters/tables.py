@@ -1,5 +1,92 @@
-"""notifications's tables (SQLModel)."""
+"""notifications's tables (SQLModel). Times are timestamptz (UTC)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlmodel import Field, SQLModel
+
 from events.tables import OutboxRow, ProcessedEvent  # noqa: F401  (same metadata)
+
+
+def _ts(nullable: bool = False) -> Any:
+    return sa.Column(sa.DateTime(timezone=True), nullable=nullable)
+
+
+class SubscriptionStatus:
+    ACTIVE = "active"
+    DISABLED = "disabled"
+    DELETED = "deleted"  # kept so the delivery log still names it; invisible to the API
+
+
+class DeliveryStatus:
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class SubscriptionRow(SQLModel, table=True):
+    __tablename__ = "subscriptions"
+
+    id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    # Who may see and manage it ("vendor:v-1", "partner:p-1", "aggregator:<sub>", "admin:<sub>").
+    owner_key: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    owner_role: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    owner_vendor_id: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    owner_partner_id: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    owner_partner_ids: list[str] = Field(sa_column=sa.Column(ARRAY(sa.Text), nullable=False))
+    url: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    event_types: list[str] = Field(sa_column=sa.Column(ARRAY(sa.Text), nullable=False))
+    description: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    secret: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    previous_secret: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    previous_secret_expires_at: datetime | None = Field(default=None, sa_column=_ts(True))
+    status: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    disabled_reason: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    # First failed attempt of the current run of failures (None after a success).
+    failing_since: datetime | None = Field(default=None, sa_column=_ts(True))
+    last_success_at: datetime | None = Field(default=None, sa_column=_ts(True))
+    created_at: datetime = Field(sa_column=_ts())
+    updated_at: datetime = Field(sa_column=_ts())
+    version: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))
+
+
+class ReceivedEventRow(SQLModel, table=True):
+    """Every event consumed, as received: deliveries send these bytes; replay reads them back."""
+
+    __tablename__ = "received_events"
+
+    id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    seq: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, sa.Identity(), unique=True))
+    type: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    time: datetime = Field(sa_column=_ts())
+    vendor_id: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    partner_id: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    body: bytes = Field(sa_column=sa.Column(sa.LargeBinary, nullable=False))
+    traceparent: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    received_at: datetime = Field(sa_column=_ts())
+
+
+class DeliveryRow(SQLModel, table=True):
+    """One event to one subscription; a row before it is ever attempted."""
+
+    __tablename__ = "deliveries"
+
+    id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    seq: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, sa.Identity(), unique=True))
+    subscription_id: str = Field(sa_column=sa.Column(sa.Text, sa.ForeignKey("subscriptions.id"), nullable=False))
+    event_id: str = Field(sa_column=sa.Column(sa.Text, sa.ForeignKey("received_events.id"), nullable=False))
+    event_type: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    status: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    attempts: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))
+    next_attempt_at: datetime | None = Field(default=None, sa_column=_ts(True))
+    # Claimed by a worker until then; an expired lease means the worker died.
+    lease_until: datetime | None = Field(default=None, sa_column=_ts(True))
+    last_attempt_at: datetime | None = Field(default=None, sa_column=_ts(True))
+    last_status_code: int | None = Field(default=None, sa_column=sa.Column(sa.Integer))
+    last_error: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    created_at: datetime = Field(sa_column=_ts())
+    updated_at: datetime = Field(sa_column=_ts())

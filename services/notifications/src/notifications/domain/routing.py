@@ -14,19 +14,19 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol, TypeVar
 
+from events.topics import (
+    DEAL_EVENT_TYPES,
+    DEALS,
+    INCENTIVE_EVENT_TYPES,
+    INCENTIVES,
+    PIPELINE,
+    PIPELINE_EVENT_TYPES,
+)
+
 TOPIC_EVENT_TYPES: Mapping[str, tuple[str, ...]] = {
-    "deals.v1": (
-        "deal-registered",
-        "deal-approved",
-        "deal-rejected",
-        "stage-advanced",
-        "deal-closed",
-        "deal-expired",
-        "deal-approval-overdue",
-        "deal-extended",
-    ),
-    "incentives.v1": ("reward-earned", "reward-clawed-back", "payout-created"),
-    "pipeline.v1": ("pipeline-updated", "pipeline-at-risk"),
+    DEALS: DEAL_EVENT_TYPES,
+    INCENTIVES: INCENTIVE_EVENT_TYPES,
+    PIPELINE: PIPELINE_EVENT_TYPES,
 }
 KNOWN_EVENT_TYPES: frozenset[str] = frozenset(t for types in TOPIC_EVENT_TYPES.values() for t in types)
 

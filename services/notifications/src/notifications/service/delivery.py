@@ -1,0 +1,348 @@
+"""The delivery worker: claim due deliveries, send them, record what happened.
+
+Claims are leases: a claim sets ``lease_until`` and commits, so a delivery is in
+flight in exactly one worker until the lease runs out; a killed process's claims
+simply expire and any replica (or the restarted process) takes them again. The
+claim query uses FOR UPDATE SKIP LOCKED, so replicas never wait on each other.
+
+Concurrency: a shared pool of ``webhook_concurrency`` sends, of which one
+subscription holds at most ``webhook_subscription_concurrency`` (per process), so
+a slow or dead receiver ties up only its own slots and never delays the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import asyncpg
+import httpx
+import structlog
+from opentelemetry import propagate, trace
+from prometheus_client import Counter as MetricCounter
+from prometheus_client import Histogram
+from sqlalchemy import select, text, update
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from events.envelope import CONTENT_TYPE, CloudEvent
+from events.tracecontext import context_from_traceparent
+from notifications.adapters.tables import (
+    DeliveryRow,
+    DeliveryStatus,
+    ReceivedEventRow,
+    SubscriptionRow,
+    SubscriptionStatus,
+)
+from notifications.adapters.webhook_client import Attempt, new_client, post_webhook
+from notifications.config import Settings
+from notifications.domain.outcomes import OutcomeKind, classify, should_disable_subscription
+from notifications.domain.retry_schedule import UniformSource, next_attempt_at
+from notifications.domain.routing import OwnerRole, visible_data
+from notifications.domain.signing import delivery_headers, secrets_in_force
+from notifications.service.intake import DELIVERIES_CHANNEL
+from notifications.service.owners import row_owner
+
+log = structlog.get_logger("notifications.delivery")
+tracer = trace.get_tracer("notifications.delivery")
+
+ATTEMPTS = MetricCounter("webhook_attempts_total", "Webhook delivery attempts by outcome", ["outcome"])
+ATTEMPT_SECONDS = Histogram("webhook_attempt_seconds", "Duration of one webhook attempt")
+
+USER_AGENT = "channel-platform-webhooks/1.0"
+
+_CLAIM = text(
+    """
+    WITH due AS (
+        SELECT d.id, d.subscription_id, d.next_attempt_at, d.seq
+        FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
+        WHERE d.status = 'pending' AND d.next_attempt_at <= :now
+          AND (d.lease_until IS NULL OR d.lease_until < :now)
+          AND s.status = 'active'
+          AND NOT (d.subscription_id = ANY(CAST(:full AS text[])))
+        ORDER BY d.next_attempt_at, d.seq
+        LIMIT :scan
+        FOR UPDATE OF d SKIP LOCKED
+    ), ranked AS (
+        SELECT due.id, due.next_attempt_at, due.seq,
+               row_number() OVER (PARTITION BY due.subscription_id ORDER BY due.next_attempt_at, due.seq) AS rn,
+               :per_sub - COALESCE(busy.n, 0) AS room
+        FROM due LEFT JOIN unnest(CAST(:busy_ids AS text[]), CAST(:busy_counts AS int[])) AS busy(sid, n)
+             ON busy.sid = due.subscription_id
+    ), chosen AS (
+        SELECT id FROM ranked WHERE rn <= room ORDER BY next_attempt_at, seq LIMIT :n
+    )
+    UPDATE deliveries d SET lease_until = :lease_until
+    FROM chosen WHERE d.id = chosen.id
+    RETURNING d.id, d.subscription_id, d.event_id
+    """
+)
+
+
+@dataclass(frozen=True)
+class Claimed:
+    delivery_id: str
+    subscription_id: str
+    event_id: str
+    lease_until: datetime
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Everything one attempt sends; built from the rows at claim time."""
+
+    claim: Claimed
+    url: str
+    body: bytes
+    headers: dict[str, str]
+    traceparent: str | None
+
+
+def body_for(owner_role: str, stored: bytes, subscription: SubscriptionRow) -> bytes:
+    """The stored CloudEvent, minus what the owner may not see (partners never get vendor-only fields)."""
+    if owner_role in (OwnerRole.VENDOR, OwnerRole.ADMIN):
+        return stored
+    event = CloudEvent.from_json(stored)
+    data = visible_data(row_owner(subscription), event.data)
+    if data == event.data:
+        return stored
+    return event.model_copy(update={"data": data}).to_json()
+
+
+class DeliveryWorker:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        settings: Settings,
+        rng: UniformSource | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._settings = settings
+        self._rng: UniformSource = rng or random.SystemRandom()
+        self._wake = asyncio.Event()
+        self._in_flight: dict[str, asyncio.Task[None]] = {}
+        self._per_subscription: Counter[str] = Counter()
+        self._client: httpx.AsyncClient | None = None
+
+    async def run(self) -> None:
+        listener = asyncio.create_task(self._listen(), name="deliveries-listen")
+        self._client = new_client()
+        try:
+            while True:
+                room = self._settings.webhook_concurrency - len(self._in_flight)
+                claimed: list[Claimed] = []
+                if room > 0:
+                    claimed = await self.claim(room)
+                    for prepared in await self.prepare(claimed):
+                        self._start(prepared)
+                if claimed and len(claimed) == room:
+                    continue  # more may be due right now
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self._settings.webhook_poll_interval)
+                self._wake.clear()
+        finally:
+            listener.cancel()
+            tasks = list(self._in_flight.values())
+            for task in tasks:
+                task.cancel()
+            # Cancelled attempts keep their lease; it expires and they are retried.
+            await asyncio.gather(listener, *tasks, return_exceptions=True)
+            await self._client.aclose()
+
+    def _start(self, prepared: Prepared) -> None:
+        sub = prepared.claim.subscription_id
+        self._per_subscription[sub] += 1
+        task = asyncio.create_task(self._attempt(prepared), name=f"webhook-{prepared.claim.delivery_id}")
+        self._in_flight[prepared.claim.delivery_id] = task
+
+        def done(_: asyncio.Task[None]) -> None:
+            self._in_flight.pop(prepared.claim.delivery_id, None)
+            self._per_subscription[sub] -= 1
+            if self._per_subscription[sub] <= 0:
+                del self._per_subscription[sub]
+            self._wake.set()
+
+        task.add_done_callback(done)
+
+    async def claim(self, limit: int) -> list[Claimed]:
+        now = datetime.now(UTC)
+        lease_until = now + self._settings.webhook_lease
+        per_sub = self._settings.webhook_subscription_concurrency
+        busy = {s: n for s, n in self._per_subscription.items() if n > 0}
+        full = [s for s, n in busy.items() if n >= per_sub]
+        async with self._sessions() as session, session.begin():
+            rows = (
+                await session.execute(
+                    _CLAIM,
+                    {
+                        "now": now,
+                        "full": full,
+                        "scan": limit * 4,
+                        "per_sub": per_sub,
+                        "busy_ids": list(busy),
+                        "busy_counts": list(busy.values()),
+                        "n": limit,
+                        "lease_until": lease_until,
+                    },
+                )
+            ).all()
+        return [Claimed(r.id, r.subscription_id, r.event_id, lease_until) for r in rows]
+
+    async def prepare(self, claimed: Sequence[Claimed]) -> list[Prepared]:
+        if not claimed:
+            return []
+        async with self._sessions() as session:
+            subs = {
+                s.id: s
+                for s in (
+                    await session.execute(
+                        select(SubscriptionRow).where(col(SubscriptionRow.id).in_({c.subscription_id for c in claimed}))
+                    )
+                ).scalars()
+            }
+            events = {
+                e.id: e
+                for e in (
+                    await session.execute(
+                        select(ReceivedEventRow).where(col(ReceivedEventRow.id).in_({c.event_id for c in claimed}))
+                    )
+                ).scalars()
+            }
+        now = datetime.now(UTC)
+        out = []
+        for c in claimed:
+            sub, event = subs[c.subscription_id], events[c.event_id]
+            body = body_for(sub.owner_role, event.body, sub)
+            secrets = secrets_in_force(sub.secret, sub.previous_secret, sub.previous_secret_expires_at, now)
+            # webhook-id is the event id: the same on every retry, so receivers can deduplicate.
+            headers = delivery_headers(secrets, event.id, now, body)
+            headers["content-type"] = CONTENT_TYPE
+            headers["user-agent"] = USER_AGENT
+            out.append(Prepared(c, sub.url, body, headers, event.traceparent))
+        return out
+
+    async def _attempt(self, prepared: Prepared) -> None:
+        try:
+            with tracer.start_as_current_span(
+                "webhook send", context=context_from_traceparent(prepared.traceparent), kind=trace.SpanKind.CLIENT
+            ) as span:
+                span.set_attribute("webhook.delivery_id", prepared.claim.delivery_id)
+                span.set_attribute("webhook.subscription_id", prepared.claim.subscription_id)
+                span.set_attribute("event.id", prepared.claim.event_id)
+                headers = dict(prepared.headers)
+                propagate.inject(headers)  # the receiver sees the event's trace continue
+                assert self._client is not None
+                attempt = await post_webhook(
+                    self._client,
+                    prepared.url,
+                    prepared.body,
+                    headers,
+                    allow_private=self._settings.webhook_allow_private,
+                    timeout=self._settings.webhook_timeout,
+                    max_redirects=self._settings.webhook_max_redirects,
+                )
+                if attempt.result.status_code is not None:
+                    span.set_attribute("http.response.status_code", attempt.result.status_code)
+            ATTEMPT_SECONDS.observe(attempt.result.duration.total_seconds())
+            await self.record(prepared.claim, attempt)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            # The lease expires and the delivery is tried again; never lose it.
+            log.exception("webhook attempt crashed", delivery_id=prepared.claim.delivery_id)
+
+    async def record(self, claim: Claimed, attempt: Attempt) -> None:
+        """Apply one attempt's outcome to the delivery and its subscription."""
+        settings = self._settings
+        outcome = classify(attempt.result, settings.webhook_timeout)
+        ATTEMPTS.labels(outcome.kind.value).inc()
+        now = datetime.now(UTC)
+        reason = f"{outcome.reason}: {attempt.detail}" if attempt.detail else outcome.reason
+        async with self._sessions() as session, session.begin():
+            # Subscription first, then delivery: the same lock order everywhere (no deadlocks).
+            sub = await session.get(SubscriptionRow, claim.subscription_id, with_for_update=True)
+            delivery = await session.get(DeliveryRow, claim.delivery_id, with_for_update=True)
+            if sub is None or delivery is None:
+                return
+            if delivery.status != DeliveryStatus.PENDING or delivery.lease_until != claim.lease_until:
+                return  # our lease ran out and another worker took the delivery over
+            delivery.attempts += 1
+            delivery.last_attempt_at = now
+            delivery.last_status_code = attempt.result.status_code
+            delivery.last_error = None if outcome.kind is OutcomeKind.SUCCEEDED else reason
+            delivery.lease_until = None
+            delivery.updated_at = now
+            if outcome.kind is OutcomeKind.SUCCEEDED:
+                delivery.status = DeliveryStatus.SUCCEEDED
+                delivery.next_attempt_at = None
+                sub.failing_since = None
+                sub.last_success_at = now
+                return
+            failing_since = sub.failing_since or now
+            sub.failing_since = failing_since
+            if outcome.kind is OutcomeKind.GONE:
+                delivery.status = DeliveryStatus.FAILED
+                delivery.next_attempt_at = None
+                await disable(session, sub, "the receiver answered 410 Gone", now)
+                return
+            due = next_attempt_at(
+                delivery.attempts, now, settings.webhook_retry_schedule, self._rng, outcome.retry_after
+            )
+            if due is None or sub.status != SubscriptionStatus.ACTIVE:
+                delivery.status = DeliveryStatus.FAILED
+                delivery.next_attempt_at = None
+            else:
+                delivery.next_attempt_at = due
+            if sub.status == SubscriptionStatus.ACTIVE and should_disable_subscription(
+                failing_since, sub.last_success_at, now, settings.webhook_disable_after
+            ):
+                await disable(session, sub, f"every delivery failed since {failing_since.isoformat()}", now)
+
+    async def _listen(self) -> None:
+        """LISTEN for new deliveries so the first attempt goes out at once (polling covers gaps)."""
+        dsn = self._settings.asyncpg_dsn
+        while True:
+            conn: asyncpg.Connection | None = None
+            try:
+                conn = await asyncpg.connect(dsn, timeout=5)
+                closed = asyncio.Event()
+                conn.add_termination_listener(lambda _conn, done=closed: done.set())
+                await conn.add_listener(DELIVERIES_CHANNEL, lambda *_: self._wake.set())
+                await closed.wait()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.debug("deliveries listener reconnecting", error=str(exc))
+            finally:
+                if conn is not None and not conn.is_closed():
+                    with contextlib.suppress(Exception):
+                        await conn.close(timeout=2)
+            await asyncio.sleep(1.0)
+
+
+async def disable(session: AsyncSession, sub: SubscriptionRow, reason: str, now: datetime) -> None:
+    """Disable a subscription; its queued (not in-flight) deliveries fail with the reason."""
+    sub.status = SubscriptionStatus.DISABLED
+    sub.disabled_reason = reason
+    sub.updated_at = now
+    sub.version += 1
+    await fail_pending(session, sub.id, f"subscription disabled: {reason}", now)
+    log.warning("subscription disabled", subscription_id=sub.id, reason=reason)
+
+
+async def fail_pending(session: AsyncSession, subscription_id: str, reason: str, now: datetime) -> None:
+    await session.execute(
+        update(DeliveryRow)
+        .where(
+            col(DeliveryRow.subscription_id) == subscription_id,
+            col(DeliveryRow.status) == DeliveryStatus.PENDING,
+            (col(DeliveryRow.lease_until).is_(None)) | (col(DeliveryRow.lease_until) < now),
+        )
+        .values(status=DeliveryStatus.FAILED, next_attempt_at=None, last_error=reason, updated_at=now)
+    )
