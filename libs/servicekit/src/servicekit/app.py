@@ -27,6 +27,7 @@ from servicekit.http_metrics import HttpMetricsMiddleware, metrics_router
 from servicekit.idempotency import IdempotencyMiddleware, IdempotencyStore
 from servicekit.limits import BodySizeLimitMiddleware
 from servicekit.problems import install_problem_handlers
+from servicekit.ratelimit import RateLimitMiddleware
 from servicekit.settings import DEV_AUTH_SECRET, ServiceSettings
 from servicekit.telemetry import setup_logging, setup_tracing
 
@@ -128,9 +129,10 @@ def create_service_app(
     app.include_router(metrics_router)
     for router in routers:
         app.include_router(router)
-    # Added innermost first: metrics wraps everything, then the size limit, then idempotency.
+    # Added innermost first: metrics wraps everything, then rate limit, size limit, idempotency.
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RateLimitMiddleware, per_minute=settings.rate_limit_per_minute, burst=settings.rate_limit_burst)
     app.add_middleware(HttpMetricsMiddleware)
     if configure is not None:
         configure(app)

@@ -27,6 +27,9 @@ class ServiceSettings(BaseSettings):
     outbox_batch_size: int = 500
     max_body_bytes: int = 1_048_576
     idempotency_ttl_hours: int = 24
+    # Per caller (token's principal, else client address); 0 turns the limit off.
+    rate_limit_per_minute: int = 60000
+    rate_limit_burst: int = 1000
 
     @property
     def asyncpg_dsn(self) -> str:
