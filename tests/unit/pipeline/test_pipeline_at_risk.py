@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+
 from pipeline.domain.at_risk import at_risk_transition
 
 THRESHOLD = Decimal("0.80")

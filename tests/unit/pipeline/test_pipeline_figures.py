@@ -3,6 +3,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+
 from pipeline.domain.figures import PipelineFigures, compute_figures, deal_in_period, rollup
 from pipeline.domain.periods import Quarter
 from pipeline.domain.policy import PipelinePolicy

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+
 from pipeline.domain.lead_waterfall import WaterfallInputError, lead_waterfall
 
 D = Decimal

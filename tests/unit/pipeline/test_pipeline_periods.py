@@ -1,6 +1,7 @@
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
+
 from pipeline.domain.periods import Quarter, current_period, parse_period, period_of
 
 

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+
 from pipeline.domain.policy import InvalidPolicyError, PipelinePolicy
 
 D = Decimal

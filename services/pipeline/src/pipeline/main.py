@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
-from servicekit.app import create_service_app
 
 from pipeline.api.routes import router
 from pipeline.config import Settings
+from pipeline.consumers import deal_events_worker
+from servicekit.app import create_service_app
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -15,4 +16,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="pipeline",
         description="Partner plans, pipeline policies, pipeline-to-plan figures and rollups.",
         routers=[router],
+        workers={"deal-events": deal_events_worker},
     )

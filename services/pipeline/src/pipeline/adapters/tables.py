@@ -1,5 +1,83 @@
-"""pipeline's tables (SQLModel)."""
+"""pipeline's tables (SQLModel): the deal read model, policies, plans and at-risk flags.
+
+Money is NUMERIC(18, 2); indexes, probabilities and thresholds are unconstrained NUMERIC so a
+value reads back exactly as the vendor wrote it ("2.0" stays "2.0").
+"""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlmodel import Field, SQLModel
+
 from events.tables import OutboxRow, ProcessedEvent  # noqa: F401  (same metadata)
+
+TS = sa.DateTime(timezone=True)
+
+
+class DealRow(SQLModel, table=True):
+    """One deal as the pipeline sees it (a DealSnapshot), placed in the period it counts in."""
+
+    __tablename__ = "deals"
+    __table_args__ = (sa.Index("deals_by_partner_period", "vendor_id", "period", "partner_id"),)
+
+    deal_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    vendor_id: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    partner_id: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    # The quarter of the deal's period date ("2026Q4"); None when it has no close date at all.
+    period: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    tier: int | None = Field(default=None, sa_column=sa.Column(sa.Integer))
+    territory: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    region: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    channel_manager: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    amount: Decimal = Field(sa_column=sa.Column(sa.Numeric(18, 2), nullable=False))
+    currency: str = Field(sa_column=sa.Column(sa.String(3), nullable=False))
+    status: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    stage: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    expected_close_date: date | None = Field(default=None, sa_column=sa.Column(sa.Date))
+    closed_on: date | None = Field(default=None, sa_column=sa.Column(sa.Date))
+    outcome: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    final_amount: Decimal | None = Field(default=None, sa_column=sa.Column(sa.Numeric(18, 2)))
+    created_at: datetime = Field(sa_column=sa.Column(TS, nullable=False))
+    last_event_time: datetime = Field(sa_column=sa.Column(TS, nullable=False))
+    last_sequence: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger))
+
+
+class PolicyRow(SQLModel, table=True):
+    __tablename__ = "pipeline_policies"
+
+    vendor_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    total_index: Decimal = Field(sa_column=sa.Column(sa.Numeric, nullable=False))
+    risk_adjusted_index: Decimal = Field(sa_column=sa.Column(sa.Numeric, nullable=False))
+    stage_probabilities: dict[str, Any] = Field(sa_column=sa.Column(JSONB, nullable=False))  # stage -> "0.25"
+    at_risk_threshold: Decimal = Field(sa_column=sa.Column(sa.Numeric, nullable=False))
+    updated_at: datetime = Field(sa_column=sa.Column(TS, nullable=False))
+    version: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))
+
+
+class PlanRow(SQLModel, table=True):
+    __tablename__ = "partner_plans"
+
+    partner_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    vendor_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    period: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    revenue_target: Decimal = Field(sa_column=sa.Column(sa.Numeric(18, 2), nullable=False))
+    currency: str = Field(sa_column=sa.Column(sa.String(3), nullable=False))
+    updated_at: datetime = Field(sa_column=sa.Column(TS, nullable=False))
+    version: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))
+
+
+class AtRiskFlagRow(SQLModel, table=True):
+    """Whether a pipeline-at-risk event is outstanding (the hysteresis state)."""
+
+    __tablename__ = "at_risk_flags"
+
+    partner_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    vendor_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    period: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    at_risk: bool = Field(sa_column=sa.Column(sa.Boolean, nullable=False))
+    updated_at: datetime = Field(sa_column=sa.Column(TS, nullable=False))

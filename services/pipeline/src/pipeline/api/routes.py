@@ -2,6 +2,243 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from sqlalchemy import select
+from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from pipeline.adapters.tables import DealRow, PlanRow, PolicyRow
+from pipeline.api.schemas import LeadWaterfallIn, PlanIn, PolicyIn
+from pipeline.domain.figures import GroupBy, rollup
+from pipeline.domain.lead_waterfall import WaterfallInputError, lead_waterfall
+from pipeline.domain.periods import Quarter, current_period
+from pipeline.domain.policy import InvalidPolicyError, PipelinePolicy
+from pipeline.domain.read_model import DealSnapshot, PartnerAttributes
+from pipeline.service.figures import deals_in_period, load_policy, partner_figures, refresh_figures
+from pipeline.service.rollups import page_after
+from pipeline.service.snapshots import FiguresKey, snapshot_of
+from pipeline.service.views import figures_json, plan_json, policy_json
+from servicekit.auth import CurrentPrincipal
+from servicekit.db import DbSession
+from servicekit.money import format_money
+from servicekit.pagination import Cursor, decode_cursor, encode_cursor
+from servicekit.principal import Principal
+from servicekit.problems import Problem, not_found, validation_problem
 
 router = APIRouter(prefix="/v1")
+
+VendorQuery = Annotated[str, Query(min_length=1, max_length=100)]
+PeriodQuery = Annotated[
+    str | None, Query(max_length=10, description="A quarter such as 2026Q4 (default: the current one).")
+]
+RollupLimit = Annotated[int, Query(ge=1, le=500)]
+
+
+def _period(text: str | None, loc: list[str]) -> Quarter:
+    if text is None:
+        return current_period(datetime.now(UTC))
+    try:
+        return Quarter.parse(text)
+    except ValueError as exc:
+        raise validation_problem([{"loc": loc, "msg": str(exc), "type": "value_error"}]) from None
+
+
+def _may_manage_vendor(principal: Principal, vendor_id: str, what: str) -> None:
+    if not principal.acts_for_vendor(vendor_id):
+        raise Problem(403, f"Only the vendor {vendor_id!r} or an admin may {what}.")
+
+
+# --- pipeline policies ---
+
+
+@router.put("/vendors/{vendor_id}/pipeline-policy", tags=["policies"])
+async def put_policy(vendor_id: str, body: PolicyIn, principal: CurrentPrincipal, session: DbSession) -> dict[str, Any]:
+    _may_manage_vendor(principal, vendor_id, "set its pipeline policy")
+    try:
+        policy = PipelinePolicy(
+            total_index=body.total_index,
+            risk_adjusted_index=body.risk_adjusted_index,
+            stage_probabilities=body.stage_probabilities,
+            at_risk_threshold=body.at_risk_threshold,
+        )
+    except InvalidPolicyError as exc:
+        raise validation_problem(
+            [{"loc": ["body", *p.loc], "msg": p.msg, "type": "value_error"} for p in exc.problems]
+        ) from None
+    now = datetime.now(UTC)
+    async with session.begin():
+        row = await session.get(PolicyRow, vendor_id, with_for_update=True)
+        values: dict[str, Any] = {
+            "total_index": policy.total_index,
+            "risk_adjusted_index": policy.risk_adjusted_index,
+            "stage_probabilities": {k: f"{v:f}" for k, v in policy.stage_probabilities.items()},
+            "at_risk_threshold": policy.at_risk_threshold,
+            "updated_at": now,
+        }
+        if row is None:
+            row = PolicyRow(vendor_id=vendor_id, version=1, **values)
+        else:
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.version += 1
+        session.add(row)
+    return policy_json(vendor_id, policy, row)
+
+
+@router.get("/vendors/{vendor_id}/pipeline-policy", tags=["policies"])
+async def get_policy(vendor_id: str, principal: CurrentPrincipal, session: DbSession) -> dict[str, Any]:
+    _may_manage_vendor(principal, vendor_id, "read its pipeline policy")
+    policy, row = await load_policy(session, vendor_id)
+    return policy_json(vendor_id, policy, row)
+
+
+# --- partner plans ---
+
+
+@router.put("/plans/{partner_id}/{period}", tags=["plans"])
+async def put_plan(
+    partner_id: str, period: str, body: PlanIn, principal: CurrentPrincipal, session: DbSession, request: Request
+) -> dict[str, Any]:
+    quarter = _period(period, ["path", "period"])
+    _may_manage_vendor(principal, body.vendor_id, "set its partners' plans")
+    now = datetime.now(UTC)
+    async with session.begin():
+        row = await session.get(PlanRow, (partner_id, body.vendor_id, str(quarter)), with_for_update=True)
+        if row is None:
+            row = PlanRow(
+                partner_id=partner_id,
+                vendor_id=body.vendor_id,
+                period=str(quarter),
+                revenue_target=body.revenue_target,
+                currency=body.currency,
+                updated_at=now,
+                version=1,
+            )
+        else:
+            row.revenue_target = body.revenue_target
+            row.currency = body.currency
+            row.updated_at = now
+            row.version += 1
+        session.add(row)
+        await session.flush()
+        # A new plan moves the targets and coverage: announce them like a deal change would.
+        await refresh_figures(session, FiguresKey(partner_id, body.vendor_id, str(quarter)), request.app.state.topics)
+    return plan_json(row)
+
+
+@router.get("/plans/{partner_id}/{period}", tags=["plans"])
+async def get_plan(
+    partner_id: str, period: str, vendor_id: VendorQuery, principal: CurrentPrincipal, session: DbSession
+) -> dict[str, Any]:
+    quarter = _period(period, ["path", "period"])
+    if not principal.sees(vendor_id=vendor_id, partner_id=partner_id):
+        raise not_found("plan")
+    row = await session.get(PlanRow, (partner_id, vendor_id, str(quarter)))
+    if row is None:
+        raise not_found("plan")
+    return plan_json(row)
+
+
+# --- figures ---
+
+
+@router.get("/partners/{partner_id}/pipeline", tags=["figures"])
+async def get_partner_pipeline(
+    partner_id: str,
+    vendor_id: VendorQuery,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    period: PeriodQuery = None,
+) -> dict[str, Any]:
+    quarter = _period(period, ["query", "period"])
+    if not principal.sees(vendor_id=vendor_id, partner_id=partner_id):
+        raise not_found("partner pipeline")
+    as_of = datetime.now(UTC)
+    figures, _ = await partner_figures(session, partner_id, vendor_id, quarter)
+    return {
+        "partner_id": partner_id,
+        "vendor_id": vendor_id,
+        "period": str(quarter),
+        **figures_json(figures),
+        "as_of": as_of.isoformat(),
+    }
+
+
+async def _latest_attributes(session: AsyncSession, vendor_id: str) -> dict[str, PartnerAttributes]:
+    """Each partner's attributes from its most recent deal event (any period)."""
+    query = (
+        select(DealRow)
+        .where(col(DealRow.vendor_id) == vendor_id)
+        .distinct(col(DealRow.partner_id))
+        .order_by(col(DealRow.partner_id), col(DealRow.last_event_time).desc())
+    )
+    rows = (await session.execute(query)).scalars().all()
+    return {r.partner_id: snapshot_of(r).partner_attributes for r in rows}
+
+
+@router.get("/rollups", tags=["figures"])
+async def get_rollups(
+    vendor_id: VendorQuery,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    period: PeriodQuery = None,
+    by: Annotated[GroupBy, Query()] = "partner",
+    limit: RollupLimit = 50,
+    cursor: Cursor = None,
+) -> dict[str, Any]:
+    quarter = _period(period, ["query", "period"])
+    _may_manage_vendor(principal, vendor_id, "see rollups of its partners")
+    after = decode_cursor(cursor, ("unknown", "key"))
+    as_of = datetime.now(UTC)
+    policy, _ = await load_policy(session, vendor_id)
+    deals_by_partner: dict[str, list[DealSnapshot]] = {}
+    for deal in await deals_in_period(session, vendor_id, str(quarter)):
+        deals_by_partner.setdefault(deal.partner_id, []).append(deal)
+    plan_rows = (
+        (
+            await session.execute(
+                select(PlanRow).where(col(PlanRow.vendor_id) == vendor_id, col(PlanRow.period) == str(quarter))
+            )
+        )
+        .scalars()
+        .all()
+    )
+    plans: dict[str, Decimal | None] = {p.partner_id: p.revenue_target for p in plan_rows}
+    attributes = await _latest_attributes(session, vendor_id)
+    groups = rollup(deals_by_partner, plans, policy, by=by, period=quarter, partner_attributes=attributes)
+    page, next_key = page_after(groups, limit, after)
+    return {
+        "vendor_id": vendor_id,
+        "period": str(quarter),
+        "by": by,
+        "items": [{"key": key, **figures_json(figures)} for key, figures in page],
+        "next_cursor": None if next_key is None else encode_cursor(next_key),
+        "as_of": as_of.isoformat(),
+    }
+
+
+# --- lead waterfall ---
+
+
+@router.post("/lead-waterfall", tags=["figures"])
+async def post_lead_waterfall(body: LeadWaterfallIn, principal: CurrentPrincipal) -> dict[str, Any]:
+    try:
+        result = lead_waterfall(
+            body.revenue_target,
+            body.avg_deal_size,
+            body.win_rate,
+            body.lead_to_opportunity_rate,
+            body.existing_pipeline,
+        )
+    except WaterfallInputError as exc:
+        raise validation_problem([{"loc": ["body", exc.field], "msg": str(exc), "type": "value_error"}]) from None
+    return {
+        "remaining_revenue": format_money(result.remaining_revenue),
+        "deals_needed": result.deals_needed,
+        "opportunities_needed": result.opportunities_needed,
+        "leads_needed": result.leads_needed,
+    }

@@ -29,11 +29,10 @@ from datetime import UTC
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
-from servicekit.money import to_cents
-
 from pipeline.domain.periods import Quarter
 from pipeline.domain.policy import PipelinePolicy
 from pipeline.domain.read_model import DealSnapshot, PartnerAttributes
+from servicekit.money import to_cents
 
 RATIO_PLACES = Decimal("0.0001")
 DAYS_PLACES = Decimal("0.01")

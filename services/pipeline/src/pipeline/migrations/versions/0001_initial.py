@@ -1,4 +1,4 @@
-"""pipeline: outbox, processed events, idempotency keys.
+"""pipeline: deal read model, policies, plans, at-risk flags, outbox, processed events, idempotency keys.
 
 Revision ID: 0001
 Revises:
@@ -7,7 +7,10 @@ Create Date: 2026-11-22
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects.postgresql import JSONB
+
 from events.tables import create_outbox_table, create_processed_events_table
 from servicekit.idempotency import create_idempotency_table
 
@@ -16,13 +19,75 @@ down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+TS = sa.DateTime(timezone=True)
+
 
 def upgrade() -> None:
     create_outbox_table(op)
     create_processed_events_table(op)
     create_idempotency_table(op)
+    op.create_table(
+        "deals",
+        sa.Column("deal_id", sa.Text, primary_key=True),
+        sa.Column("vendor_id", sa.Text, nullable=False),
+        sa.Column("partner_id", sa.Text, nullable=False),
+        sa.Column("period", sa.Text),
+        sa.Column("tier", sa.Integer),
+        sa.Column("territory", sa.Text),
+        sa.Column("region", sa.Text),
+        sa.Column("channel_manager", sa.Text),
+        sa.Column("amount", sa.Numeric(18, 2), nullable=False),
+        sa.Column("currency", sa.String(3), nullable=False),
+        sa.Column("status", sa.Text, nullable=False),
+        sa.Column("stage", sa.Text, nullable=False),
+        sa.Column("expected_close_date", sa.Date),
+        sa.Column("closed_on", sa.Date),
+        sa.Column("outcome", sa.Text),
+        sa.Column("final_amount", sa.Numeric(18, 2)),
+        sa.Column("created_at", TS, nullable=False),
+        sa.Column("last_event_time", TS, nullable=False),
+        sa.Column("last_sequence", sa.BigInteger),
+    )
+    op.create_index("deals_by_partner_period", "deals", ["vendor_id", "period", "partner_id"])
+    op.create_table(
+        "pipeline_policies",
+        sa.Column("vendor_id", sa.Text, primary_key=True),
+        sa.Column("total_index", sa.Numeric, nullable=False),
+        sa.Column("risk_adjusted_index", sa.Numeric, nullable=False),
+        sa.Column("stage_probabilities", JSONB, nullable=False),
+        sa.Column("at_risk_threshold", sa.Numeric, nullable=False),
+        sa.Column("updated_at", TS, nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
+    )
+    op.create_table(
+        "partner_plans",
+        sa.Column("partner_id", sa.Text, primary_key=True),
+        sa.Column("vendor_id", sa.Text, primary_key=True),
+        sa.Column("period", sa.Text, primary_key=True),
+        sa.Column("revenue_target", sa.Numeric(18, 2), nullable=False),
+        sa.Column("currency", sa.String(3), nullable=False),
+        sa.Column("updated_at", TS, nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
+    )
+    op.create_index("partner_plans_by_vendor", "partner_plans", ["vendor_id", "period"])
+    op.create_table(
+        "at_risk_flags",
+        sa.Column("partner_id", sa.Text, primary_key=True),
+        sa.Column("vendor_id", sa.Text, primary_key=True),
+        sa.Column("period", sa.Text, primary_key=True),
+        sa.Column("at_risk", sa.Boolean, nullable=False),
+        sa.Column("updated_at", TS, nullable=False),
+    )
 
 
 def downgrade() -> None:
-    for table in ("idempotency_keys", "processed_events", "outbox"):
+    for table in (
+        "at_risk_flags",
+        "partner_plans",
+        "pipeline_policies",
+        "deals",
+        "idempotency_keys",
+        "processed_events",
+        "outbox",
+    ):
         op.drop_table(table)

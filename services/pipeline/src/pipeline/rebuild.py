@@ -1,0 +1,142 @@
+"""`python -m pipeline.rebuild`: rebuild the deal read model from deals.v1, from the beginning.
+
+Events up to the end offsets seen at the start are folded in memory by a fresh consumer (its
+own group id, nothing committed). The swap then happens in one transaction that blocks the
+live consumer's writes to the read model (readers keep seeing the old rows until it commits),
+catches up with what arrived meanwhile, and replaces every row. Events the live consumer
+applies afterwards land on the rebuilt rows; their version guard makes that safe.
+
+Figures are computed from the read model on demand, so they follow; at-risk flags are kept
+(they record which pipeline-at-risk events were already sent) and no event is published.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from dataclasses import dataclass
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+from pydantic import ValidationError
+from sqlalchemy import text
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from events.envelope import CloudEvent
+from events.topics import TopicNames
+from pipeline.adapters.tables import DealRow
+from pipeline.config import Settings
+from pipeline.service.replay import Replay
+from pipeline.service.snapshots import snapshot_values
+from servicekit.db import make_engine
+
+INSERT_CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class RebuildReport:
+    events_read: int
+    deals: int
+    applied: int
+    ignored: int
+    rejected: int
+    seconds: float
+
+
+async def _read_until(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int], replay: Replay) -> int:
+    """Fold every record before `ends` (per partition); returns how many records were read."""
+    read = 0
+    pending = {tp for tp, end in ends.items() if await consumer.position(tp) < end}
+    while pending:
+        batch = await consumer.getmany(*pending, timeout_ms=1000, max_records=5000)
+        for tp, records in batch.items():
+            for record in records:
+                if record.offset >= ends[tp]:
+                    break
+                read += 1
+                try:
+                    event = CloudEvent.from_json(record.value or b"")
+                except (ValidationError, ValueError):
+                    replay.rejected += 1
+                    continue
+                replay.fold(event.type, event.data, event.time)
+        # Transaction markers take offsets too: compare positions, not record counts.
+        pending = {tp for tp in pending if await consumer.position(tp) < ends[tp]}
+    for tp, end in ends.items():
+        # A fetch may run past the end: step back so the catch-up read gets those records.
+        if await consumer.position(tp) > end:
+            consumer.seek(tp, end)
+    return read
+
+
+async def _replace_rows(conn: AsyncConnection, replay: Replay) -> None:
+    await conn.execute(text("DELETE FROM deals"))
+    rows = [snapshot_values(s) for s in replay.snapshots.values()]
+    for start in range(0, len(rows), INSERT_CHUNK):
+        await conn.execute(insert(DealRow), rows[start : start + INSERT_CHUNK])
+
+
+async def _partitions(settings: Settings, topic: str) -> list[int]:
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers, client_id="pipeline-rebuild")
+    await admin.start()
+    try:
+        described = await admin.describe_topics([topic])
+    finally:
+        await admin.close()
+    partitions = [p["partition"] for t in described if t["topic"] == topic for p in t["partitions"]]
+    if not partitions:
+        raise RuntimeError(f"topic {topic} has no partitions (does it exist?)")
+    return sorted(partitions)
+
+
+async def rebuild(settings: Settings) -> RebuildReport:
+    started = time.perf_counter()
+    topics = TopicNames(settings.kafka_topic_prefix)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        group_id=topics.group(f"pipeline-rebuild-{uuid.uuid4().hex[:12]}"),
+        client_id="pipeline-rebuild",
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        isolation_level="read_committed",
+        max_partition_fetch_bytes=4 * 1024 * 1024,
+    )
+    engine = make_engine(settings)
+    replay = Replay()
+    await consumer.start()
+    try:
+        tps = [TopicPartition(topics.deals, p) for p in await _partitions(settings, topics.deals)]
+        consumer.assign(tps)
+        await consumer.seek_to_beginning(*tps)
+        read = await _read_until(consumer, await consumer.end_offsets(tps), replay)
+        async with engine.begin() as conn:
+            # Blocks the live consumer's writes (not readers) until the swap commits.
+            await conn.execute(text("LOCK TABLE deals IN SHARE ROW EXCLUSIVE MODE"))
+            read += await _read_until(consumer, await consumer.end_offsets(tps), replay)
+            await _replace_rows(conn, replay)
+    finally:
+        await consumer.stop()
+        await engine.dispose()
+    return RebuildReport(
+        events_read=read,
+        deals=len(replay.snapshots),
+        applied=replay.applied,
+        ignored=replay.ignored,
+        rejected=replay.rejected,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def main() -> None:
+    report = asyncio.run(rebuild(Settings()))
+    print(
+        f"rebuilt {report.deals} deals from {report.events_read} events "
+        f"({report.applied} applied, {report.ignored} ignored, {report.rejected} rejected) "
+        f"in {report.seconds:.2f} s"
+    )
+
+
+if __name__ == "__main__":
+    main()
