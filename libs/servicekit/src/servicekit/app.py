@@ -16,6 +16,7 @@ from datetime import timedelta
 
 import structlog
 from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -133,6 +134,16 @@ def create_service_app(
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RateLimitMiddleware, per_minute=settings.rate_limit_per_minute, burst=settings.rate_limit_burst)
+    if settings.dashboard_origin:
+        # Only the dashboard's origin may call from a browser; tokens travel in headers, never cookies.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=[settings.dashboard_origin],
+            allow_methods=["GET", "POST", "PUT", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "If-Match"],
+            allow_credentials=False,
+            max_age=600,
+        )
     app.add_middleware(HttpMetricsMiddleware)
     if configure is not None:
         configure(app)

@@ -27,6 +27,8 @@ class ServiceSettings(BaseSettings):
     outbox_batch_size: int = 500
     max_body_bytes: int = 1_048_576
     idempotency_ttl_hours: int = 24
+    # The pipeline dashboard's origin (scheme://host:port): the only origin allowed by CORS.
+    dashboard_origin: str | None = None
     # Per caller (token's principal, else client address); 0 turns the limit off.
     rate_limit_per_minute: int = 60000
     rate_limit_burst: int = 1000

@@ -80,7 +80,7 @@ class Stack:
                 "KAFKA_TOPIC_PREFIX": self.topic_prefix,
                 "PORT": str(self.ports[name]),
                 "HOST": "127.0.0.1",
-                "SERVICE_NAME": name,
+                "DASHBOARD_ORIGIN": f"http://127.0.0.1:{self.ports['pipeline']}",
             }
         )
         env.update(self.extra_env)
