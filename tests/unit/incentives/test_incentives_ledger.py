@@ -73,7 +73,9 @@ def test_a_grant_cut_to_zero_moves_no_money() -> None:
     assert transfer_for_grant("t", "prog-1", "rep-1", D("0.00"), "USD") is None
 
 
-@pytest.mark.parametrize("transfer", [payout_transfer("t", "rep-1", D("1.00"), "USD"), funding_transfer("t", "p", D("1.00"), "USD")])
+@pytest.mark.parametrize(
+    "transfer", [payout_transfer("t", "rep-1", D("1.00"), "USD"), funding_transfer("t", "p", D("1.00"), "USD")]
+)
 def test_payouts_and_fundings_are_not_rep_ledger_entries(transfer: Transfer) -> None:
     with pytest.raises(ValueError, match="not a reward"):
         rep_side_amount(transfer)
@@ -87,8 +89,9 @@ def test_transfers_move_positive_cents_only(amount: str) -> None:
 
 def test_a_transfer_needs_two_accounts() -> None:
     with pytest.raises(ValueError, match="two accounts"):
-        Transfer(id="t", debit_account=PAYABLE, credit_account=PAYABLE, amount=D(1), currency="USD",
-                 kind=TransferKind.REWARD)
+        Transfer(
+            id="t", debit_account=PAYABLE, credit_account=PAYABLE, amount=D(1), currency="USD", kind=TransferKind.REWARD
+        )
 
 
 def test_balances_follow_reward_clawback_and_payout() -> None:
@@ -165,5 +168,7 @@ def test_reposting_a_transfer_changes_nothing_and_a_conflicting_one_is_refused()
 
 def test_reward_ids_are_stable_per_deal_and_rule() -> None:
     assert reward_id("deal-1", "stage:qualified") == reward_id("deal-1", "stage:qualified")
-    assert len({reward_id("deal-1", "registration"), reward_id("deal-2", "registration"),
-                reward_id("deal-1", "close")}) == 3
+    assert (
+        len({reward_id("deal-1", "registration"), reward_id("deal-2", "registration"), reward_id("deal-1", "close")})
+        == 3
+    )

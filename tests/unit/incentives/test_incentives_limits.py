@@ -49,7 +49,7 @@ def test_apply_limits(
 
 @pytest.mark.parametrize("amount", ["2.505", "-1.00"])
 def test_unrounded_or_negative_rewards_are_refused(amount: str) -> None:
-    with pytest.raises(ValueError, match="round|reversal"):
+    with pytest.raises(ValueError, match=r"round|reversal"):
         apply_limits(D(amount), D(0), D("5000.00"), D("100.00"))
 
 
@@ -82,7 +82,9 @@ def test_the_budget_runs_out_mid_event() -> None:
 def test_a_reward_cut_to_zero_is_still_earned_once() -> None:
     program = make_program()
     first = accrue_event(program, DealEventType.DEAL_REGISTERED, make_deal(), DealRewardState(), D("0.00"))
-    assert first == [Accrual("registration", RewardKind.REGISTRATION, None, D("750.00"), D("0.00"), D("750.00"), BUDGET)]
+    assert first == [
+        Accrual("registration", RewardKind.REGISTRATION, None, D("750.00"), D("0.00"), D("750.00"), BUDGET)
+    ]
     state = DealRewardState().after(first)
     assert accrue_event(program, DealEventType.DEAL_REGISTERED, make_deal(), state, D("100000.00")) == []
 

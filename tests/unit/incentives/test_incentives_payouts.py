@@ -20,8 +20,9 @@ LINES = [
     make_line(id="a4", rep_id="rep-a", amount=D("70.00"), created_at=datetime(2026, 12, 1, 0, 0, 1, tzinfo=UTC)),
     make_line(id="a5", rep_id="rep-a", amount=D("10.00"), created_at=BEFORE, payout_id="po-0"),  # already paid
     make_line(id="b1", rep_id="rep-b", partner_id="p-200", amount=D("40.00"), created_at=BEFORE),
-    make_line(id="b2", rep_id="rep-b", partner_id="p-200", amount=D("-40.00"), kind=RewardKind.CLAWBACK,
-              created_at=BEFORE),  # nets to zero
+    make_line(
+        id="b2", rep_id="rep-b", partner_id="p-200", amount=D("-40.00"), kind=RewardKind.CLAWBACK, created_at=BEFORE
+    ),  # nets to zero
     make_line(id="c1", rep_id="rep-c", amount=D("-25.00"), kind=RewardKind.CLAWBACK, created_at=BEFORE),  # owes
     make_line(id="d1", rep_id="rep-d", amount=D("5.00"), created_at=BEFORE, vendor_id="globex"),
     make_line(id="e1", rep_id="rep-e", amount=D("5.00"), created_at=BEFORE, currency="EUR"),

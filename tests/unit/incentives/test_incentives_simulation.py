@@ -68,14 +68,18 @@ def test_the_worked_example() -> None:
         ({}, {"win_rate": D("1")}, "1290.00"),
     ],
 )
-def test_expected_payout_per_registration(program: dict[str, Any], forecast: dict[str, Any], per_registration: str) -> None:
+def test_expected_payout_per_registration(
+    program: dict[str, Any], forecast: dict[str, Any], per_registration: str
+) -> None:
     assert expected_payout_per_registration(make_program(**program), make_forecast(**forecast)) == D(per_registration)
 
 
 def test_the_budget_holds_the_payout() -> None:
     result = simulate(make_program(budget=D("50000.00")), make_forecast())
     assert (result.payout_before_budget, result.expected_payout, result.budget_limited) == (
-        D("94950.00"), D("50000.00"), True,
+        D("94950.00"),
+        D("50000.00"),
+        True,
     )
     assert result.roi == D("6.2000")  # (360000 - 50000) / 50000
 
@@ -90,14 +94,22 @@ def test_a_program_that_pays_nothing_has_no_roi() -> None:
 def test_no_registrations_no_money() -> None:
     result = simulate(make_program(), make_forecast(expected_registrations=0))
     assert (result.expected_wins, result.expected_revenue, result.expected_payout, result.roi) == (
-        D("0.00"), D("0.00"), D("0.00"), None,
+        D("0.00"),
+        D("0.00"),
+        D("0.00"),
+        None,
     )
 
 
 @pytest.mark.parametrize(
     ("revenue", "payout", "expected"),
-    [("300.00", "100.00", "2.0000"), ("100.00", "100.00", "0.0000"), ("50.00", "100.00", "-0.5000"),
-     ("100.00", "3.00", "32.3333"), ("100.00", "0.00", None)],
+    [
+        ("300.00", "100.00", "2.0000"),
+        ("100.00", "100.00", "0.0000"),
+        ("50.00", "100.00", "-0.5000"),
+        ("100.00", "3.00", "32.3333"),
+        ("100.00", "0.00", None),
+    ],
 )
 def test_roi(revenue: str, payout: str, expected: str | None) -> None:
     assert roi(D(revenue), D(payout)) == (None if expected is None else D(expected))
@@ -141,7 +153,9 @@ def test_invalid_forecasts_are_refused(overrides: dict[str, Any], problem: str) 
 
 def test_a_tier_mix_of_thirds_is_accepted_and_normalised() -> None:
     thirds = make_forecast(tier_mix={1: D("0.333"), 2: D("0.333"), 3: D("0.333")})
-    exact = expected_payout_per_registration(make_program(), make_forecast(tier_mix={1: D(1)})) * (
-        D(1) + D("1.25") + D("1.5")
-    ) / 3
+    exact = (
+        expected_payout_per_registration(make_program(), make_forecast(tier_mix={1: D(1)}))
+        * (D(1) + D("1.25") + D("1.5"))
+        / 3
+    )
     assert abs(expected_payout_per_registration(make_program(), thirds) - exact) < D("0.000001")

@@ -33,7 +33,9 @@ def test_parse_period(text: str, start: date, end: date) -> None:
     assert parse_period(text) == (start, end)
 
 
-@pytest.mark.parametrize("text", ["2026Q5", "2026Q0", "2026q4", "2026-Q4", "26Q4", "2026Q4 ", "Q4", "", "2026", "0000Q1"])
+@pytest.mark.parametrize(
+    "text", ["2026Q5", "2026Q0", "2026q4", "2026-Q4", "26Q4", "2026Q4 ", "Q4", "", "2026", "0000Q1"]
+)
 def test_malformed_periods_are_refused(text: str) -> None:
     with pytest.raises(ValueError, match="period"):
         parse_period(text)
@@ -52,15 +54,40 @@ def at(day: str, hour: int = 12) -> datetime:
 
 LINES = [
     make_line(id="1", deal_id="d1", amount=D("750.00"), created_at=at("2026-10-01", 0), payout_id="po-1"),
-    make_line(id="2", deal_id="d1", kind=RewardKind.STAGE_BONUS, stage=Stage.QUALIFIED, amount=D("50.00"),
-              rule_key="stage:qualified", created_at=at("2026-11-02")),
+    make_line(
+        id="2",
+        deal_id="d1",
+        kind=RewardKind.STAGE_BONUS,
+        stage=Stage.QUALIFIED,
+        amount=D("50.00"),
+        rule_key="stage:qualified",
+        created_at=at("2026-11-02"),
+    ),
     make_line(id="3", deal_id="d2", amount=D("300.00"), created_at=at("2026-12-31", 23)),
-    make_line(id="4", deal_id="d2", kind=RewardKind.CLAWBACK, amount=D("-300.00"), rule_key="clawback",
-              created_at=at("2026-12-31", 23)),
-    make_line(id="5", deal_id="d3", kind=RewardKind.ADJUSTMENT, amount=D("-20.00"), rule_key="adj-1",
-              created_at=at("2026-12-15")),
-    make_line(id="6", deal_id="d1", kind=RewardKind.CLOSE_BONUS, amount=D("230.00"), rule_key="close",
-              created_at=at("2027-01-01", 0)),  # next quarter
+    make_line(
+        id="4",
+        deal_id="d2",
+        kind=RewardKind.CLAWBACK,
+        amount=D("-300.00"),
+        rule_key="clawback",
+        created_at=at("2026-12-31", 23),
+    ),
+    make_line(
+        id="5",
+        deal_id="d3",
+        kind=RewardKind.ADJUSTMENT,
+        amount=D("-20.00"),
+        rule_key="adj-1",
+        created_at=at("2026-12-15"),
+    ),
+    make_line(
+        id="6",
+        deal_id="d1",
+        kind=RewardKind.CLOSE_BONUS,
+        amount=D("230.00"),
+        rule_key="close",
+        created_at=at("2027-01-01", 0),
+    ),  # next quarter
     make_line(id="7", deal_id="d9", rep_id="rep-2", amount=D("999.00")),  # another rep
     make_line(id="8", deal_id="d1", amount=D("1.00"), created_at=at("2026-09-30", 23)),  # previous quarter
 ]
@@ -87,7 +114,9 @@ def test_a_quarter_statement() -> None:
 
 def test_all_time_statement_and_quarters_add_up() -> None:
     whole = earnings_statement(LINES, rep_id="rep-1")
-    quarters = [earnings_statement(LINES, rep_id="rep-1", period=parse_period(q)) for q in ("2026Q3", "2026Q4", "2027Q1")]
+    quarters = [
+        earnings_statement(LINES, rep_id="rep-1", period=parse_period(q)) for q in ("2026Q3", "2026Q4", "2027Q1")
+    ]
     assert whole.net == sum((q.net for q in quarters), D(0)) == D("1011.00")
     assert whole.paid + whole.unpaid == whole.net
 

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 from events.consumer import Handler, IdempotentConsumer
 from events.envelope import CloudEvent
 from events.topics import TopicNames
+from incentives.service.rewards import on_deal_event
 from servicekit.app import ServiceContext
-from sqlmodel.ext.asyncio.session import AsyncSession
-
-from incentives.service.rewards import on_deal_registered
 
 EventHandler = Callable[[AsyncSession, CloudEvent, TopicNames], Awaitable[None]]
 
+# The deal events that can earn or reverse a reward; the rules decide which do.
 HANDLERS: dict[str, EventHandler] = {
-    "deal-registered": on_deal_registered,
+    "deal-registered": on_deal_event,
+    "deal-approved": on_deal_event,
+    "stage-advanced": on_deal_event,
+    "deal-closed": on_deal_event,
+    "deal-rejected": on_deal_event,
 }
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
-from servicekit.app import create_service_app
 
+from incentives.api.proposals import router as proposals_router
 from incentives.api.routes import router
 from incentives.config import Settings
 from incentives.consumers import deal_events_worker
+from servicekit.app import create_service_app
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -15,6 +16,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings=settings or Settings(),
         title="incentives",
         description="Incentive programs, the rewards ledger, rep earnings, payouts and program simulations.",
-        routers=[router],
+        routers=[router, proposals_router],
         workers={"deal-events": deal_events_worker},
     )

@@ -1,4 +1,4 @@
-"""incentives' tables (SQLModel). Money is NUMERIC; the ledger is append-only."""
+"""incentives' tables (SQLModel). Money is NUMERIC; every ledger table is append-only (see 0001)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,12 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from events.tables import OutboxRow, ProcessedEvent  # noqa: F401  (same metadata)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
+
+from events.tables import OutboxRow, ProcessedEvent  # noqa: F401  (same metadata)
+
+MONEY = sa.Numeric(18, 2)
 
 
 class ProgramRow(SQLModel, table=True):
@@ -17,6 +20,7 @@ class ProgramRow(SQLModel, table=True):
 
     id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
     vendor_id: str = Field(sa_column=sa.Column(sa.Text, nullable=False, index=True))
+    partner_id: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     name: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     currency: str = Field(sa_column=sa.Column(sa.String(3), nullable=False))
     starts_on: date = Field(sa_column=sa.Column(sa.Date, nullable=False))
@@ -27,14 +31,53 @@ class ProgramRow(SQLModel, table=True):
     close_won_pct: Decimal = Field(sa_column=sa.Column(sa.Numeric(9, 4), nullable=False))
     clawback_on_reject: bool = Field(sa_column=sa.Column(sa.Boolean, nullable=False))
     tier_multipliers: dict[str, Any] = Field(sa_column=sa.Column(JSONB, nullable=False))
-    cap_per_deal: Decimal | None = Field(default=None, sa_column=sa.Column(sa.Numeric(18, 2)))
-    budget: Decimal | None = Field(default=None, sa_column=sa.Column(sa.Numeric(18, 2)))
+    cap_per_deal: Decimal | None = Field(default=None, sa_column=sa.Column(MONEY))
+    budget: Decimal | None = Field(default=None, sa_column=sa.Column(MONEY))
     created_at: datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
     version: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))
 
 
+class AccountRow(SQLModel, table=True):
+    """A balance (credits minus debits); `non_negative` accounts (budgets) may not be overdrawn."""
+
+    __tablename__ = "ledger_accounts"
+
+    id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    currency: str = Field(sa_column=sa.Column(sa.String(3), nullable=False))
+    balance: Decimal = Field(sa_column=sa.Column(MONEY, nullable=False))
+    non_negative: bool = Field(sa_column=sa.Column(sa.Boolean, nullable=False))
+
+
+class TransferRow(SQLModel, table=True):
+    __tablename__ = "ledger_transfers"
+
+    id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    seq: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, sa.Identity(), unique=True))
+    kind: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    debit_account: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    credit_account: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    amount: Decimal = Field(sa_column=sa.Column(MONEY, nullable=False))
+    currency: str = Field(sa_column=sa.Column(sa.String(3), nullable=False))
+    created_at: datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
+
+
+class EntryRow(SQLModel, table=True):
+    __tablename__ = "ledger_postings"
+
+    id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, sa.Identity(), primary_key=True))
+    transfer_id: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    account: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    amount: Decimal = Field(sa_column=sa.Column(MONEY, nullable=False))
+    currency: str = Field(sa_column=sa.Column(sa.String(3), nullable=False))
+    created_at: datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
+
+
 class LedgerEntryRow(SQLModel, table=True):
-    """One reward or reversal as the rep sees it; unique per (deal, rule) so a redelivery adds nothing."""
+    """One rule's outcome as the rep sees it; unique per (deal, rule) so a redelivery adds nothing.
+
+    `amount` is what was granted (negative for a clawback); `requested - amount` was cut
+    by `cut_reason`. A rule cut to zero still has its row: the deal used that rule.
+    """
 
     __tablename__ = "ledger_entries"
     __table_args__ = (sa.UniqueConstraint("deal_id", "rule_key", name="ledger_entries_one_per_rule"),)
@@ -49,7 +92,68 @@ class LedgerEntryRow(SQLModel, table=True):
     kind: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     stage: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     rule_key: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
-    amount: Decimal = Field(sa_column=sa.Column(sa.Numeric(18, 2), nullable=False))
+    amount: Decimal = Field(sa_column=sa.Column(MONEY, nullable=False))
+    requested: Decimal = Field(sa_column=sa.Column(MONEY, nullable=False))
+    cut: Decimal = Field(sa_column=sa.Column(MONEY, nullable=False))
+    cut_reason: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     currency: str = Field(sa_column=sa.Column(sa.String(3), nullable=False))
     event_id: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    transfer_id: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     created_at: datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
+
+
+class PayoutRow(SQLModel, table=True):
+    __tablename__ = "payouts"
+
+    id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    vendor_id: str = Field(sa_column=sa.Column(sa.Text, nullable=False, index=True))
+    up_to: datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
+    currency: str = Field(sa_column=sa.Column(sa.String(3), nullable=False))
+    total: Decimal = Field(sa_column=sa.Column(MONEY, nullable=False))
+    created_at: datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
+
+
+class PayoutLineRow(SQLModel, table=True):
+    __tablename__ = "payout_lines"
+
+    payout_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    rep_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    partner_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    amount: Decimal = Field(sa_column=sa.Column(MONEY, nullable=False))
+    entry_count: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))
+
+
+class PayoutItemRow(SQLModel, table=True):
+    """Which batch settled a ledger entry; the primary key makes a second batch impossible."""
+
+    __tablename__ = "payout_items"
+
+    entry_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    payout_id: str = Field(sa_column=sa.Column(sa.Text, nullable=False, index=True))
+
+
+class VendorPolicyRow(SQLModel, table=True):
+    """A vendor's bar for partners' build-your-own programs: the ROI approved without review."""
+
+    __tablename__ = "incentive_policies"
+
+    vendor_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    min_roi: Decimal = Field(sa_column=sa.Column(sa.Numeric(12, 4), nullable=False))
+    updated_at: datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
+
+
+class ProposalRow(SQLModel, table=True):
+    __tablename__ = "program_proposals"
+
+    id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    vendor_id: str = Field(sa_column=sa.Column(sa.Text, nullable=False, index=True))
+    partner_id: str = Field(sa_column=sa.Column(sa.Text, nullable=False, index=True))
+    program: dict[str, Any] = Field(sa_column=sa.Column(JSONB, nullable=False))
+    forecast: dict[str, Any] = Field(sa_column=sa.Column(JSONB, nullable=False))
+    simulation: dict[str, Any] = Field(sa_column=sa.Column(JSONB, nullable=False))
+    roi: Decimal | None = Field(default=None, sa_column=sa.Column(sa.Numeric(18, 4)))
+    min_roi: Decimal | None = Field(default=None, sa_column=sa.Column(sa.Numeric(12, 4)))
+    status: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    program_id: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    created_at: datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
+    decided_at: datetime | None = Field(default=None, sa_column=sa.Column(sa.DateTime(timezone=True)))

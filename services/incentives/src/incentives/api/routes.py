@@ -1,33 +1,59 @@
-"""incentives' HTTP routes."""
+"""incentives' HTTP routes: programs, the ledger, earnings, payouts, simulations."""
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 import uuid
-from collections import defaultdict
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy import func, select
+from sqlmodel import col
+
+from incentives.adapters.tables import LedgerEntryRow, PayoutLineRow, PayoutRow, ProgramRow
+from incentives.api.schemas import ForecastIn, PayoutCreate, ProgramCreate, SimulateRequest
+from incentives.domain import programs as domain
+from incentives.domain.deals import Stage
+from incentives.domain.simulation import Forecast, InvalidForecast, SimulationResult, simulate
+from incentives.domain.statements import MixedCurrencies, earnings_statement, parse_period
+from incentives.service.ledger_reads import lines_where, visible_to
+from incentives.service.payouts import NothingToPay, SeveralCurrencies, create_payout
+from incentives.service.programs import UNLIMITED, OverlappingPrograms, insert_program, spent_and_remaining
 from servicekit.auth import CurrentPrincipal
 from servicekit.db import DbSession
 from servicekit.money import format_money
+from servicekit.pagination import Cursor, Limit, decode_cursor, next_cursor
 from servicekit.principal import Principal, Role
-from servicekit.problems import Problem, not_found
-from sqlalchemy import select
-from sqlmodel import col
-
-from incentives.adapters.tables import LedgerEntryRow, ProgramRow
-from incentives.api.schemas import ProgramCreate
+from servicekit.problems import Problem, conflict, not_found, validation_problem
 
 router = APIRouter(prefix="/v1")
+_FIELD = re.compile(r"^([a-z_]+)")
 
 
-def program_json(row: ProgramRow) -> dict[str, Any]:
+def _problems_422(problems: list[str], prefix: tuple[str, ...] = ("body",)) -> Problem:
+    """Domain messages start with the field they are about: name it in `loc`."""
+    errors = []
+    for message in problems:
+        match = _FIELD.match(message)
+        errors.append({"loc": [*prefix, match.group(1) if match else "body"], "msg": message, "type": "value_error"})
+    return validation_problem(errors)
+
+
+def _money(value: Any) -> str | None:
+    return format_money(value) if value is not None else None
+
+
+async def program_json(session: DbSession, row: ProgramRow) -> dict[str, Any]:
+    spent, remaining = await spent_and_remaining(session, row)
     return {
         "id": row.id,
         "vendor_id": row.vendor_id,
+        "partner_id": row.partner_id,
         "name": row.name,
         "currency": row.currency,
         "starts_on": row.starts_on.isoformat(),
@@ -38,75 +64,322 @@ def program_json(row: ProgramRow) -> dict[str, Any]:
         "close_won_pct": str(row.close_won_pct.normalize()),
         "clawback_on_reject": row.clawback_on_reject,
         "tier_multipliers": row.tier_multipliers,
-        "cap_per_deal": format_money(row.cap_per_deal) if row.cap_per_deal is not None else None,
-        "budget": format_money(row.budget) if row.budget is not None else None,
+        "cap_per_deal": _money(row.cap_per_deal),
+        "budget": _money(row.budget),
+        "spent": format_money(spent),
+        "remaining": _money(remaining),
         "created_at": row.created_at.isoformat(),
         "version": row.version,
     }
+
+
+def program_of(body: ProgramCreate, program_id: str) -> domain.Program:
+    """The domain program of a request body (422 naming each broken rule); no budget is unlimited."""
+    try:
+        return domain.Program(
+            id=program_id,
+            vendor_id=body.vendor_id,
+            partner_id=body.partner_id,
+            name=body.name,
+            currency=body.currency,
+            starts_on=body.starts_on,
+            ends_on=body.ends_on,
+            registration_reward_pct=body.registration_reward_pct,
+            pay_registration_on=domain.PayRegistrationOn(body.pay_registration_on),
+            stage_bonuses={Stage(k): v for k, v in body.stage_bonuses.items()},
+            close_won_pct=body.close_won_pct,
+            clawback_on_reject=body.clawback_on_reject,
+            tier_multipliers={int(k): v for k, v in body.tier_multipliers.items()},
+            cap_per_deal=body.cap_per_deal,
+            budget=body.budget if body.budget is not None else UNLIMITED,
+        )
+    except domain.InvalidProgram as exc:
+        raise _problems_422(exc.problems) from exc
 
 
 @router.post("/programs", status_code=201, tags=["programs"])
 async def create_program(body: ProgramCreate, principal: CurrentPrincipal, session: DbSession) -> JSONResponse:
     if not principal.acts_for_vendor(body.vendor_id):
         raise Problem(403, "Only the program's vendor or an admin may create it.")
-    row = ProgramRow(
-        id=str(uuid.uuid4()),
-        vendor_id=body.vendor_id,
-        name=body.name,
-        currency=body.currency,
-        starts_on=body.starts_on,
-        ends_on=body.ends_on,
-        registration_reward_pct=body.registration_reward_pct,
-        pay_registration_on=body.pay_registration_on,
-        stage_bonuses={k: f"{v:.2f}" for k, v in body.stage_bonuses.items()},
-        close_won_pct=body.close_won_pct,
-        clawback_on_reject=body.clawback_on_reject,
-        tier_multipliers={k: str(v) for k, v in body.tier_multipliers.items()},
-        cap_per_deal=body.cap_per_deal,
-        budget=body.budget,
-        created_at=datetime.now(UTC),
-        version=1,
-    )
+    candidate = program_of(body, str(uuid.uuid4()))
     async with session.begin():
-        session.add(row)
-    return JSONResponse(program_json(row), status_code=201, headers={"Location": f"/v1/programs/{row.id}"})
+        try:
+            row = await insert_program(session, candidate, budget=body.budget, now=datetime.now(UTC))
+        except OverlappingPrograms as exc:
+            raise conflict(
+                "Programs of one vendor may not overlap in time.", conflicting_program_ids=exc.program_ids
+            ) from exc
+        payload = await program_json(session, row)
+    return JSONResponse(payload, status_code=201, headers={"Location": f"/v1/programs/{row.id}"})
+
+
+def _sees_program(principal: Principal, row: ProgramRow) -> bool:
+    if principal.role is Role.VENDOR:
+        return principal.acts_for_vendor(row.vendor_id)
+    if row.partner_id is not None and principal.role in (Role.PARTNER, Role.AGGREGATOR):
+        return principal.acts_for_partner(row.partner_id)
+    return True
 
 
 @router.get("/programs/{program_id}", tags=["programs"])
 async def get_program(program_id: str, principal: CurrentPrincipal, session: DbSession) -> dict[str, Any]:
     row = await session.get(ProgramRow, program_id)
-    if row is None or not (principal.acts_for_vendor(row.vendor_id) or principal.role is not Role.VENDOR):
+    if row is None or not _sees_program(principal, row):
         raise not_found("program")
-    return program_json(row)
+    return await program_json(session, row)
 
 
-def _visible(principal: Principal, entry: LedgerEntryRow) -> bool:
-    return principal.sees(vendor_id=entry.vendor_id, partner_id=entry.partner_id)
+@router.get("/programs", tags=["programs"])
+async def list_programs(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    vendor_id: Annotated[str | None, Query(max_length=100)] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> dict[str, Any]:
+    key = decode_cursor(cursor, ("starts_on", "id"))
+    query = select(ProgramRow)
+    if vendor_id is not None:
+        query = query.where(col(ProgramRow.vendor_id) == vendor_id)
+    if principal.role is Role.VENDOR:
+        query = query.where(col(ProgramRow.vendor_id) == (principal.vendor_id or ""))
+    elif principal.role in (Role.PARTNER, Role.AGGREGATOR):
+        # In SQL, not after the fetch: a filtered page would end the pagination early.
+        mine = sorted(principal.partner_ids | ({principal.partner_id} if principal.partner_id else set()))
+        query = query.where(col(ProgramRow.partner_id).is_(None) | col(ProgramRow.partner_id).in_(mine))
+    if key is not None:
+        after = datetime.fromisoformat(key["starts_on"]).date()
+        query = query.where(
+            (col(ProgramRow.starts_on) > after)
+            | ((col(ProgramRow.starts_on) == after) & (col(ProgramRow.id) > key["id"]))
+        )
+    query = query.order_by(col(ProgramRow.starts_on), col(ProgramRow.id)).limit(limit + 1)
+    rows = list((await session.execute(query)).scalars().all())
+    page, nxt = next_cursor(rows, limit, lambda r: {"starts_on": r.starts_on.isoformat(), "id": r.id})
+    return {"items": [await program_json(session, r) for r in page], "next_cursor": nxt}
+
+
+def entry_json(row: LedgerEntryRow) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "deal_id": row.deal_id,
+        "rep_id": row.rep_id,
+        "partner_id": row.partner_id,
+        "vendor_id": row.vendor_id,
+        "program_id": row.program_id,
+        "kind": row.kind,
+        "stage": row.stage,
+        "amount": format_money(row.amount),
+        "requested": format_money(row.requested),
+        "cut": format_money(row.cut),
+        "cut_reason": row.cut_reason,
+        "currency": row.currency,
+        "event_id": row.event_id,
+        "created_at": row.created_at.isoformat(),
+    }
+
+
+@router.get("/ledger", tags=["ledger"])
+async def ledger(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    rep_id: Annotated[str | None, Query(max_length=100)] = None,
+    partner_id: Annotated[str | None, Query(max_length=100)] = None,
+    deal_id: Annotated[str | None, Query(max_length=100)] = None,
+    program_id: Annotated[str | None, Query(max_length=100)] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> dict[str, Any]:
+    key = decode_cursor(cursor, ("seq",))
+    query = select(LedgerEntryRow).where(visible_to(principal))
+    for column, value in (
+        (LedgerEntryRow.rep_id, rep_id),
+        (LedgerEntryRow.partner_id, partner_id),
+        (LedgerEntryRow.deal_id, deal_id),
+        (LedgerEntryRow.program_id, program_id),
+    ):
+        if value is not None:
+            query = query.where(col(column) == value)
+    if key is not None:
+        query = query.where(col(LedgerEntryRow.seq) > int(key["seq"]))
+    query = query.order_by(col(LedgerEntryRow.seq)).limit(limit + 1)
+    rows = list((await session.execute(query)).scalars().all())
+    page, nxt = next_cursor(rows, limit, lambda r: {"seq": r.seq})
+    return {"items": [entry_json(r) for r in page], "next_cursor": nxt}
+
+
+@router.get("/deals/{deal_id}/rewards", tags=["ledger"])
+async def deal_rewards(deal_id: str, principal: CurrentPrincipal, session: DbSession) -> dict[str, Any]:
+    rows = list(
+        (
+            await session.execute(
+                select(LedgerEntryRow).where(col(LedgerEntryRow.deal_id) == deal_id).order_by(col(LedgerEntryRow.seq))
+            )
+        )
+        .scalars()
+        .all()
+    )
+    if rows and not principal.sees(vendor_id=rows[0].vendor_id, partner_id=rows[0].partner_id):
+        raise not_found("deal")
+    return {
+        "deal_id": deal_id,
+        "currency": rows[0].currency if rows else None,
+        "net": format_money(sum((r.amount for r in rows), Decimal("0.00"))),
+        "items": [entry_json(r) for r in rows],
+    }
 
 
 @router.get("/reps/{rep_id}/earnings", tags=["earnings"])
-async def rep_earnings(rep_id: str, principal: CurrentPrincipal, session: DbSession) -> dict[str, Any]:
-    query = select(LedgerEntryRow).where(col(LedgerEntryRow.rep_id) == rep_id)
-    rows = (await session.execute(query)).scalars().all()
-    entries = [e for e in rows if _visible(principal, e)]
-    if rows and not entries:
-        raise not_found("rep")
-    earned = sum((e.amount for e in entries if e.amount > 0), Decimal(0))
-    clawed = -sum((e.amount for e in entries if e.amount < 0), Decimal(0))
-    by_kind: dict[str, Decimal] = defaultdict(Decimal)
-    per_deal: dict[str, Decimal] = defaultdict(Decimal)
-    for e in entries:
-        by_kind[e.kind] += e.amount
-        per_deal[e.deal_id] += e.amount
-    net = earned - clawed
+async def rep_earnings(
+    rep_id: str,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    period: Annotated[str | None, Query(max_length=10, description="A quarter, e.g. 2026Q4")] = None,
+) -> dict[str, Any]:
+    try:
+        window = parse_period(period) if period is not None else None
+    except ValueError as exc:
+        raise validation_problem([{"loc": ["query", "period"], "msg": str(exc), "type": "value_error"}]) from exc
+    lines = await lines_where(session, col(LedgerEntryRow.rep_id) == rep_id, visible_to(principal))
+    if not lines:
+        exists = await session.scalar(select(func.count()).where(col(LedgerEntryRow.rep_id) == rep_id))
+        if exists:
+            raise not_found("rep")
+    try:
+        statement = earnings_statement(lines, rep_id=rep_id, period=window)
+    except MixedCurrencies as exc:
+        raise Problem(409, str(exc)) from exc
+    kinds = {line.kind for line in lines}
     return {
         "rep_id": rep_id,
-        "currency": entries[0].currency if entries else None,
-        "earned": format_money(earned),
-        "clawed_back": format_money(clawed),
-        "net": format_money(net),
-        "paid": format_money(Decimal(0)),
-        "unpaid": format_money(net),
-        "by_kind": {k: format_money(v) for k, v in by_kind.items()},
-        "deals": [{"deal_id": d, "net": format_money(v)} for d, v in per_deal.items()],
+        "period": period,
+        "currency": statement.currency,
+        "earned": format_money(statement.earned),
+        "clawed_back": format_money(statement.clawed_back),
+        "net": format_money(statement.net),
+        "paid": format_money(statement.paid),
+        "unpaid": format_money(statement.unpaid),
+        "by_kind": {str(k): format_money(v) for k, v in statement.by_kind.items() if k in kinds},
+        "deals": [
+            {
+                "deal_id": d.deal_id,
+                "earned": format_money(d.earned),
+                "clawed_back": format_money(d.clawed_back),
+                "net": format_money(d.net),
+            }
+            for d in statement.deals
+        ],
     }
+
+
+def payout_json(row: PayoutRow, lines: list[PayoutLineRow]) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "vendor_id": row.vendor_id,
+        "up_to": row.up_to.isoformat(),
+        "currency": row.currency,
+        "total": format_money(row.total),
+        "created_at": row.created_at.isoformat(),
+        "lines": [
+            {
+                "rep_id": x.rep_id,
+                "partner_id": x.partner_id,
+                "amount": format_money(x.amount),
+                "entry_count": x.entry_count,
+            }
+            for x in lines
+        ],
+    }
+
+
+@router.post("/payouts", status_code=201, tags=["payouts"])
+async def post_payout(
+    body: PayoutCreate, request: Request, principal: CurrentPrincipal, session: DbSession
+) -> JSONResponse:
+    if not principal.acts_for_vendor(body.vendor_id):
+        raise Problem(403, "Only the vendor or an admin may create a payout batch.")
+    up_to = body.up_to or datetime.now(UTC)
+    try:
+        async with session.begin():
+            payout, _ = await create_payout(
+                session, vendor_id=body.vendor_id, up_to=up_to, currency=body.currency, topics=request.app.state.topics
+            )
+            lines = await _payout_lines(session, payout.id)
+    except NothingToPay as exc:
+        raise Problem(409, "No unpaid rewards of this vendor up to that time.") from exc
+    except SeveralCurrencies as exc:
+        raise validation_problem(
+            [{"loc": ["body", "currency"], "msg": f"unpaid rewards in {exc}: name one", "type": "value_error"}]
+        ) from exc
+    return JSONResponse(payout_json(payout, lines), status_code=201, headers={"Location": f"/v1/payouts/{payout.id}"})
+
+
+async def _payout_lines(session: DbSession, payout_id: str) -> list[PayoutLineRow]:
+    query = (
+        select(PayoutLineRow)
+        .where(col(PayoutLineRow.payout_id) == payout_id)
+        .order_by(col(PayoutLineRow.rep_id), col(PayoutLineRow.partner_id))
+    )
+    return list((await session.execute(query)).scalars().all())
+
+
+async def _visible_payout(session: DbSession, principal: Principal, payout_id: str) -> PayoutRow:
+    row = await session.get(PayoutRow, payout_id)
+    if row is None or not principal.acts_for_vendor(row.vendor_id):
+        raise not_found("payout")
+    return row
+
+
+@router.get("/payouts/{payout_id}", tags=["payouts"])
+async def get_payout(payout_id: str, principal: CurrentPrincipal, session: DbSession) -> dict[str, Any]:
+    row = await _visible_payout(session, principal, payout_id)
+    return payout_json(row, await _payout_lines(session, payout_id))
+
+
+@router.get("/payouts/{payout_id}/lines.csv", tags=["payouts"])
+async def payout_csv(payout_id: str, principal: CurrentPrincipal, session: DbSession) -> Response:
+    row = await _visible_payout(session, principal, payout_id)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["payout_id", "rep_id", "partner_id", "amount", "currency", "entry_count"])
+    for line in await _payout_lines(session, payout_id):
+        amount = format_money(line.amount)
+        writer.writerow([row.id, line.rep_id, line.partner_id, amount, row.currency, line.entry_count])
+    return Response(
+        out.getvalue(),
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="payout-{payout_id}.csv"'},
+    )
+
+
+def forecast_of(f: ForecastIn) -> Forecast:
+    """The domain forecast (422 naming each broken rule under body.forecast)."""
+    try:
+        return Forecast(
+            expected_registrations=f.expected_registrations,
+            win_rate=f.win_rate,
+            avg_deal_amount=f.avg_deal_amount,
+            avg_margin_pct=f.avg_margin_pct,
+            stage_reach_rates={Stage(k): v for k, v in f.stage_reach_rates.items()},
+            tier_mix={int(k): v for k, v in f.tier_mix.items()},
+        )
+    except InvalidForecast as exc:
+        raise _problems_422(exc.problems, ("body", "forecast")) from exc
+
+
+def simulation_json(result: SimulationResult) -> dict[str, Any]:
+    return {
+        "expected_registrations": result.expected_registrations,
+        "expected_wins": str(result.expected_wins),
+        "expected_revenue": format_money(result.expected_revenue),
+        "payout_before_budget": format_money(result.payout_before_budget),
+        "expected_payout": format_money(result.expected_payout),
+        "budget_limited": result.budget_limited,
+        "roi": str(result.roi) if result.roi is not None else None,
+    }
+
+
+@router.post("/programs/simulate", tags=["programs"])
+async def simulate_program(body: SimulateRequest, principal: CurrentPrincipal) -> dict[str, Any]:
+    """Expected registrations, wins, revenue, payout and ROI; open to every role, stores nothing."""
+    return simulation_json(simulate(program_of(body.program, "simulation"), forecast_of(body.forecast)))

@@ -25,10 +25,9 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from servicekit.money import to_cents
-
 from incentives.domain.deals import Stage
 from incentives.domain.rules import RewardKind
+from servicekit.money import to_cents
 
 _ZERO = Decimal("0.00")
 # Fixed namespace so a reward's id is the same on every replay of its event.

@@ -9,9 +9,8 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from servicekit.money import to_cents
-
 from incentives.domain.deals import BONUS_STAGES, Stage
+from servicekit.money import to_cents
 
 TIERS: tuple[int, ...] = (1, 2, 3)
 _CURRENCY = re.compile(r"[A-Z]{3}")

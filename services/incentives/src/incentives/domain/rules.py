@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from servicekit.money import percent_of, to_cents
-
 from incentives.domain.deals import DealEventType, DealFacts, Stage, stages_reached
 from incentives.domain.programs import PayRegistrationOn, Program
+from servicekit.money import percent_of, to_cents
 
 REGISTRATION_KEY = "registration"
 CLOSE_KEY = "close"

@@ -23,11 +23,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from servicekit.money import percent_of, to_cents
-
 from incentives.domain.deals import DealFacts, Stage, stages_reached
 from incentives.domain.programs import TIERS, Program
 from incentives.domain.rules import close_bonus, registration_reward, stage_bonus
+from servicekit.money import percent_of, to_cents
 
 _ZERO = Decimal(0)
 _ONE = Decimal(1)

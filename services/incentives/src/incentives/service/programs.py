@@ -1,0 +1,120 @@
+"""Programs in storage: the domain view of a row, the active program, live spent and remaining."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from incentives.adapters.tables import ProgramRow
+from incentives.domain import programs as domain
+from incentives.domain.deals import Stage
+from incentives.domain.ledger import funding_transfer, program_budget_account
+from incentives.service.ledger_store import balance_of, ensure_account, post_transfer
+
+# A program without a budget is unlimited; the domain wants a number, so it gets one no
+# ledger will reach (NUMERIC(18, 2) holds at most 16 digits before the point).
+UNLIMITED = Decimal("9999999999999999.99")
+
+
+def to_domain(row: ProgramRow) -> domain.Program:
+    return domain.Program(
+        id=row.id,
+        vendor_id=row.vendor_id,
+        partner_id=row.partner_id,
+        name=row.name,
+        currency=row.currency,
+        starts_on=row.starts_on,
+        ends_on=row.ends_on,
+        registration_reward_pct=Decimal(row.registration_reward_pct),
+        pay_registration_on=domain.PayRegistrationOn(row.pay_registration_on),
+        stage_bonuses={Stage(k): Decimal(str(v)) for k, v in row.stage_bonuses.items()},
+        close_won_pct=Decimal(row.close_won_pct),
+        clawback_on_reject=row.clawback_on_reject,
+        tier_multipliers={int(k): Decimal(str(v)) for k, v in row.tier_multipliers.items()},
+        cap_per_deal=row.cap_per_deal,
+        budget=row.budget if row.budget is not None else UNLIMITED,
+    )
+
+
+async def program_for_deal(
+    session: AsyncSession, vendor_id: str, partner_id: str, registered_on: date
+) -> ProgramRow | None:
+    """The program governing a deal registered that day (a partner's own program wins)."""
+    rows = (
+        (
+            await session.execute(
+                select(ProgramRow).where(
+                    col(ProgramRow.vendor_id) == vendor_id,
+                    col(ProgramRow.starts_on) <= registered_on,
+                    col(ProgramRow.ends_on) >= registered_on,
+                )
+            )
+        )
+        .scalars()
+        .all()
+    )
+    by_id = {row.id: row for row in rows}
+    chosen = domain.active_program([to_domain(r) for r in rows], vendor_id, partner_id, registered_on)
+    return by_id[chosen.id] if chosen is not None else None
+
+
+async def spent_and_remaining(session: AsyncSession, row: ProgramRow) -> tuple[Decimal, Decimal | None]:
+    """Live figures from the budget account: spent = budget - balance; unlimited has no remaining."""
+    balance = await balance_of(session, program_budget_account(row.id)) or Decimal("0.00")
+    if row.budget is None:
+        return -balance, None
+    return row.budget - balance, balance
+
+
+class OverlappingPrograms(Exception):
+    def __init__(self, program_ids: list[str]) -> None:
+        super().__init__(", ".join(program_ids))
+        self.program_ids = program_ids
+
+
+async def insert_program(
+    session: AsyncSession, program: domain.Program, *, budget: Decimal | None, now: datetime
+) -> ProgramRow:
+    """Store a validated program and fund its budget account, in the caller's transaction.
+
+    Creation is serialised per vendor (advisory lock), so two overlapping requests cannot
+    both pass the check; OverlappingPrograms names the programs in the way.
+    """
+    await session.execute(select(func.pg_advisory_xact_lock(func.hashtext(f"programs:{program.vendor_id}"))))
+    existing = (
+        (await session.execute(select(ProgramRow).where(col(ProgramRow.vendor_id) == program.vendor_id)))
+        .scalars()
+        .all()
+    )
+    clashes = domain.overlapping_programs([to_domain(r) for r in existing], program)
+    if clashes:
+        raise OverlappingPrograms([p.id for p in clashes])
+    row = ProgramRow(
+        id=program.id,
+        vendor_id=program.vendor_id,
+        partner_id=program.partner_id,
+        name=program.name,
+        currency=program.currency,
+        starts_on=program.starts_on,
+        ends_on=program.ends_on,
+        registration_reward_pct=program.registration_reward_pct,
+        pay_registration_on=str(program.pay_registration_on),
+        stage_bonuses={str(k): f"{v:.2f}" for k, v in program.stage_bonuses.items()},
+        close_won_pct=program.close_won_pct,
+        clawback_on_reject=program.clawback_on_reject,
+        tier_multipliers={str(k): str(v) for k, v in program.tier_multipliers.items()},
+        cap_per_deal=program.cap_per_deal,
+        budget=budget,
+        created_at=now,
+        version=1,
+    )
+    session.add(row)
+    await session.flush()
+    await ensure_account(session, program_budget_account(row.id), row.currency, non_negative=budget is not None)
+    if budget is not None:
+        await post_transfer(session, funding_transfer(f"fund:{row.id}", row.id, budget, row.currency), now)
+    return row

@@ -1,0 +1,66 @@
+"""Helpers for incentives integration tests: unique vendors, programs, deal events over Kafka."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import httpx
+
+from support.events import deal_data, deal_event
+from support.kafka import produce
+
+PROGRAM: dict[str, Any] = {
+    "name": "FY27 deal registration",
+    "currency": "USD",
+    "starts_on": "2026-01-01",
+    "ends_on": "2030-12-31",
+    "registration_reward_pct": "25",
+    "pay_registration_on": "registered",
+    "stage_bonuses": {"qualified": "50.00", "proposal": "100.00", "negotiation": "150.00"},
+    "close_won_pct": "2",
+    "clawback_on_reject": True,
+    "tier_multipliers": {"1": "1.0", "2": "1.25", "3": "1.5"},
+}
+
+
+def new_vendor() -> str:
+    # Topics and the consumer group are shared by the whole run: a vendor of its own
+    # keeps other tests' events from landing in this test's program.
+    return f"v-{uuid.uuid4().hex[:10]}"
+
+
+async def make_program(client: httpx.AsyncClient, headers: dict[str, str], vendor_id: str, **changes: Any) -> Any:
+    r = await client.post("/v1/programs", json={**PROGRAM, "vendor_id": vendor_id, **changes}, headers=headers)
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+class DealFeed:
+    """Publishes one deal's events to deals.v1 the way dealreg does (keyed by deal id)."""
+
+    def __init__(self, bootstrap: str, topic_prefix: str, vendor_id: str, **deal: Any) -> None:
+        self.bootstrap = bootstrap
+        self.topic = topic_prefix + "deals.v1"
+        self.data = deal_data(vendor_id=vendor_id, **deal)
+        self.id: str = self.data["id"]
+
+    async def send(self, event_type: str, **changes: Any) -> str:
+        """Publish the event; its id."""
+        self.data = {**self.data, **changes, "version": self.data["version"] + 1}
+        event = deal_event(event_type, self.data)
+        await produce(self.bootstrap, self.topic, event.to_json(), key=self.id.encode())
+        return event.id
+
+
+async def rewards(client: httpx.AsyncClient, headers: dict[str, str], deal_id: str) -> dict[str, str]:
+    """rule key -> granted amount, read back through GET /v1/deals/{id}/rewards."""
+    r = await client.get(f"/v1/deals/{deal_id}/rewards", headers=headers)
+    assert r.status_code == 200, r.text
+    return {_key(i): i["amount"] for i in r.json()["items"]}
+
+
+def _key(item: dict[str, Any]) -> str:
+    return {"registration": "registration", "close_bonus": "close", "clawback": "clawback"}.get(
+        item["kind"], f"stage:{item['stage']}"
+    )
