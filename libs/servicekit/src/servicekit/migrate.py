@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Sequence
 from importlib import resources
 
 from alembic import command, context
@@ -24,7 +25,7 @@ def upgrade_to_head(package: str, database_url: str) -> None:
     command.upgrade(alembic_config(package, database_url), "head")
 
 
-def run_env(target_metadata: MetaData) -> None:
+def run_env(target_metadata: MetaData | Sequence[MetaData]) -> None:
     """The body of every service's migrations/env.py (online, async engine)."""
     config = context.config
     url = config.get_main_option("sqlalchemy.url") or os.environ["DATABASE_URL"]

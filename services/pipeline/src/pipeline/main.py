@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from pipeline.api.routes import router
 from pipeline.config import Settings
 from pipeline.consumers import deal_events_worker
+from pipeline.dashboard import router as dashboard_router
 from servicekit.app import create_service_app
 
 
@@ -15,6 +16,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings=settings or Settings(),
         title="pipeline",
         description="Partner plans, pipeline policies, pipeline-to-plan figures and rollups.",
-        routers=[router],
+        routers=[router, dashboard_router],
         workers={"deal-events": deal_events_worker},
     )

@@ -8,14 +8,20 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
 from events.tables import OutboxRow, ProcessedEvent  # noqa: F401  (same metadata)
 
+
+class ServiceTable(SQLModel, registry=registry()):
+    """Base of incentives's tables: its own metadata, so no other service's table names can clash with them."""
+
+
 MONEY = sa.Numeric(18, 2)
 
 
-class ProgramRow(SQLModel, table=True):
+class ProgramRow(ServiceTable, table=True):
     __tablename__ = "programs"
 
     id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
@@ -37,7 +43,7 @@ class ProgramRow(SQLModel, table=True):
     version: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))
 
 
-class AccountRow(SQLModel, table=True):
+class AccountRow(ServiceTable, table=True):
     """A balance (credits minus debits); `non_negative` accounts (budgets) may not be overdrawn."""
 
     __tablename__ = "ledger_accounts"
@@ -48,7 +54,7 @@ class AccountRow(SQLModel, table=True):
     non_negative: bool = Field(sa_column=sa.Column(sa.Boolean, nullable=False))
 
 
-class TransferRow(SQLModel, table=True):
+class TransferRow(ServiceTable, table=True):
     __tablename__ = "ledger_transfers"
 
     id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
@@ -61,7 +67,7 @@ class TransferRow(SQLModel, table=True):
     created_at: datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
 
 
-class EntryRow(SQLModel, table=True):
+class EntryRow(ServiceTable, table=True):
     __tablename__ = "ledger_postings"
 
     id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, sa.Identity(), primary_key=True))
@@ -72,7 +78,7 @@ class EntryRow(SQLModel, table=True):
     created_at: datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
 
 
-class LedgerEntryRow(SQLModel, table=True):
+class LedgerEntryRow(ServiceTable, table=True):
     """One rule's outcome as the rep sees it; unique per (deal, rule) so a redelivery adds nothing.
 
     `amount` is what was granted (negative for a clawback); `requested - amount` was cut
@@ -102,7 +108,7 @@ class LedgerEntryRow(SQLModel, table=True):
     created_at: datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
 
 
-class PayoutRow(SQLModel, table=True):
+class PayoutRow(ServiceTable, table=True):
     __tablename__ = "payouts"
 
     id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
@@ -113,7 +119,7 @@ class PayoutRow(SQLModel, table=True):
     created_at: datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
 
 
-class PayoutLineRow(SQLModel, table=True):
+class PayoutLineRow(ServiceTable, table=True):
     __tablename__ = "payout_lines"
 
     payout_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
@@ -123,7 +129,7 @@ class PayoutLineRow(SQLModel, table=True):
     entry_count: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))
 
 
-class PayoutItemRow(SQLModel, table=True):
+class PayoutItemRow(ServiceTable, table=True):
     """Which batch settled a ledger entry; the primary key makes a second batch impossible."""
 
     __tablename__ = "payout_items"
@@ -132,7 +138,7 @@ class PayoutItemRow(SQLModel, table=True):
     payout_id: str = Field(sa_column=sa.Column(sa.Text, nullable=False, index=True))
 
 
-class VendorPolicyRow(SQLModel, table=True):
+class VendorPolicyRow(ServiceTable, table=True):
     """A vendor's bar for partners' build-your-own programs: the ROI approved without review."""
 
     __tablename__ = "incentive_policies"
@@ -142,7 +148,7 @@ class VendorPolicyRow(SQLModel, table=True):
     updated_at: datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
 
 
-class ProposalRow(SQLModel, table=True):
+class ProposalRow(ServiceTable, table=True):
     __tablename__ = "program_proposals"
 
     id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))

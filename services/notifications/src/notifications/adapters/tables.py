@@ -7,9 +7,14 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
 from events.tables import OutboxRow, ProcessedEvent  # noqa: F401  (same metadata)
+
+
+class ServiceTable(SQLModel, registry=registry()):
+    """Base of notifications's tables: its own metadata, so no other service's table names can clash with them."""
 
 
 def _ts(nullable: bool = False) -> Any:
@@ -28,7 +33,7 @@ class DeliveryStatus:
     FAILED = "failed"
 
 
-class SubscriptionRow(SQLModel, table=True):
+class SubscriptionRow(ServiceTable, table=True):
     __tablename__ = "subscriptions"
 
     id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
@@ -54,7 +59,7 @@ class SubscriptionRow(SQLModel, table=True):
     version: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))
 
 
-class ReceivedEventRow(SQLModel, table=True):
+class ReceivedEventRow(ServiceTable, table=True):
     """Every event consumed, as received: deliveries send these bytes; replay reads them back."""
 
     __tablename__ = "received_events"
@@ -70,7 +75,7 @@ class ReceivedEventRow(SQLModel, table=True):
     received_at: datetime = Field(sa_column=_ts())
 
 
-class DeliveryRow(SQLModel, table=True):
+class DeliveryRow(ServiceTable, table=True):
     """One event to one subscription; a row before it is ever attempted."""
 
     __tablename__ = "deliveries"

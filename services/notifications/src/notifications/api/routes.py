@@ -184,4 +184,3 @@ async def redeliver(delivery_id: str, principal: CurrentPrincipal, session: DbSe
         again = new_delivery(sub.id, original.event_id, original.event_type, now, now)
         await queue_deliveries(session, [again])
     return JSONResponse(delivery_json(again), status_code=202, headers={"Location": f"/v1/deliveries/{again.id}"})
-

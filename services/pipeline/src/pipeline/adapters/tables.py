@@ -12,14 +12,20 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
 from events.tables import OutboxRow, ProcessedEvent  # noqa: F401  (same metadata)
 
+
+class ServiceTable(SQLModel, registry=registry()):
+    """Base of pipeline's tables: its own metadata, so no other service's table names can clash with them."""
+
+
 TS = sa.DateTime(timezone=True)
 
 
-class DealRow(SQLModel, table=True):
+class DealRow(ServiceTable, table=True):
     """One deal as the pipeline sees it (a DealSnapshot), placed in the period it counts in."""
 
     __tablename__ = "deals"
@@ -47,7 +53,7 @@ class DealRow(SQLModel, table=True):
     last_sequence: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger))
 
 
-class PolicyRow(SQLModel, table=True):
+class PolicyRow(ServiceTable, table=True):
     __tablename__ = "pipeline_policies"
 
     vendor_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
@@ -59,7 +65,7 @@ class PolicyRow(SQLModel, table=True):
     version: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))
 
 
-class PlanRow(SQLModel, table=True):
+class PlanRow(ServiceTable, table=True):
     __tablename__ = "partner_plans"
 
     partner_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
@@ -71,7 +77,7 @@ class PlanRow(SQLModel, table=True):
     version: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))
 
 
-class AtRiskFlagRow(SQLModel, table=True):
+class AtRiskFlagRow(ServiceTable, table=True):
     """Whether a pipeline-at-risk event is outstanding (the hysteresis state)."""
 
     __tablename__ = "at_risk_flags"
