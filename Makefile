@@ -49,7 +49,9 @@ stop:
 	-bash infra/kafka.sh stop
 	-bash infra/postgres.sh stop
 
+## make bench: measures the stack against bare baselines on this machine (not part of make test).
 bench: bootstrap
+	$(PY) -m pip install -q -r requirements-bench.txt
 	$(PY) -m bench
 
 clean: stop

@@ -1,0 +1,1 @@
+"""`python -m bench`: the platform measured against the limits of this machine (issue 11)."""

@@ -1,0 +1,197 @@
+"""Processes and probes the phases share: the load generator, readiness, database counters."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+
+from bench.stats import summary
+
+
+async def run_loadgen(spec: dict[str, Any]) -> dict[str, Any]:
+    """`python -m bench.loadgen` in its own process; returns its raw result."""
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        spec_path, out_path = Path(tmp) / "spec.json", Path(tmp) / "out.json"
+        spec_path.write_text(json.dumps(spec))
+        args = ["-m", "bench.loadgen", str(spec_path), str(out_path)]
+        proc = await asyncio.create_subprocess_exec(sys.executable, *args)
+        rc = await proc.wait()
+        if rc != 0:
+            raise RuntimeError(f"load generator exited with {rc}")
+        result: dict[str, Any] = json.loads(out_path.read_text())
+        return result
+
+
+def load_summary(raw: dict[str, Any]) -> dict[str, Any]:
+    ok = [r[1] for r in raw["records"] if r[2] in (200, 201)]
+    statuses: dict[str, int] = {}
+    for r in raw["records"]:
+        statuses[str(r[2])] = statuses.get(str(r[2]), 0) + 1
+    elapsed = raw["elapsed_s"]
+    return {
+        "concurrency": raw["concurrency"],
+        "target_rate": raw.get("rate"),
+        "duration_s": round(elapsed, 2),
+        "requests": len(raw["records"]),
+        "ok": len(ok),
+        "statuses": statuses,
+        "transport_errors": raw["errors"],
+        "rps": round(len(ok) / elapsed, 1) if elapsed > 0 else None,
+        **summary(ok),
+        "loadgen_cores": raw.get("loadgen_cores"),
+    }
+
+
+def start_process(args: list[str], env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("ab") as log:
+        return subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def stop_process(proc: subprocess.Popen[bytes] | None, timeout: float = 10) -> None:
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+async def wait_http_ready(url: str, proc: subprocess.Popen[bytes], timeout: float = 60) -> float:
+    """Seconds until GET url answers 200; raises if the process dies first."""
+    t0 = time.monotonic()
+    async with httpx.AsyncClient(timeout=1) as client:
+        while time.monotonic() - t0 < timeout:
+            if proc.poll() is not None:
+                raise RuntimeError(f"process exited with {proc.returncode} before {url} was ready")
+            try:
+                if (await client.get(url)).status_code == 200:
+                    return time.monotonic() - t0
+            except httpx.HTTPError:
+                pass
+            await asyncio.sleep(0.1)
+    raise RuntimeError(f"{url} not ready after {timeout} s")
+
+
+def dsn(database_url: str) -> str:
+    return database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+async def count(database_url: str, sql: str) -> int:
+    conn = await asyncpg.connect(dsn(database_url))
+    try:
+        return int(await conn.fetchval(sql) or 0)
+    finally:
+        await conn.close()
+
+
+async def quiesce(database_urls: list[str], timeout: float, settle: int = 3) -> dict[str, Any]:
+    """Wait until every consumer has drained its backlog: processed_events counts stop moving
+    and no outbox row is unsent. Returns how long that took."""
+    t0 = time.monotonic()
+    last: tuple[int, ...] | None = None
+    stable = 0
+    while time.monotonic() - t0 < timeout:
+        counts = []
+        unsent = 0
+        for url in database_urls:
+            counts.append(await count(url, "SELECT count(*) FROM processed_events"))
+            unsent += await count(url, "SELECT count(*) FROM outbox WHERE sent_at IS NULL")
+        current = tuple(counts)
+        stable = stable + 1 if current == last and unsent == 0 else 0
+        last = current
+        if stable >= settle:
+            return {"drained": True, "seconds": round(time.monotonic() - t0 - settle, 1)}
+        await asyncio.sleep(1)
+    return {"drained": False, "seconds": round(time.monotonic() - t0, 1)}
+
+
+def _ticks(pid: int) -> int:
+    """utime + stime of one process, in clock ticks (0 if it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0
+    return int(fields[11]) + int(fields[12])
+
+
+def _pids_named(names: tuple[str, ...]) -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() in names:
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
+class CpuMeter:
+    """CPU used per process group over a phase, in cores (1.0 = one core busy all the time):
+    the services by pid, PostgreSQL and Kafka by process name (other users' work on the same
+    servers counts too). "machine busy" is the whole machine; "everything else" is what none of
+    the bench's processes used (other users of this machine)."""
+
+    def __init__(self, pids: dict[str, int]) -> None:
+        self.pids = pids
+        self.result: dict[str, float] = {}
+        self._start: dict[str, dict[int, int]] = {}
+        self._t0 = 0.0
+        self._total0 = 0
+
+    def _groups(self) -> dict[str, dict[int, int]]:
+        out = {name: {pid: _ticks(pid)} for name, pid in self.pids.items()}
+        out["postgres"] = {p: _ticks(p) for p in _pids_named(("postgres",))}
+        out["kafka (java)"] = {p: _ticks(p) for p in _pids_named(("java",))}
+        return out
+
+    @staticmethod
+    def _machine() -> int:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+        idle = int(fields[3]) + int(fields[4])
+        return sum(int(f) for f in fields[:8]) - idle
+
+    def __enter__(self) -> CpuMeter:
+        self._start = self._groups()
+        self._total0 = self._machine()
+        self._t0 = time.monotonic()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.result = self.read()
+
+    def add_loadgen(self, cores: float | None) -> dict[str, float]:
+        """The result with the load generator's own CPU taken out of "everything else"."""
+        if cores:
+            self.result["load generator"] = cores
+            self.result["everything else"] = round(max(0.0, self.result["everything else"] - cores), 2)
+        return self.result
+
+    def read(self, loadgen_cores: float = 0.0) -> dict[str, float]:
+        import os
+
+        hz = os.sysconf("SC_CLK_TCK")
+        wall = time.monotonic() - self._t0
+        out: dict[str, float] = {}
+        for group, now in self._groups().items():
+            before = self._start.get(group, {})
+            # A process that started during the phase counts from zero; one that ended is lost.
+            ticks = sum(max(0, t - before.get(pid, 0)) for pid, t in now.items())
+            out[group] = round(ticks / hz / wall, 2)
+        machine = (self._machine() - self._total0) / hz / wall
+        ours = sum(out.values()) + loadgen_cores
+        out["machine busy"] = round(machine, 2)
+        out["everything else"] = round(max(0.0, machine - ours), 2)
+        return out
