@@ -25,6 +25,9 @@ _configured = False
 def setup_tracing(service_name: str) -> TracerProvider:
     global _configured
     current = trace.get_tracer_provider()
+    if os.environ.get("OTEL_SDK_DISABLED", "").lower() == "true":
+        # The standard switch: no provider, no instrumentation, no spans.
+        return current  # type: ignore[return-value]
     if _configured and isinstance(current, TracerProvider):
         return current
     attributes: dict[str, Any] = {}
