@@ -11,7 +11,7 @@ MANIFESTS := constraints.txt requirements-dev.txt $(wildcard libs/*/pyproject.to
 
 .PHONY: bootstrap run test test-fast lint token stop bench clean
 
-bootstrap: $(VENV)/.installed .cache/kafka/libs/.complete .cache/bin/kustomize
+bootstrap: $(VENV)/.installed .cache/kafka/libs/.complete .cache/bin/kustomize .cache/chromium-path
 
 $(VENV)/.installed: $(MANIFESTS)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ $(VENV)/.installed: $(MANIFESTS)
 
 .cache/kafka/libs/.complete: infra/kafka/pom.xml
 	bash infra/kafka.sh fetch
+
+# Debian's chromium for the dashboard's browser test (installed with apt-get when missing).
+.cache/chromium-path: infra/chromium.sh
+	mkdir -p .cache && bash infra/chromium.sh > $@
 
 # kustomize (Go module proxy) renders the Kubernetes overlays that tests/deploy validates.
 .cache/bin/kustomize: infra/kustomize.sh

@@ -81,6 +81,7 @@ class Stack:
                 "PORT": str(self.ports[name]),
                 "HOST": "127.0.0.1",
                 "DASHBOARD_ORIGIN": f"http://127.0.0.1:{self.ports['pipeline']}",
+                "INCENTIVES_PUBLIC_URL": f"http://127.0.0.1:{self.ports['incentives']}",
             }
         )
         env.update(self.extra_env)

@@ -83,7 +83,7 @@
   function niceMax(value) {
     if (!(value > 0)) return 1;
     const magnitude = 10 ** Math.floor(Math.log10(value));
-    for (const step of [1, 2, 2.5, 5, 10]) if (step * magnitude >= value) return step * magnitude;
+    for (const step of [1, 2, 4, 6, 8, 10]) if (step * magnitude >= value) return step * magnitude;
     return 10 * magnitude;
   }
 
@@ -203,10 +203,9 @@
   }
 
   // Horizontal grouped bars: one group per row, one bar per series; a <title> per group for hover.
-  function barChart({ rows, series, label, highlight, title, description, valueText }) {
-    const width = 760;
-    const labelWidth = 130;
-    const right = 70;
+  function barChart({ rows, series, label, highlight, title, description, valueText, width = 760, labelWidth = 170 }) {
+    const right = Math.round(width * 0.05);
+    const labelChars = Math.floor((labelWidth - 16) / 6.4);
     const top = 22;
     const barHeight = 7;
     const groupGap = 9;
@@ -244,7 +243,7 @@
           x: labelWidth - 8,
           y: y0 + (series.length * barHeight) / 2 + 4,
           "text-anchor": "end",
-          text: `${risky ? "⚠ " : ""}${truncate(label(row), 18)}`,
+          text: `${risky ? "⚠ " : ""}${truncate(label(row), labelChars - (risky ? 2 : 0))}`,
         }),
       );
       series.forEach(([field], i) => {
@@ -268,7 +267,7 @@
 
   function coverageChart(rows) {
     const width = 760;
-    const labelWidth = 130;
+    const labelWidth = 170;
     const right = 110;
     const top = 26;
     const rowHeight = 16;
@@ -289,7 +288,7 @@
       const g = s("g", { class: risky ? "row at-risk" : "row", "data-key": row.key ?? "" });
       g.append(s("title", { text: `${row.key}: coverage ${percent(row.coverage)}${risky ? ", at risk" : ""}` }));
       g.append(
-        s("text", { class: "row-label", x: labelWidth - 8, y: y + 10, "text-anchor": "end", text: `${risky ? "⚠ " : ""}${truncate(keyText(row.key), 18)}` }),
+        s("text", { class: "row-label", x: labelWidth - 8, y: y + 10, "text-anchor": "end", text: `${risky ? "⚠ " : ""}${truncate(keyText(row.key), 22)}` }),
       );
       if (row.coverage === null || row.coverage === undefined) {
         g.append(s("text", { class: "muted-text", x: labelWidth + 4, y: y + 10, text: "no target" }));
@@ -432,6 +431,8 @@
         label: (r) => (kind === "tier" && r.key != null ? `Tier ${r.key}` : keyText(r.key)),
         highlight: isAtRisk,
         title: `Plan, closed-won and pipeline by ${kind}`,
+        width: 440,
+        labelWidth: 90,
         description: `${rows.length} groups; the table has every figure.`,
         valueText: money,
       }),
@@ -562,10 +563,12 @@
     add("Win rate", percent(row.win_rate));
     add("Rewards (net, this quarter)", formatCents(state.rewardsByPartner.get(row.key) ?? 0n));
     page.append(dl);
+    const series = [...seriesFor("total"), ...seriesFor("risk").slice(2)];
     page.append(
+      legend(series),
       barChart({
         rows: [row],
-        series: [...seriesFor("total"), ["risk_adjusted_pipeline", "Risk-adjusted pipeline"], ["risk_adjusted_target", "Risk-adjusted target"]],
+        series,
         label: (r) => keyText(r.key),
         title: "Plan, performance and pipeline",
         description: "Plan, closed-won, pipeline, pipeline target, risk-adjusted pipeline and target.",
@@ -628,6 +631,10 @@
     } catch (err) {
       if (generation !== state.loading) return;
       $("main").removeAttribute("aria-busy");
+      // Never leave another token's (or vendor's) figures on screen under an error.
+      $("main").hidden = true;
+      delete $("main").dataset.state;
+      $("export").disabled = true;
       setStatus(explain(err), true);
       return;
     }
@@ -648,7 +655,8 @@
     $("token").value = token;
     $("vendor").value = sessionStorage.getItem(STORE.vendor) || jwtClaims(token).vendor_id || "";
     $("period").value = sessionStorage.getItem(STORE.period) || CONFIG.defaultPeriod;
-    $("token").addEventListener("change", () => {
+    // A vendor token names its vendor: offer it while the field is still empty.
+    $("token").addEventListener("input", () => {
       const vendor = jwtClaims($("token").value.trim()).vendor_id;
       if (vendor && !$("vendor").value) $("vendor").value = vendor;
     });
