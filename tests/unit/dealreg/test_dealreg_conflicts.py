@@ -6,6 +6,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from dealreg_factories import T0, deal, draft
+
 from dealreg.domain.conflicts import (
     ConflictReason,
     ExistingRegistration,
@@ -16,7 +18,6 @@ from dealreg.domain.conflicts import (
 )
 from dealreg.domain.customers import customer_match_keys
 from dealreg.domain.deals import Customer, DealStatus, LineItem
-from dealreg_factories import T0, deal, draft
 
 DOMAIN = ConflictReason.SAME_CUSTOMER_DOMAIN
 NAME = ConflictReason.SAME_CUSTOMER_NAME

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from dealreg.domain.customers import (
     CustomerKeys,
     customer_match_keys,

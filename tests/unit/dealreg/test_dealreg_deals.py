@@ -7,6 +7,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from dealreg_factories import T0, deal
+
 from dealreg.domain.deals import (
     SLA_BREACH_REASON,
     CloseOutcome,
@@ -29,7 +31,6 @@ from dealreg.domain.deals import (
     margin_amount,
 )
 from dealreg.domain.policy import ApprovalPolicy, SlaBreachAction
-from dealreg_factories import T0, deal
 
 POLICY = ApprovalPolicy(max_extensions=1, extension_period=timedelta(days=30))
 DURING_PROTECTION = T0 + timedelta(days=10)

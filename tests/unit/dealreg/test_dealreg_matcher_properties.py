@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from dealreg_factories import T0
+from hypothesis import given
+from hypothesis import strategies as st
+
 from dealreg.domain.conflicts import (
     ConflictReason,
     ExistingRegistration,
@@ -24,9 +28,6 @@ from dealreg.domain.customers import (
     normalize_domain,
 )
 from dealreg.domain.deals import ACTIVE_STATUSES, DealStatus
-from dealreg_factories import T0
-from hypothesis import given
-from hypothesis import strategies as st
 
 INACTIVE = [s for s in DealStatus if s not in ACTIVE_STATUSES]
 

@@ -7,6 +7,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from dealreg_factories import T0, deal, draft
+
 from dealreg.domain.conflicts import ConflictReason, MatchResult
 from dealreg.domain.deals import DealEventType, DealStage, DealStatus, DuplicateRegistration, LineItem
 from dealreg.domain.policy import (
@@ -17,7 +19,6 @@ from dealreg.domain.policy import (
     should_auto_approve,
 )
 from dealreg.domain.registration import AUTO_APPROVAL_REASON, register_deal
-from dealreg_factories import T0, deal, draft
 
 NO_MATCH = MatchResult()
 AUTO = ApprovalPolicy(auto_approve_max_amount=Decimal("25000.00"), auto_approve_tiers=frozenset({1, 2}))

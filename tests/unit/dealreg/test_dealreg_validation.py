@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+
 from dealreg.domain.validation import (
     ISO_4217_CURRENCIES,
     MAX_PRODUCTS,

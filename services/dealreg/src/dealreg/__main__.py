@@ -1,6 +1,5 @@
-from servicekit.cli import run_cli
-
 from dealreg.config import Settings
+from servicekit.cli import run_cli
 
 
 def main() -> None:

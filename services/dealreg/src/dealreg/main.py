@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
-from servicekit.app import create_service_app
 
 from dealreg.api.routes import router
 from dealreg.config import Settings
+from dealreg.service.scheduler import scheduler_worker
+from servicekit.app import create_service_app
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -15,4 +16,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="dealreg",
         description="Deal registration for channel partners: register, approve, progress and close deals.",
         routers=[router],
+        workers={"scheduler": scheduler_worker},
     )

@@ -1,43 +1,76 @@
-"""dealreg's HTTP routes."""
+"""dealreg's HTTP routes: thin adapters from HTTP to the use cases in service/."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Header, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
-from servicekit.auth import CurrentPrincipal
-from servicekit.db import DbSession
-from servicekit.principal import Role
-from servicekit.problems import Problem, not_found
 
-from dealreg.adapters.tables import DealRow, PartnerRow
-from dealreg.api.schemas import DealCreate, DealOut, PartnerIn, PartnerOut
+from dealreg.adapters.mapping import deal_from_row
+from dealreg.adapters.tables import PartnerRow
+from dealreg.api.schemas import (
+    BatchIn,
+    BatchOut,
+    CloseIn,
+    DealCreate,
+    DealOut,
+    DealPage,
+    DecisionIn,
+    ExtendIn,
+    HistoryPage,
+    PartnerIn,
+    PartnerOut,
+    PolicyIn,
+    PolicyOut,
+    StageIn,
+)
+from dealreg.domain.deals import Deal
+from dealreg.service import lifecycle, policies, queries
+from dealreg.service.batch import register_batch
+from dealreg.service.lifecycle import check_if_match
 from dealreg.service.registration import register_deal
 from dealreg.service.views import deal_json
+from servicekit.auth import CurrentPrincipal
+from servicekit.db import DbSession
+from servicekit.pagination import Cursor, Limit
+from servicekit.principal import Principal, Role
+from servicekit.problems import Problem, not_found
 
 router = APIRouter(prefix="/v1")
+IfMatch = Annotated[str | None, Header(alias="If-Match", description="The version you last read; 412 if stale.")]
+PROBLEMS: dict[int | str, dict[str, Any]] = {
+    code: {"description": "RFC 9457 problem", "content": {"application/problem+json": {}}}
+    for code in (401, 403, 404, 409, 412, 422)
+}
 
 
-@router.put("/partners/{partner_id}", response_model=PartnerOut, tags=["partners"])
+def _deal_response(deal: Deal, principal: Principal, status: int = 200, **headers: str) -> JSONResponse:
+    headers = {"ETag": f'"{deal.version}"', **headers}
+    return JSONResponse(deal_json(deal, principal), status_code=status, headers=headers)
+
+
+# --- partners -------------------------------------------------------------------------------
+
+
+@router.put("/partners/{partner_id}", response_model=PartnerOut, tags=["partners"], responses=PROBLEMS)
 async def put_partner(
-    partner_id: str, body: PartnerIn, principal: CurrentPrincipal, session: DbSession, response: Response
+    partner_id: Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")],
+    body: PartnerIn,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> PartnerRow:
     if principal.role not in (Role.ADMIN, Role.VENDOR):
         raise Problem(403, "Only vendors and admins manage partner profiles.")
     now = datetime.now(UTC)
     async with session.begin():
         row = await session.get(PartnerRow, partner_id, with_for_update=True)
+        check_if_match(if_match, row.version if row else 0)
         if row is None:
-            row = PartnerRow(
-                id=partner_id,
-                created_at=now,
-                version=0,
-                **body.model_dump(exclude={"vendor_ids"}),
-                vendor_ids=body.vendor_ids,
-                updated_at=now,
-            )
+            row = PartnerRow(id=partner_id, created_at=now, updated_at=now, version=0, **body.model_dump())
             session.add(row)
             response.status_code = 201
         else:
@@ -45,10 +78,11 @@ async def put_partner(
                 setattr(row, field, value)
             row.updated_at = now
         row.version += 1
+    response.headers["ETag"] = f'"{row.version}"'
     return row
 
 
-@router.get("/partners/{partner_id}", response_model=PartnerOut, tags=["partners"])
+@router.get("/partners/{partner_id}", response_model=PartnerOut, tags=["partners"], responses=PROBLEMS)
 async def get_partner(partner_id: str, principal: CurrentPrincipal, session: DbSession) -> PartnerRow:
     row = await session.get(PartnerRow, partner_id)
     if row is None:
@@ -61,16 +95,117 @@ async def get_partner(partner_id: str, principal: CurrentPrincipal, session: DbS
     return row
 
 
-@router.post("/deals", status_code=201, response_model=DealOut, tags=["deals"])
+# --- vendor approval policy -----------------------------------------------------------------
+
+
+@router.get("/vendors/{vendor_id}/approval-policy", response_model=PolicyOut, tags=["policies"], responses=PROBLEMS)
+async def get_approval_policy(vendor_id: str, principal: CurrentPrincipal, session: DbSession) -> Any:
+    return await policies.get_policy(session, principal, vendor_id)
+
+
+@router.put("/vendors/{vendor_id}/approval-policy", response_model=PolicyOut, tags=["policies"], responses=PROBLEMS)
+async def put_approval_policy(
+    vendor_id: str, body: PolicyIn, principal: CurrentPrincipal, session: DbSession, if_match: IfMatch = None
+) -> Any:
+    async with session.begin():
+        policy, created = await policies.put_policy(session, principal, vendor_id, body, if_match)
+    return JSONResponse(policy, status_code=201 if created else 200, headers={"ETag": f'"{policy["version"]}"'})
+
+
+# --- deals ----------------------------------------------------------------------------------
+
+
+@router.post("/deals", status_code=201, response_model=DealOut, tags=["deals"], responses=PROBLEMS)
 async def post_deal(body: DealCreate, principal: CurrentPrincipal, session: DbSession, request: Request) -> Any:
     async with session.begin():
-        row, _ = await register_deal(session, request.app.state.topics, principal, body)
-    return JSONResponse(deal_json(row, principal), status_code=201, headers={"Location": f"/v1/deals/{row.id}"})
+        deal = await register_deal(session, request.app.state.topics, principal, body)
+    return _deal_response(deal, principal, 201, Location=f"/v1/deals/{deal.id}")
 
 
-@router.get("/deals/{deal_id}", response_model=DealOut, tags=["deals"])
+@router.post("/deals/batch", response_model=BatchOut, tags=["deals"], responses=PROBLEMS)
+async def post_deals_batch(body: BatchIn, principal: CurrentPrincipal, request: Request) -> Any:
+    state = request.app.state
+    results = await register_batch(state.sessions, state.topics, state.idempotency, principal, body.items)
+    return JSONResponse({"results": results})
+
+
+@router.get("/deals", response_model=DealPage, tags=["deals"], responses=PROBLEMS)
+async def list_deals(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    status: Literal["pending_approval", "approved", "rejected", "expired", "closed"] | None = None,
+    stage: Literal["registered", "qualified", "proposal", "negotiation", "closed_won", "closed_lost"] | None = None,
+    partner_id: Annotated[str | None, Query(max_length=100)] = None,
+    vendor_id: Annotated[str | None, Query(max_length=100)] = None,
+    updated_after: datetime | None = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Any:
+    if updated_after is not None and updated_after.tzinfo is None:
+        updated_after = updated_after.replace(tzinfo=UTC)
+    return JSONResponse(
+        await queries.list_deals(
+            session, principal, status=status, stage=stage, partner_id=partner_id, vendor_id=vendor_id,
+            updated_after=updated_after, limit=limit, cursor=cursor,
+        )
+    )  # fmt: skip
+
+
+@router.get("/deals/{deal_id}", response_model=DealOut, tags=["deals"], responses=PROBLEMS)
 async def get_deal(deal_id: str, principal: CurrentPrincipal, session: DbSession) -> Any:
-    row = await session.get(DealRow, deal_id)
-    if row is None or not principal.sees(vendor_id=row.vendor_id, partner_id=row.partner_id):
-        raise not_found("deal")
-    return deal_json(row, principal)
+    row = await queries.visible_deal(session, principal, deal_id)
+    return _deal_response(deal_from_row(row), principal)
+
+
+@router.get("/deals/{deal_id}/history", response_model=HistoryPage, tags=["deals"], responses=PROBLEMS)
+async def get_deal_history(
+    deal_id: str, principal: CurrentPrincipal, session: DbSession, limit: Limit = 50, cursor: Cursor = None
+) -> Any:
+    return JSONResponse(await queries.deal_history(session, principal, deal_id, limit=limit, cursor=cursor))
+
+
+@router.post("/deals/{deal_id}/decision", response_model=DealOut, tags=["deals"], responses=PROBLEMS)
+async def post_decision(
+    deal_id: str, body: DecisionIn, principal: CurrentPrincipal, session: DbSession, request: Request,
+    if_match: IfMatch = None,
+) -> Any:  # fmt: skip
+    async with session.begin():
+        deal = await lifecycle.decide(
+            session, request.app.state.topics, principal, deal_id, body.decision, body.reason, if_match
+        )
+    return _deal_response(deal, principal)
+
+
+@router.post("/deals/{deal_id}/stage", response_model=DealOut, tags=["deals"], responses=PROBLEMS)
+async def post_stage(
+    deal_id: str, body: StageIn, principal: CurrentPrincipal, session: DbSession, request: Request,
+    if_match: IfMatch = None,
+) -> Any:  # fmt: skip
+    async with session.begin():
+        deal = await lifecycle.advance_stage(
+            session, request.app.state.topics, principal, deal_id, body.stage, body.note, if_match
+        )
+    return _deal_response(deal, principal)
+
+
+@router.post("/deals/{deal_id}/close", response_model=DealOut, tags=["deals"], responses=PROBLEMS)
+async def post_close(
+    deal_id: str, body: CloseIn, principal: CurrentPrincipal, session: DbSession, request: Request,
+    if_match: IfMatch = None,
+) -> Any:  # fmt: skip
+    async with session.begin():
+        deal = await lifecycle.close(
+            session, request.app.state.topics, principal, deal_id, body.outcome, body.final_amount, body.closed_on,
+            body.reason, if_match,
+        )  # fmt: skip
+    return _deal_response(deal, principal)
+
+
+@router.post("/deals/{deal_id}/extend", response_model=DealOut, tags=["deals"], responses=PROBLEMS)
+async def post_extend(
+    deal_id: str, principal: CurrentPrincipal, session: DbSession, request: Request,
+    body: ExtendIn | None = None, if_match: IfMatch = None,
+) -> Any:  # fmt: skip
+    async with session.begin():
+        deal = await lifecycle.extend(session, request.app.state.topics, principal, deal_id, if_match)
+    return _deal_response(deal, principal)

@@ -1,25 +1,31 @@
-"""Request and response bodies of dealreg's API (the contract's shapes, strictly validated)."""
+"""Request and response bodies of dealreg's API (the contract's shapes, strictly validated).
+
+Rules a schema cannot say alone (ISO 4217, close date not in the past, duplicate SKUs,
+domain syntax) come from domain.validation and run as field validators, so one 422
+names every bad field at once.
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from dealreg.domain import validation
 
 Id = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
 Email = Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")]
-Domain = Annotated[
-    str,
-    StringConstraints(
-        max_length=253,
-        pattern=r"^([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$",
-    ),
-]
 Money = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2, allow_inf_nan=False)]
 Percent = Annotated[Decimal, Field(ge=0, le=100, max_digits=7, decimal_places=4, allow_inf_nan=False)]
+Reason = Annotated[str, StringConstraints(max_length=1000, strip_whitespace=True)]
+
+
+def _first_message(problems: list[tuple[Any, str]]) -> None:
+    if problems:
+        raise ValueError("; ".join(msg for _, msg in problems))
 
 
 class Strict(BaseModel):
@@ -56,8 +62,21 @@ class RepIn(Strict):
 
 class CustomerIn(Strict):
     name: ShortText
-    domain: Domain | None = None
+    domain: Annotated[str, StringConstraints(min_length=1, max_length=253)] | None = None
     country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
+
+    @field_validator("domain")
+    @classmethod
+    def _domain(cls, value: str | None) -> str | None:
+        _first_message(validation.customer_domain_problems(value))
+        return value
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not any(ch.isalnum() for ch in value):
+            raise ValueError("a customer name needs at least one letter or digit")
+        return value
 
 
 class ProductIn(Strict):
@@ -71,15 +90,35 @@ class DealCreate(Strict):
     partner_id: Id | None = None
     rep: RepIn | None = None
     customer: CustomerIn
-    products: list[ProductIn] = Field(min_length=1, max_length=200)
+    products: list[ProductIn] = Field(min_length=1, max_length=validation.MAX_PRODUCTS)
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
     margin_pct: Percent
     expected_close_date: date | None = None
     external_ref: Annotated[str, StringConstraints(max_length=100)] | None = None
     notes: Annotated[str, StringConstraints(max_length=2000)] | None = None
 
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, value: str) -> str:
+        _first_message(validation.currency_problems(value))
+        return value
+
+    @field_validator("expected_close_date")
+    @classmethod
+    def _close_date(cls, value: date | None) -> date | None:
+        _first_message(validation.close_date_problems(value, today=datetime.now(UTC).date()))
+        return value
+
+    @field_validator("products")
+    @classmethod
+    def _products(cls, value: list[ProductIn]) -> list[ProductIn]:
+        _first_message(validation.product_problems([p.sku for p in value]))
+        return value
+
 
 class DealOut(BaseModel):
+    """The deal (documentation of the response; routes answer with views.deal_json)."""
+
     id: str
     vendor_id: str
     partner_id: str
@@ -101,8 +140,105 @@ class DealOut(BaseModel):
     extensions_used: int
     final_amount: str | None = None
     closed_on: date | None = None
+    outcome: str | None = None
     external_ref: str | None = None
     notes: str | None = None
     created_at: datetime
     updated_at: datetime
     version: int
+
+
+class DealPage(BaseModel):
+    items: list[DealOut]
+    next_cursor: str | None = None
+
+
+class HistoryEntry(BaseModel):
+    type: str
+    at: datetime
+    actor: str
+    data: dict[str, Any]
+
+
+class HistoryPage(BaseModel):
+    items: list[HistoryEntry]
+    next_cursor: str | None = None
+
+
+class DecisionIn(Strict):
+    decision: Literal["approve", "reject"]
+    reason: Reason | None = None
+
+
+class StageIn(Strict):
+    stage: Literal["qualified", "proposal", "negotiation"]
+    note: Reason | None = None
+
+
+class CloseIn(Strict):
+    outcome: Literal["won", "lost"]
+    final_amount: Money | None = None
+    closed_on: date | None = None
+    reason: Reason | None = None
+
+
+class ExtendIn(Strict):
+    reason: Reason | None = None
+
+
+class PolicyIn(Strict):
+    auto_approve_max_amount: Money | None = None
+    auto_approve_tiers: list[Literal[1, 2, 3]] = Field(default_factory=list, max_length=3)
+    auto_approve_currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
+    approval_sla: timedelta = timedelta(hours=96)
+    on_sla_breach: Literal["escalate", "auto_approve", "auto_reject"] = "escalate"
+    protection_period: timedelta = timedelta(days=90)
+    max_extensions: int = Field(default=0, ge=0, le=100)
+    extension_period: timedelta = timedelta(days=30)
+
+    @field_validator("approval_sla", "protection_period", "extension_period")
+    @classmethod
+    def _positive(cls, value: timedelta) -> timedelta:
+        if value <= timedelta(0):
+            raise ValueError("must be a positive ISO 8601 duration such as PT48H or P90D")
+        if value > timedelta(days=3660):
+            raise ValueError("must be at most ten years")
+        return value
+
+    @field_validator("auto_approve_currency")
+    @classmethod
+    def _currency(cls, value: str | None) -> str | None:
+        if value is not None:
+            _first_message(validation.currency_problems(value))
+        return value
+
+
+class PolicyOut(BaseModel):
+    vendor_id: str
+    auto_approve_max_amount: str | None
+    auto_approve_tiers: list[int]
+    auto_approve_currency: str | None
+    approval_sla: str
+    on_sla_breach: str
+    protection_period: str
+    max_extensions: int
+    extension_period: str
+    default: bool
+    version: int
+
+
+class BatchIn(Strict):
+    # Items stay raw here: each is validated on its own so one bad item never blocks the rest.
+    items: list[dict[str, Any]] = Field(min_length=1, max_length=500)
+
+
+class BatchResult(BaseModel):
+    index: int
+    status: int
+    deal: DealOut | None = None
+    error: dict[str, Any] | None = None
+    replayed: bool | None = None
+
+
+class BatchOut(BaseModel):
+    results: list[BatchResult]

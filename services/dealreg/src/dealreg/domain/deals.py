@@ -13,9 +13,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from servicekit.money import percent_of, to_cents
-
 from dealreg.domain.policy import ApprovalPolicy, SlaBreachAction
+from servicekit.money import percent_of, to_cents
 
 
 class DealStatus(StrEnum):

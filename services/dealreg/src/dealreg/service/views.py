@@ -1,69 +1,135 @@
-"""How a deal looks to a caller and in events (the contract's JSON)."""
+"""How a deal, a policy and a history entry look to a caller and in events (the contract's JSON)."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from dealreg.adapters.tables import DealHistoryRow, PartnerRow
+from dealreg.domain.deals import Deal, DealStage
+from dealreg.domain.policy import ApprovalPolicy
 from servicekit.money import format_money
 from servicekit.principal import Principal
-
-from dealreg.adapters.tables import DealRow, PartnerRow
 
 
 def _pct(value: Decimal) -> str:
     # "25" rather than "25.0000": percentages are written as given.
-    text = format(value.normalize(), "f")
-    return text
+    return format(value.normalize(), "f")
 
 
-def deal_json(row: DealRow, viewer: Principal | None) -> dict[str, Any]:
+def iso(value: datetime | None) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value is not None else None
+
+
+def iso_duration(value: timedelta, *, unit: str = "days") -> str:
+    """ISO 8601 duration: whole days as "P90D" (unit="days") or whole hours as "PT48H" (unit="hours").
+
+    Anything finer falls back to days + "T" hours/minutes/seconds ("PT1.5S", "P1DT2H").
+    """
+    total = value.total_seconds()
+    if unit == "hours" and total > 0 and total % 3600 == 0:
+        return f"PT{int(total // 3600)}H"
+    days, rest = divmod(value, timedelta(days=1))
+    seconds = rest.total_seconds()
+    hours, seconds = divmod(seconds, 3600)
+    minutes, seconds = divmod(seconds, 60)
+    out = f"P{days}D" if days else "P"
+    time = ""
+    if hours:
+        time += f"{int(hours)}H"
+    if minutes:
+        time += f"{int(minutes)}M"
+    if seconds:
+        time += f"{seconds:g}S"
+    if time:
+        out += "T" + time
+    return out if out != "P" else "PT0S"
+
+
+def outcome_of(deal: Deal) -> str | None:
+    return {DealStage.CLOSED_WON: "won", DealStage.CLOSED_LOST: "lost"}.get(deal.stage)
+
+
+def deal_json(deal: Deal, viewer: Principal | None) -> dict[str, Any]:
     """The deal as GET returns it. Other partners' deal ids are shown only to the vendor (and admin)."""
     body: dict[str, Any] = {
-        "id": row.id,
-        "vendor_id": row.vendor_id,
-        "partner_id": row.partner_id,
-        "rep": row.rep,
-        "customer": row.customer,
-        "products": row.products,
-        "currency": row.currency,
-        "amount": format_money(row.amount),
-        "margin_pct": _pct(row.margin_pct),
-        "margin_amount": format_money(row.margin_amount),
-        "status": row.status,
-        "stage": row.stage,
-        "conflict": row.conflict,
-        "conflict_reasons": list(row.conflict_reasons),
-        "expected_close_date": row.expected_close_date.isoformat() if row.expected_close_date else None,
-        "protection_expires_at": _iso(row.protection_expires_at),
-        "approval_due_at": _iso(row.approval_due_at),
-        "extensions_used": row.extensions_used,
-        "final_amount": format_money(row.final_amount) if row.final_amount is not None else None,
-        "closed_on": row.closed_on.isoformat() if row.closed_on else None,
-        "outcome": row.outcome,
-        "external_ref": row.external_ref,
-        "notes": row.notes,
-        "created_at": _iso(row.created_at),
-        "updated_at": _iso(row.updated_at),
-        "version": row.version,
+        "id": deal.id,
+        "vendor_id": deal.vendor_id,
+        "partner_id": deal.partner_id,
+        "rep": asdict(deal.rep),
+        "customer": asdict(deal.customer),
+        "products": [
+            {"sku": p.sku, "quantity": p.quantity, "unit_price": format_money(p.unit_price)} for p in deal.products
+        ],
+        "currency": deal.currency,
+        "amount": format_money(deal.amount),
+        "margin_pct": _pct(deal.margin_pct),
+        "margin_amount": format_money(deal.margin_amount),
+        "status": str(deal.status),
+        "stage": str(deal.stage),
+        "conflict": deal.conflict,
+        "conflict_reasons": list(deal.conflict_reasons),
+        "expected_close_date": deal.expected_close_date.isoformat() if deal.expected_close_date else None,
+        "protection_expires_at": iso(deal.protection_expires_at),
+        "approval_due_at": iso(deal.approval_due_at),
+        "approval_overdue_at": iso(deal.approval_overdue_at),
+        "extensions_used": deal.extensions_used,
+        "decided_at": iso(deal.decided_at),
+        "decision_reason": deal.decision_reason,
+        "final_amount": format_money(deal.final_amount) if deal.final_amount is not None else None,
+        "closed_on": deal.closed_on.isoformat() if deal.closed_on else None,
+        "outcome": outcome_of(deal),
+        "close_reason": deal.close_reason,
+        "expired_at": iso(deal.expired_at),
+        "external_ref": deal.external_ref,
+        "notes": deal.notes,
+        "created_at": iso(deal.created_at),
+        "updated_at": iso(deal.updated_at),
+        "version": deal.version,
     }
-    if viewer is None or viewer.acts_for_vendor(row.vendor_id):
-        body["conflicting_deal_ids"] = list(row.conflicting_deal_ids)
+    if viewer is None or viewer.acts_for_vendor(deal.vendor_id):
+        body["conflicting_deal_ids"] = list(deal.conflicting_deal_ids)
     return body
 
 
-def deal_event_data(row: DealRow, partner: PartnerRow) -> dict[str, Any]:
-    """The data of a deal event: the deal (as its vendor sees it) plus the partner's attributes."""
-    data = deal_json(row, viewer=None)
-    data["partner"] = {
+def partner_ref(partner: PartnerRow) -> dict[str, Any]:
+    return {
         "id": partner.id,
         "tier": partner.tier,
         "territory": partner.territory,
         "region": partner.region,
         "channel_manager": partner.channel_manager,
     }
+
+
+def deal_event_data(deal: Deal, partner: PartnerRow, reason: str | None = None) -> dict[str, Any]:
+    """The data of a deal event: the deal (as its vendor sees it), the partner, and the change's reason."""
+    data = deal_json(deal, viewer=None)
+    data["partner"] = partner_ref(partner)
+    if reason is not None:
+        data["reason"] = reason
     return data
 
 
-def _iso(value: Any) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value is not None else None
+def policy_json(vendor_id: str, policy: ApprovalPolicy, *, version: int, is_default: bool) -> dict[str, Any]:
+    return {
+        "vendor_id": vendor_id,
+        "auto_approve_max_amount": (
+            format_money(policy.auto_approve_max_amount) if policy.auto_approve_max_amount is not None else None
+        ),
+        "auto_approve_tiers": sorted(policy.auto_approve_tiers),
+        "auto_approve_currency": policy.auto_approve_currency,
+        "approval_sla": iso_duration(policy.approval_sla, unit="hours"),
+        "on_sla_breach": str(policy.on_sla_breach),
+        "protection_period": iso_duration(policy.protection_period),
+        "max_extensions": policy.max_extensions,
+        "extension_period": iso_duration(policy.extension_period),
+        "default": is_default,
+        "version": version,
+    }
+
+
+def history_json(row: DealHistoryRow) -> dict[str, Any]:
+    return {"type": row.type, "at": iso(row.at), "actor": row.actor, "data": row.data}

@@ -1,0 +1,143 @@
+"""Rows <-> domain objects: the domain never sees a row, the database never sees a dataclass."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from decimal import Decimal
+from typing import Any
+
+from dealreg.adapters.tables import DealRow, VendorPolicyRow
+from dealreg.domain.conflicts import ExistingRegistration
+from dealreg.domain.customers import CustomerKeys, customer_match_keys
+from dealreg.domain.deals import Customer, Deal, DealStage, DealStatus, LineItem, Rep, normalize_sku
+from dealreg.domain.policy import DEFAULT_POLICY, ApprovalPolicy, SlaBreachAction
+
+
+def deal_from_row(row: DealRow) -> Deal:
+    return Deal(
+        id=row.id,
+        vendor_id=row.vendor_id,
+        partner_id=row.partner_id,
+        rep=Rep(**row.rep),
+        customer=Customer(**row.customer),
+        products=tuple(
+            LineItem(sku=p["sku"], quantity=int(p["quantity"]), unit_price=Decimal(str(p["unit_price"])))
+            for p in row.products
+        ),
+        currency=row.currency,
+        amount=row.amount,
+        margin_pct=row.margin_pct,
+        margin_amount=row.margin_amount,
+        status=DealStatus(row.status),
+        stage=DealStage(row.stage),
+        approval_due_at=row.approval_due_at,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        version=row.version,
+        expected_close_date=row.expected_close_date,
+        external_ref=row.external_ref,
+        notes=row.notes,
+        conflict=row.conflict,
+        conflict_reasons=tuple(row.conflict_reasons),
+        conflicting_deal_ids=tuple(row.conflicting_deal_ids),
+        protection_expires_at=row.protection_expires_at,
+        extensions_used=row.extensions_used,
+        decided_at=row.decided_at,
+        decided_by=row.decided_by,
+        decision_reason=row.decision_reason,
+        approval_overdue_at=row.approval_overdue_at,
+        expired_at=row.expired_at,
+        final_amount=row.final_amount,
+        closed_on=row.closed_on,
+        closed_at=row.closed_at,
+        close_reason=row.close_reason,
+    )
+
+
+# Deal fields copied verbatim onto the row (the rest need converting).
+_PLAIN_FIELDS = (
+    "vendor_id",
+    "partner_id",
+    "currency",
+    "amount",
+    "margin_pct",
+    "margin_amount",
+    "approval_due_at",
+    "created_at",
+    "updated_at",
+    "version",
+    "expected_close_date",
+    "external_ref",
+    "notes",
+    "conflict",
+    "protection_expires_at",
+    "extensions_used",
+    "decided_at",
+    "decided_by",
+    "decision_reason",
+    "approval_overdue_at",
+    "expired_at",
+    "final_amount",
+    "closed_on",
+    "closed_at",
+    "close_reason",
+)
+
+
+def _row_values(deal: Deal) -> dict[str, Any]:
+    values: dict[str, Any] = {name: getattr(deal, name) for name in _PLAIN_FIELDS}
+    values.update(
+        status=str(deal.status),
+        stage=str(deal.stage),
+        rep=asdict(deal.rep),
+        customer=asdict(deal.customer),
+        products=[{"sku": p.sku, "quantity": p.quantity, "unit_price": f"{p.unit_price:.2f}"} for p in deal.products],
+        conflict_reasons=list(deal.conflict_reasons),
+        conflicting_deal_ids=list(deal.conflicting_deal_ids),
+    )
+    return values
+
+
+def write_deal(row: DealRow, deal: Deal) -> None:
+    """Copy a deal's state onto its loaded row."""
+    for name, value in _row_values(deal).items():
+        setattr(row, name, value)
+
+
+def new_deal_row(deal: Deal) -> DealRow:
+    keys = customer_match_keys(deal.customer.name, deal.customer.domain)
+    return DealRow(
+        id=deal.id,
+        customer_domain_key=keys.domain,
+        customer_name_key=keys.name,
+        skus=sorted({normalize_sku(p.sku) for p in deal.products}),
+        **_row_values(deal),
+    )
+
+
+def registration_from_row(row: DealRow) -> ExistingRegistration:
+    """What the conflict matcher needs, from the stored keys (no re-normalizing)."""
+    return ExistingRegistration(
+        deal_id=row.id,
+        vendor_id=row.vendor_id,
+        partner_id=row.partner_id,
+        status=DealStatus(row.status),
+        customer=CustomerKeys(domain=row.customer_domain_key, name=row.customer_name_key),
+        skus=frozenset(row.skus),
+        created_at=row.created_at,
+    )
+
+
+def policy_from_row(row: VendorPolicyRow | None) -> ApprovalPolicy:
+    if row is None:
+        return DEFAULT_POLICY
+    return ApprovalPolicy(
+        auto_approve_max_amount=row.auto_approve_max_amount,
+        auto_approve_tiers=frozenset(row.auto_approve_tiers),
+        approval_sla=row.approval_sla,
+        on_sla_breach=SlaBreachAction(row.on_sla_breach),
+        protection_period=row.protection_period,
+        max_extensions=row.max_extensions,
+        extension_period=row.extension_period,
+        auto_approve_currency=row.auto_approve_currency,
+    )

@@ -1,0 +1,59 @@
+"""Recording deal changes: one history row and one deals.v1 event (via the outbox) per change."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from dealreg.adapters.tables import DealHistoryRow, PartnerRow
+from dealreg.domain.deals import DealChange
+from dealreg.service.views import deal_event_data
+from events.envelope import new_event
+from events.outbox import enqueue
+from events.topics import TopicNames
+
+SERVICE = "dealreg"
+# Actors that are not a person: the vendor's policy and the scheduler.
+POLICY_ACTOR = "system:policy"
+SCHEDULER_ACTOR = "system:scheduler"
+
+
+def _history_data(change: DealChange) -> dict[str, object]:
+    data: dict[str, object] = {k: (str(v) if v is not None else None) for k, v in change.data.items()}
+    data["status"] = str(change.deal.status)
+    data["stage"] = str(change.deal.stage)
+    data["version"] = change.deal.version
+    return data
+
+
+async def record_changes(
+    session: AsyncSession,
+    topics: TopicNames,
+    partner: PartnerRow,
+    changes: Sequence[tuple[DealChange, str]],
+) -> None:
+    """History rows and outbox events for (change, actor) pairs, in order, in the caller's transaction."""
+    outgoing = []
+    for change, actor in changes:
+        deal = change.deal
+        session.add(
+            DealHistoryRow(
+                deal_id=deal.id,
+                type=str(change.event_type),
+                at=deal.updated_at,
+                actor=actor,
+                data=_history_data(change),
+            )
+        )
+        reason = change.data.get("reason")
+        event = new_event(
+            event_type=str(change.event_type),
+            service=SERVICE,
+            subject=deal.id,
+            data=deal_event_data(deal, partner, reason=str(reason) if reason is not None else None),
+            time=deal.updated_at,
+        )
+        outgoing.append((topics.deals, deal.id, event))
+    await session.flush()
+    await enqueue(session, outgoing)
