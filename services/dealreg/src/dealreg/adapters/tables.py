@@ -8,16 +8,21 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
 from events.tables import OutboxRow, ProcessedEvent  # noqa: F401  (same metadata)
+
+
+class ServiceTable(SQLModel, registry=registry()):
+    """Base of dealreg's tables: its own metadata, so no other service's table names can clash with them."""
 
 
 def _ts(nullable: bool = False) -> Any:
     return sa.Column(sa.DateTime(timezone=True), nullable=nullable)
 
 
-class PartnerRow(SQLModel, table=True):
+class PartnerRow(ServiceTable, table=True):
     __tablename__ = "partners"
 
     id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
@@ -32,7 +37,7 @@ class PartnerRow(SQLModel, table=True):
     version: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))
 
 
-class VendorPolicyRow(SQLModel, table=True):
+class VendorPolicyRow(ServiceTable, table=True):
     __tablename__ = "vendor_policies"
 
     vendor_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
@@ -49,7 +54,7 @@ class VendorPolicyRow(SQLModel, table=True):
     version: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))
 
 
-class DealRow(SQLModel, table=True):
+class DealRow(ServiceTable, table=True):
     __tablename__ = "deals"
 
     id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
@@ -92,7 +97,7 @@ class DealRow(SQLModel, table=True):
     version: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))
 
 
-class DealHistoryRow(SQLModel, table=True):
+class DealHistoryRow(ServiceTable, table=True):
     __tablename__ = "deal_history"
 
     id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, sa.Identity(), primary_key=True))

@@ -1,6 +1,6 @@
 from sqlmodel import SQLModel
 
-import dealreg.adapters.tables  # noqa: F401  (registers the tables)
+from dealreg.adapters.tables import ServiceTable
 from servicekit.migrate import run_env
 
-run_env(SQLModel.metadata)
+run_env([ServiceTable.metadata, SQLModel.metadata])
