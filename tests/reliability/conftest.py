@@ -1,0 +1,66 @@
+"""A private platform for the reliability suite: its own PostgreSQL, Kafka and four services.
+
+The fault tests stop and restart PostgreSQL and Kafka, so they must never touch the servers
+other test runs share (55432, 9092): this suite starts its own on 55433 and 19093, and the
+services on 28001-28004, and stops all of them at the end of the session.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import pytest
+from rel_infra import EXTRA_ENV, KAFKA_PORT, PG_PORT, PORTS, ROOT, RUN, PrivateInfra, drop_run_databases
+
+from devstack.infra import SERVICES, Infra, create_databases, create_topics, migrate
+from devstack.processes import Stack
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if "/reliability/" in str(item.fspath):
+            item.add_marker(pytest.mark.infra)
+
+
+@pytest.fixture(scope="session")
+def private_infra() -> Iterator[PrivateInfra]:
+    servers = PrivateInfra(
+        Infra(
+            server_url=f"postgresql+asyncpg://platform:platform@127.0.0.1:{PG_PORT}",
+            kafka_bootstrap=f"127.0.0.1:{KAFKA_PORT}",
+        )
+    )
+    servers.postgres("start")
+    servers.kafka("start")
+    try:
+        yield servers
+    finally:
+        servers.kafka("stop")
+        servers.postgres("stop")
+
+
+@pytest.fixture(scope="session")
+def rel_stack(private_infra: PrivateInfra) -> Iterator[Stack]:
+    """The four services as processes on 28001-28004 against the private servers."""
+    infra = private_infra.infra
+    databases = {s: f"{RUN}_{s}" for s in SERVICES}
+    asyncio.run(create_databases(infra, list(databases.values())))
+    for service, db in databases.items():
+        migrate(service, infra.database_url(db))
+    asyncio.run(create_topics(infra, f"{RUN}."))
+    stack = Stack(
+        infra=infra,
+        databases=databases,
+        log_dir=ROOT / ".cache" / "logs" / RUN,
+        topic_prefix=f"{RUN}.",
+        ports=dict(PORTS),
+        extra_env=dict(EXTRA_ENV),
+    )
+    stack.start()
+    try:
+        stack.wait_ready(90)
+        yield stack
+    finally:
+        stack.stop()
+        asyncio.run(drop_run_databases(infra))
