@@ -15,7 +15,7 @@ from servicekit.problems import PROBLEM_JSON, install_problem_handlers
 LIMIT = 10
 
 
-def build_app() -> FastAPI:
+def build_app(limit: int = LIMIT) -> FastAPI:
     app = FastAPI()
     install_problem_handlers(app)
 
@@ -31,7 +31,7 @@ def build_app() -> FastAPI:
     async def ping() -> dict[str, bool]:
         return {"ok": True}
 
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=LIMIT)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=limit)
     return app
 
 
@@ -157,3 +157,26 @@ async def test_non_http_scopes_pass_through() -> None:
 
     await BodySizeLimitMiddleware(app, LIMIT)({"type": "lifespan"}, receive, send)
     assert seen == ["lifespan"]
+
+
+@pytest.fixture(scope="module")
+def roomy() -> Iterator[TestClient]:
+    with TestClient(build_app(limit=10_000)) as c:
+        yield c
+
+
+def test_a_nul_character_in_a_json_string_is_a_422_naming_the_field(roomy: TestClient) -> None:
+    response = roomy.post("/model", content=b'{"name": "a\\u0000b"}', headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    assert response.headers["content-type"] == PROBLEM_JSON
+    assert response.json()["errors"][0]["loc"] == ["body", "name"]
+
+
+def test_a_nul_character_in_the_path_or_query_is_a_422(roomy: TestClient) -> None:
+    assert roomy.get("/ping?vendor_id=%00x").json()["errors"][0]["loc"] == ["query"]
+    assert roomy.get("/ping%00").status_code == 422
+
+
+def test_an_escaped_backslash_before_u0000_is_not_a_nul(roomy: TestClient) -> None:
+    response = roomy.post("/model", content=b'{"name": "a\\\\u0000b"}', headers={"content-type": "application/json"})
+    assert (response.status_code, response.json()) == (200, {"keys": 1})

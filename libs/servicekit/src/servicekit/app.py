@@ -27,6 +27,7 @@ from servicekit.health import health_router
 from servicekit.http_metrics import HttpMetricsMiddleware, metrics_router
 from servicekit.idempotency import IdempotencyMiddleware, IdempotencyStore
 from servicekit.limits import BodySizeLimitMiddleware
+from servicekit.openapi import problems_in_openapi
 from servicekit.problems import install_problem_handlers
 from servicekit.ratelimit import RateLimitMiddleware
 from servicekit.settings import DEV_AUTH_SECRET, ServiceSettings
@@ -126,6 +127,7 @@ def create_service_app(
     app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
     app.state.settings = settings
     install_problem_handlers(app)
+    problems_in_openapi(app)
     app.include_router(health_router)
     app.include_router(metrics_router)
     for router in routers:

@@ -111,3 +111,12 @@ def require_roles(*roles: Role) -> Any:
         return principal
 
     return Depends(dependency)
+
+
+def require_vendor_access(principal: Principal, vendor_id: str, what: str) -> None:
+    """Vendor-level resources: another vendor's answer 404 (never reveal it), other roles 403."""
+    if principal.acts_for_vendor(vendor_id):
+        return
+    if principal.role is Role.VENDOR:
+        raise Problem(404, "No such vendor resource.")
+    raise Problem(403, f"Only the vendor or an admin may {what}.")

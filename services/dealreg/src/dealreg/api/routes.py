@@ -54,6 +54,16 @@ def _deal_response(deal: Deal, principal: Principal, status: int = 200, **header
 # --- partners -------------------------------------------------------------------------------
 
 
+def vendor_enrolment(vendor_id: str, current: list[str], body: PartnerIn) -> list[str]:
+    """A vendor manages only its own enrolment of a partner; other vendors' stay as they are."""
+    others_now = sorted(set(current) - {vendor_id})
+    if set(body.vendor_ids) - {vendor_id} - set(current):
+        raise Problem(403, "A vendor may enrol a partner with itself only; other vendors' enrolments are theirs.")
+    if not current and vendor_id not in body.vendor_ids:
+        raise Problem(403, "A vendor creating a partner profile must enrol the partner with itself.")
+    return [*others_now, vendor_id] if vendor_id in body.vendor_ids else others_now
+
+
 @router.put("/partners/{partner_id}", response_model=PartnerOut, tags=["partners"], responses=PROBLEMS)
 async def put_partner(
     partner_id: Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")],
@@ -68,6 +78,13 @@ async def put_partner(
     now = datetime.now(UTC)
     async with session.begin():
         row = await session.get(PartnerRow, partner_id, with_for_update=True)
+        if principal.role is Role.VENDOR:
+            assert principal.vendor_id is not None
+            if row is not None and principal.vendor_id not in row.vendor_ids:
+                raise not_found("partner")  # another vendor's partner: never reveal or touch it
+            body = body.model_copy(
+                update={"vendor_ids": vendor_enrolment(principal.vendor_id, row.vendor_ids if row else [], body)}
+            )
         check_if_match(if_match, row.version if row else 0)
         if row is None:
             row = PartnerRow(id=partner_id, created_at=now, updated_at=now, version=0, **body.model_dump())

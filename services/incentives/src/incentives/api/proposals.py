@@ -17,7 +17,7 @@ from incentives.api.schemas import ProgramCreate, ProposalCreate, ProposalDecisi
 from incentives.domain.programs import Program
 from incentives.domain.simulation import ProposalStatus, proposal_decision, simulate
 from incentives.service.programs import OverlappingPrograms, insert_program
-from servicekit.auth import CurrentPrincipal
+from servicekit.auth import CurrentPrincipal, require_vendor_access
 from servicekit.db import DbSession
 from servicekit.principal import Principal, Role
 from servicekit.problems import Problem, conflict, not_found
@@ -27,8 +27,7 @@ router = APIRouter(prefix="/v1")
 
 @router.put("/vendors/{vendor_id}/incentive-policy", tags=["proposals"])
 async def put_policy(vendor_id: str, body: VendorPolicy, principal: CurrentPrincipal, session: DbSession) -> Any:
-    if not principal.acts_for_vendor(vendor_id):
-        raise Problem(403, "Only the vendor or an admin may set its incentive policy.")
+    require_vendor_access(principal, vendor_id, "set its incentive policy")
     now = datetime.now(UTC)
     async with session.begin():
         await session.execute(

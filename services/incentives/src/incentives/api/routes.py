@@ -24,7 +24,7 @@ from incentives.domain.statements import MixedCurrencies, earnings_statement, pa
 from incentives.service.ledger_reads import lines_where, visible_to
 from incentives.service.payouts import NothingToPay, SeveralCurrencies, create_payout
 from incentives.service.programs import UNLIMITED, OverlappingPrograms, insert_program, spent_and_remaining
-from servicekit.auth import CurrentPrincipal
+from servicekit.auth import CurrentPrincipal, require_vendor_access
 from servicekit.db import DbSession
 from servicekit.money import format_money
 from servicekit.pagination import Cursor, Limit, decode_cursor, next_cursor
@@ -99,8 +99,7 @@ def program_of(body: ProgramCreate, program_id: str) -> domain.Program:
 
 @router.post("/programs", status_code=201, tags=["programs"])
 async def create_program(body: ProgramCreate, principal: CurrentPrincipal, session: DbSession) -> JSONResponse:
-    if not principal.acts_for_vendor(body.vendor_id):
-        raise Problem(403, "Only the program's vendor or an admin may create it.")
+    require_vendor_access(principal, body.vendor_id, "create its programs")
     candidate = program_of(body, str(uuid.uuid4()))
     async with session.begin():
         try:
@@ -296,8 +295,7 @@ def payout_json(row: PayoutRow, lines: list[PayoutLineRow]) -> dict[str, Any]:
 async def post_payout(
     body: PayoutCreate, request: Request, principal: CurrentPrincipal, session: DbSession
 ) -> JSONResponse:
-    if not principal.acts_for_vendor(body.vendor_id):
-        raise Problem(403, "Only the vendor or an admin may create a payout batch.")
+    require_vendor_access(principal, body.vendor_id, "create its payout batches")
     up_to = body.up_to or datetime.now(UTC)
     try:
         async with session.begin():

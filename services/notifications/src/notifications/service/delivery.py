@@ -57,6 +57,15 @@ ATTEMPT_SECONDS = Histogram("webhook_attempt_seconds", "Duration of one webhook 
 
 USER_AGENT = "channel-platform-webhooks/1.0"
 
+# Claims this process took but could not finish (the database went away between claiming
+# and sending, or the worker was stopped mid-attempt). The next worker started in this
+# process hands them back at once instead of leaving them leased until the lease expires.
+_unfinished: dict[str, datetime] = {}
+
+_RELEASE = text(
+    "UPDATE deliveries SET lease_until = NULL WHERE id = :id AND lease_until = :lease AND status = 'pending'"
+)
+
 _CLAIM = text(
     """
     WITH due AS (
@@ -130,7 +139,16 @@ class DeliveryWorker:
         self._per_subscription: Counter[str] = Counter()
         self._client: httpx.AsyncClient | None = None
 
+    async def release_unfinished(self) -> None:
+        if not _unfinished:
+            return
+        async with self._sessions() as session, session.begin():
+            await session.execute(_RELEASE, [{"id": d, "lease": lease} for d, lease in _unfinished.items()])
+        log.info("released unfinished webhook claims", count=len(_unfinished))
+        _unfinished.clear()
+
     async def run(self) -> None:
+        await self.release_unfinished()
         listener = asyncio.create_task(self._listen(), name="deliveries-listen")
         self._client = new_client()
         try:
@@ -139,7 +157,12 @@ class DeliveryWorker:
                 claimed: list[Claimed] = []
                 if room > 0:
                     claimed = await self.claim(room)
-                    for prepared in await self.prepare(claimed):
+                    try:
+                        prepared_all = await self.prepare(claimed)
+                    except BaseException:
+                        _unfinished.update({c.delivery_id: c.lease_until for c in claimed})
+                        raise
+                    for prepared in prepared_all:
                         self._start(prepared)
                 if claimed and len(claimed) == room:
                     continue  # more may be due right now
@@ -161,7 +184,9 @@ class DeliveryWorker:
         task = asyncio.create_task(self._attempt(prepared), name=f"webhook-{prepared.claim.delivery_id}")
         self._in_flight[prepared.claim.delivery_id] = task
 
-        def done(_: asyncio.Task[None]) -> None:
+        def done(finished: asyncio.Task[None]) -> None:
+            if finished.cancelled():
+                _unfinished[prepared.claim.delivery_id] = prepared.claim.lease_until
             self._in_flight.pop(prepared.claim.delivery_id, None)
             self._per_subscription[sub] -= 1
             if self._per_subscription[sub] <= 0:

@@ -22,12 +22,11 @@ from pipeline.service.figures import deals_in_period, load_policy, partner_figur
 from pipeline.service.rollups import page_after
 from pipeline.service.snapshots import FiguresKey, snapshot_of
 from pipeline.service.views import figures_json, plan_json, policy_json
-from servicekit.auth import CurrentPrincipal
+from servicekit.auth import CurrentPrincipal, require_vendor_access
 from servicekit.db import DbSession
 from servicekit.money import format_money
 from servicekit.pagination import Cursor, decode_cursor, encode_cursor
-from servicekit.principal import Principal
-from servicekit.problems import Problem, not_found, validation_problem
+from servicekit.problems import not_found, validation_problem
 
 router = APIRouter(prefix="/v1")
 
@@ -47,17 +46,12 @@ def _period(text: str | None, loc: list[str]) -> Quarter:
         raise validation_problem([{"loc": loc, "msg": str(exc), "type": "value_error"}]) from None
 
 
-def _may_manage_vendor(principal: Principal, vendor_id: str, what: str) -> None:
-    if not principal.acts_for_vendor(vendor_id):
-        raise Problem(403, f"Only the vendor {vendor_id!r} or an admin may {what}.")
-
-
 # --- pipeline policies ---
 
 
 @router.put("/vendors/{vendor_id}/pipeline-policy", tags=["policies"])
 async def put_policy(vendor_id: str, body: PolicyIn, principal: CurrentPrincipal, session: DbSession) -> dict[str, Any]:
-    _may_manage_vendor(principal, vendor_id, "set its pipeline policy")
+    require_vendor_access(principal, vendor_id, "set its pipeline policy")
     try:
         policy = PipelinePolicy(
             total_index=body.total_index,
@@ -91,7 +85,7 @@ async def put_policy(vendor_id: str, body: PolicyIn, principal: CurrentPrincipal
 
 @router.get("/vendors/{vendor_id}/pipeline-policy", tags=["policies"])
 async def get_policy(vendor_id: str, principal: CurrentPrincipal, session: DbSession) -> dict[str, Any]:
-    _may_manage_vendor(principal, vendor_id, "read its pipeline policy")
+    require_vendor_access(principal, vendor_id, "read its pipeline policy")
     policy, row = await load_policy(session, vendor_id)
     return policy_json(vendor_id, policy, row)
 
@@ -104,7 +98,7 @@ async def put_plan(
     partner_id: str, period: str, body: PlanIn, principal: CurrentPrincipal, session: DbSession, request: Request
 ) -> dict[str, Any]:
     quarter = _period(period, ["path", "period"])
-    _may_manage_vendor(principal, body.vendor_id, "set its partners' plans")
+    require_vendor_access(principal, body.vendor_id, "set its partners' plans")
     now = datetime.now(UTC)
     async with session.begin():
         row = await session.get(PlanRow, (partner_id, body.vendor_id, str(quarter)), with_for_update=True)
@@ -191,7 +185,7 @@ async def get_rollups(
     cursor: Cursor = None,
 ) -> dict[str, Any]:
     quarter = _period(period, ["query", "period"])
-    _may_manage_vendor(principal, vendor_id, "see rollups of its partners")
+    require_vendor_access(principal, vendor_id, "see rollups of its partners")
     after = decode_cursor(cursor, ("unknown", "key"))
     as_of = datetime.now(UTC)
     policy, _ = await load_policy(session, vendor_id)
