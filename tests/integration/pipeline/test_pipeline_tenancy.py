@@ -50,7 +50,8 @@ async def test_plans_are_set_by_their_vendor_and_read_by_their_partner(service_c
     vendor, partner = unique("v"), unique("p")
     async with service_client("pipeline") as (client, _):
         assert (await put_plan(client, token("partner", partner_id=partner), partner, vendor)).status_code == 403
-        assert (await put_plan(client, token("vendor", vendor_id=unique("v")), partner, vendor)).status_code == 403
+        # another vendor's plan is outside its tenancy: 404, never a hint that it exists
+        assert (await put_plan(client, token("vendor", vendor_id=unique("v")), partner, vendor)).status_code == 404
         created = await put_plan(client, token("vendor", vendor_id=vendor), partner, vendor, "25000.00")
         assert created.status_code == 200
         assert created.json() == {**created.json(), "revenue_target": "25000.00", "period": PERIOD, "version": 1}
@@ -110,9 +111,11 @@ async def test_policies_default_and_belong_to_their_vendor(service_client, token
         assert got["stage_probabilities"]["proposal"] == "0.50"  # stages left out keep their default
         assert got["is_default"] is False
 
-        for headers in (token("vendor", vendor_id=unique("v")), token("partner", partner_id="p-1")):
-            assert (await client.get(url, headers=headers)).status_code == 403
-            assert (await client.put(url, json=body, headers=headers)).status_code == 403
+        other_vendor, partner = token("vendor", vendor_id=unique("v")), token("partner", partner_id="p-1")
+        assert (await client.get(url, headers=other_vendor)).status_code == 404
+        assert (await client.put(url, json=body, headers=other_vendor)).status_code == 404
+        assert (await client.get(url, headers=partner)).status_code == 403
+        assert (await client.put(url, json=body, headers=partner)).status_code == 403
 
         invalid = await client.put(
             url, json={"total_index": "-1", "stage_probabilities": {"proposal": "1.5", "won": "1"}}, headers=own
@@ -133,8 +136,10 @@ async def test_rollups_are_the_vendors_own(service_client, token) -> None:
         assert (await client.get("/v1/rollups", params=params, headers=token("vendor", vendor_id=vendor))).json()[
             "items"
         ] == []
-        for headers in (token("vendor", vendor_id=unique("v")), token("partner", partner_id="p-1")):
-            assert (await client.get("/v1/rollups", params=params, headers=headers)).status_code == 403
+        other_vendor = token("vendor", vendor_id=unique("v"))
+        assert (await client.get("/v1/rollups", params=params, headers=other_vendor)).status_code == 404
+        partner = token("partner", partner_id="p-1")
+        assert (await client.get("/v1/rollups", params=params, headers=partner)).status_code == 403
 
 
 async def test_lead_waterfall(service_client, token) -> None:

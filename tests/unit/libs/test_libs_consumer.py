@@ -83,3 +83,20 @@ def test_infrastructure_failures_are_transient(exc: BaseException) -> None:
 )
 def test_failures_of_the_event_are_not_transient(exc: BaseException) -> None:
     assert not is_transient(exc)
+
+
+def test_a_batched_events_rewards_continue_its_own_process_span() -> None:
+    """The traceparent saved with a batch's outbox rows names that event's span, not the batch's."""
+    from opentelemetry import trace
+    from opentelemetry.sdk.trace import TracerProvider
+
+    from events.batching import traceparent_of
+
+    tracer = TracerProvider().get_tracer("test")
+    with tracer.start_as_current_span("batch"):
+        first, second = tracer.start_span("a process"), tracer.start_span("b process")
+        for span in (first, second):
+            ctx = span.get_span_context()
+            assert traceparent_of(span) == f"00-{ctx.trace_id:032x}-{ctx.span_id:016x}-{ctx.trace_flags:02x}"
+    assert traceparent_of(first) != traceparent_of(second)
+    assert traceparent_of(trace.INVALID_SPAN) is None  # no trace: the row carries none

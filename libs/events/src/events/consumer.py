@@ -6,6 +6,12 @@ committed only after that. A record that cannot be parsed, or whose handler keep
 failing on its data, goes to the topic's dead-letter topic with the reason and the
 partition keeps flowing. Infrastructure failures (database or broker down) are retried
 without limit instead: they say nothing about the event.
+
+A consumer given a `batch_handler` applies all records of one poll in ONE transaction
+(one claim statement; the handler works set-based), which is what makes thousands of
+events per second possible. Should that transaction fail on the data, the batch is
+replayed record by record through `handlers`, so a poison event is isolated and
+dead-lettered while the others are applied.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from events.batching import BatchHandler, BatchItem, claim_many, traceparent_of
 from events.envelope import CloudEvent
 from events.kafka import idempotent_producer, manual_commit_consumer
 from events.metrics import CONSUMER_LAG, EVENT_PROCESSING_SECONDS, EVENTS_DEAD_LETTERED, EVENTS_PROCESSED
@@ -89,7 +96,9 @@ class IdempotentConsumer:
         bootstrap_servers: str,
         session_factory: async_sessionmaker[AsyncSession],
         handlers: Mapping[str, Handler],
+        batch_handler: BatchHandler | None = None,
         max_attempts: int = 3,
+        max_batch: int = 500,
         consumer_overrides: dict[str, Any] | None = None,
     ) -> None:
         self.name = name
@@ -98,12 +107,15 @@ class IdempotentConsumer:
         self._bootstrap = bootstrap_servers
         self._sessions = session_factory
         self._handlers = handlers
+        self._batch_handler = batch_handler
+        self._max_batch = max_batch
         self._max_attempts = max_attempts
         self._consumer_overrides = consumer_overrides or {}
         self._consumer: AIOKafkaConsumer | None = None
         self._dlq: AIOKafkaProducer | None = None
         self._last_lag_update = 0.0
         self._positions: dict[TopicPartition, int] = {}
+        self.batches_replayed = 0  # batches that failed on their data and went record by record
 
     async def run(self) -> None:
         backoff = 0.5
@@ -132,13 +144,20 @@ class IdempotentConsumer:
         await asyncio.wait_for(consumer.start(), timeout=30)
         log.info("consumer started", consumer=self.name, topics=self._topics, group=self._group_id)
         while True:
-            batch = await consumer.getmany(timeout_ms=500, max_records=500)
-            for tp, records in batch.items():
-                for record in records:
-                    await self.handle_record(record)
-                # Only after every record's database commit (or dead-lettering).
-                await consumer.commit({tp: records[-1].offset + 1})
-                self._positions[tp] = records[-1].offset + 1
+            batch = await consumer.getmany(timeout_ms=500, max_records=self._max_batch)
+            if self._batch_handler is not None and batch:
+                await self.handle_batch([r for records in batch.values() for r in records])
+                # Only after the batch's database commit (or its records' dead-lettering).
+                offsets = {tp: records[-1].offset + 1 for tp, records in batch.items()}
+                await consumer.commit(offsets)
+                self._positions.update(offsets)
+            else:
+                for tp, records in batch.items():
+                    for record in records:
+                        await self.handle_record(record)
+                    # Only after every record's database commit (or dead-lettering).
+                    await consumer.commit({tp: records[-1].offset + 1})
+                    self._positions[tp] = records[-1].offset + 1
             self._update_lag(consumer)
 
     async def handle_record(self, record: ConsumerRecord[bytes, bytes]) -> None:
@@ -151,20 +170,112 @@ class IdempotentConsumer:
         if handler is None:
             EVENTS_PROCESSED.labels(self.name, event.type, "ignored").inc()
             return
-        parent = context_from_headers(record.headers)
-        with tracer.start_as_current_span(
-            f"{record.topic} process", context=parent, kind=trace.SpanKind.CONSUMER
-        ) as span:
-            span.set_attribute("messaging.system", "kafka")
-            span.set_attribute("messaging.consumer.group.name", self._group_id)
-            span.set_attribute("messaging.destination.name", record.topic)
-            span.set_attribute("messaging.destination.partition.id", str(record.partition))
-            span.set_attribute("messaging.kafka.offset", record.offset)
-            span.set_attribute("event.type", event.type)
-            span.set_attribute("event.id", event.id)
-            if event.subject:
-                span.set_attribute("deal.id", event.subject)
+        span = self._process_span(record, event)
+        with trace.use_span(span, end_on_exit=True):
             await self._apply_with_retries(record, event, handler, span)
+
+    def _process_span(self, record: ConsumerRecord[bytes, bytes], event: CloudEvent) -> trace.Span:
+        """The event's `process` span, a child of the producer's context carried in the headers."""
+        attributes: dict[str, str | int] = {
+            "messaging.system": "kafka",
+            "messaging.consumer.group.name": self._group_id,
+            "messaging.destination.name": record.topic,
+            "messaging.destination.partition.id": str(record.partition),
+            "messaging.kafka.offset": record.offset,
+            "event.type": event.type,
+            "event.id": event.id,
+        }
+        if event.subject:
+            attributes["deal.id"] = event.subject
+        return tracer.start_span(
+            f"{record.topic} process",
+            context=context_from_headers(record.headers),
+            kind=trace.SpanKind.CONSUMER,
+            attributes=attributes,
+        )
+
+    async def handle_batch(self, records: list[ConsumerRecord[bytes, bytes]]) -> None:
+        """Apply a poll's records in one transaction; on a failure of the data, one by one."""
+        assert self._batch_handler is not None
+        pending: list[tuple[ConsumerRecord[bytes, bytes], CloudEvent, trace.Span]] = []
+        for record in records:
+            try:
+                event = CloudEvent.from_json(record.value or b"")
+            except (ValidationError, ValueError) as exc:
+                await self._dead_letter(DeadLetter(record, f"malformed CloudEvent: {_short(exc)}", "unknown"))
+                continue
+            if event.type not in self._handlers:
+                EVENTS_PROCESSED.labels(self.name, event.type, "ignored").inc()
+                continue
+            pending.append((record, event, self._process_span(record, event)))
+        if not pending:
+            return
+        try:
+            applied = await self._apply_batch_with_retries(pending)
+        except asyncio.CancelledError:
+            for _, _, span in pending:
+                span.end()
+            raise
+        except Exception as exc:
+            log.warning(
+                "batch failed; applying its records one by one",
+                consumer=self.name,
+                size=len(pending),
+                error=f"{type(exc).__name__}: {_short(exc)}",
+            )
+            self.batches_replayed += 1
+            for record, event, span in pending:
+                with trace.use_span(span, end_on_exit=True):
+                    await self._apply_with_retries(record, event, self._handlers[event.type], span)
+            return
+        for _, event, span in pending:
+            duplicate = event.id not in applied
+            applied.discard(event.id)  # a second copy in the same batch is a duplicate
+            EVENTS_PROCESSED.labels(self.name, event.type, "duplicate" if duplicate else "applied").inc()
+            span.set_attribute("event.duplicate", duplicate)
+            span.end()
+
+    async def _apply_batch_with_retries(
+        self, pending: list[tuple[ConsumerRecord[bytes, bytes], CloudEvent, trace.Span]]
+    ) -> set[str]:
+        """The ids applied now; infrastructure failures are retried, the data's are raised."""
+        transient_backoff = 0.2
+        while True:
+            started = time.perf_counter()
+            try:
+                with tracer.start_as_current_span(
+                    f"{self.name} batch",
+                    links=[trace.Link(span.get_span_context()) for _, _, span in pending],
+                    attributes={"messaging.batch.message_count": len(pending)},
+                ):
+                    applied = await self.apply_batch([(event, span) for _, event, span in pending])
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                if not is_transient(exc):
+                    raise
+                log.warning("transient failure in batch; retrying", consumer=self.name, error=str(exc))
+                await asyncio.sleep(transient_backoff)
+                transient_backoff = min(transient_backoff * 2, 5.0)
+                continue
+            elapsed = time.perf_counter() - started
+            timers = {t: EVENT_PROCESSING_SECONDS.labels(self.name, t) for t in {e.type for _, e, _ in pending}}
+            for _, event, _ in pending:
+                timers[event.type].observe(elapsed)  # each event waited for the whole batch
+            return applied
+
+    async def apply_batch(self, events: list[tuple[CloudEvent, trace.Span]]) -> set[str]:
+        """Apply events in one transaction through the batch handler; the ids that were new."""
+        assert self._batch_handler is not None
+        first: dict[str, tuple[CloudEvent, trace.Span]] = {}
+        for event, span in events:
+            first.setdefault(event.id, (event, span))  # the same event twice in one poll counts once
+        async with self._sessions() as session, session.begin():
+            claimed = await claim_many(session, self.name, [event for event, _ in first.values()])
+            items = [BatchItem(event, traceparent_of(span)) for event, span in first.values() if event.id in claimed]
+            if items:
+                await self._batch_handler(session, items)
+        return claimed
 
     async def _apply_with_retries(
         self, record: ConsumerRecord[bytes, bytes], event: CloudEvent, handler: Handler, span: trace.Span

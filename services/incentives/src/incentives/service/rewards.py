@@ -133,7 +133,15 @@ async def book_accrual(
         raise RuntimeError(f"deal {deal.id} already has {accrual.rule_key}")
     if accrual.granted == 0:
         return None
+    return reward_event(program, deal, accrual, entry_id, source_event_id, now)
+
+
+def reward_event(
+    program: Program, deal: DealEventData, accrual: Accrual, entry_id: str, source_event_id: str, now: datetime
+) -> CloudEvent:
+    """The reward-earned (or reward-clawed-back) event announcing a booked accrual."""
     return new_event(
+        time=now,
         event_type="reward-clawed-back" if accrual.kind is RewardKind.CLAWBACK else "reward-earned",
         service="incentives",
         subject=deal.id,

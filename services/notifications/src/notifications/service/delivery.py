@@ -57,9 +57,10 @@ ATTEMPT_SECONDS = Histogram("webhook_attempt_seconds", "Duration of one webhook 
 
 USER_AGENT = "channel-platform-webhooks/1.0"
 
-# Claims this process took but could not finish (the database went away between claiming
-# and sending, or the worker was stopped mid-attempt). The next worker started in this
-# process hands them back at once instead of leaving them leased until the lease expires.
+# Claims this process took but never attempted (the database went away between claiming
+# and sending). The next worker started in this process hands them back at once instead
+# of leaving them leased until the lease expires. An attempt cut off mid-flight keeps its
+# lease: the receiver may still be handling it, so it is not sent again before then.
 _unfinished: dict[str, datetime] = {}
 
 _RELEASE = text(
@@ -184,9 +185,7 @@ class DeliveryWorker:
         task = asyncio.create_task(self._attempt(prepared), name=f"webhook-{prepared.claim.delivery_id}")
         self._in_flight[prepared.claim.delivery_id] = task
 
-        def done(finished: asyncio.Task[None]) -> None:
-            if finished.cancelled():
-                _unfinished[prepared.claim.delivery_id] = prepared.claim.lease_until
+        def done(_: asyncio.Task[None]) -> None:
             self._in_flight.pop(prepared.claim.delivery_id, None)
             self._per_subscription[sub] -= 1
             if self._per_subscription[sub] <= 0:

@@ -1,0 +1,172 @@
+"""Deal events applied a poll at a time: rewards.on_deal_event's rules and ledger, set-based.
+
+One transaction per batch (the consumer's). The programs are read once; every account
+the batch may touch is locked once, in id order (two consumers never deadlock, and never
+spend the same remainder of a budget); every deal's reward state is read in one query.
+Then the pure domain runs per event in delivery order, carrying each deal's state and
+each budget's balance forward in memory, and each table gets one multi-row insert.
+A PoisonEvent or any other failure here aborts the whole batch: the consumer then
+replays it record by record through on_deal_event, which isolates the bad event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import structlog
+from sqlalchemy import select
+from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from events.batching import BatchItem, enqueue_many
+from events.consumer import PoisonEvent
+from events.envelope import CloudEvent
+from events.schemas import DealEventData
+from events.topics import TopicNames
+from incentives.adapters.tables import ProgramRow
+from incentives.domain import programs as domain
+from incentives.domain.accrual import DealRewardState, accrue_event
+from incentives.domain.deals import DealEventType
+from incentives.domain.ledger import (
+    Transfer,
+    entries,
+    program_budget_account,
+    rep_payable_account,
+    reward_id,
+    transfer_for_grant,
+)
+from incentives.domain.rules import CurrencyMismatch
+from incentives.service.ledger_bulk import (
+    EntryValues,
+    deal_states,
+    ensure_accounts,
+    insert_entries,
+    lock_accounts,
+    post_transfers,
+)
+from incentives.service.programs import UNLIMITED, to_domain
+from incentives.service.rewards import deal_facts, reward_event
+
+log = structlog.get_logger("incentives.rewards")
+
+
+@dataclass(frozen=True)
+class _Planned:
+    item: BatchItem
+    deal: DealEventData
+    program: domain.Program
+    budgeted: bool
+
+
+class _Programs:
+    """The programs of a batch's vendors, read in one query, chosen per deal from memory."""
+
+    def __init__(self, rows: Sequence[ProgramRow]) -> None:
+        self._by_vendor: dict[str, list[tuple[domain.Program, ProgramRow]]] = {}
+        for row in rows:
+            self._by_vendor.setdefault(row.vendor_id, []).append((to_domain(row), row))
+        self._chosen: dict[tuple[str, str, date], tuple[domain.Program, ProgramRow] | None] = {}
+
+    @classmethod
+    async def load(cls, session: AsyncSession, vendor_ids: set[str]) -> _Programs:
+        rows = (
+            (await session.execute(select(ProgramRow).where(col(ProgramRow.vendor_id).in_(sorted(vendor_ids)))))
+            .scalars()
+            .all()
+        )
+        return cls(rows)
+
+    def for_deal(self, vendor_id: str, partner_id: str, on: date) -> tuple[domain.Program, ProgramRow] | None:
+        key = (vendor_id, partner_id, on)
+        if key not in self._chosen:
+            candidates = self._by_vendor.get(vendor_id, [])
+            chosen = domain.active_program([p for p, _ in candidates], vendor_id, partner_id, on)
+            self._chosen[key] = next((c for c in candidates if chosen is not None and c[0].id == chosen.id), None)
+        return self._chosen[key]
+
+
+async def on_deal_events(session: AsyncSession, items: Sequence[BatchItem], topics: TopicNames) -> None:
+    """Apply a batch of new deal events (claimed, distinct, in delivery order per deal)."""
+    parsed = [(item, DealEventData.model_validate(item.event.data)) for item in items]
+    programs = await _Programs.load(session, {deal.vendor_id for _, deal in parsed})
+    plan: list[_Planned] = []
+    for item, deal in parsed:
+        found = programs.for_deal(deal.vendor_id, deal.partner_id, deal.created_at.astimezone(UTC).date())
+        if found is None:
+            continue
+        program, row = found
+        if deal.partner.tier not in program.tier_multipliers:
+            raise PoisonEvent(f"program {program.id} has no multiplier for tier {deal.partner.tier}")
+        plan.append(_Planned(item, deal, program, row.budget is not None))
+    if not plan:
+        return
+
+    # Lock first, read the deals' state after: whatever another consumer committed before
+    # we got the locks is seen, and nobody books against these budgets until we commit.
+    # Budgets before reps' accounts, each set in id order, as the per-event path does:
+    # whoever holds a rep's account already holds every budget it needs (no deadlock).
+    budgets = {program_budget_account(p.program.id) for p in plan}
+    balances = await lock_accounts(session, budgets)
+    missing = sorted(budgets - balances.keys())
+    if missing:
+        raise PoisonEvent(f"no budget account: {', '.join(missing)}")
+    payables = {rep_payable_account(p.deal.rep.id): (p.program.currency, False) for p in plan}
+    await ensure_accounts(session, payables)
+    balances.update(await lock_accounts(session, payables))
+    states = await deal_states(session, {p.deal.id for p in plan})
+
+    now = datetime.now(UTC)
+    transfers: list[Transfer] = []
+    rows: list[EntryValues] = []
+    outgoing: list[tuple[str, str | None, CloudEvent, str | None]] = []
+    for p in plan:
+        deal, program, event = p.deal, p.program, p.item.event
+        budget = program_budget_account(program.id)
+        state = states.get(deal.id, DealRewardState())
+        remaining = balances[budget] if p.budgeted else UNLIMITED
+        try:
+            accruals = accrue_event(program, DealEventType(event.type), deal_facts(deal), state, remaining)
+        except CurrencyMismatch as exc:
+            log.warning("reward skipped", deal_id=deal.id, reason=str(exc))
+            continue
+        states[deal.id] = state.after(accruals)
+        for accrual in accruals:
+            entry_id = reward_id(deal.id, accrual.rule_key)
+            transfer = transfer_for_grant(entry_id, program.id, deal.rep.id, accrual.granted, program.currency)
+            if transfer is not None:
+                transfers.append(transfer)
+                for leg in entries(transfer):
+                    balances[leg.account] = balances.get(leg.account, Decimal("0.00")) + leg.amount
+            rows.append(
+                EntryValues(
+                    id=entry_id,
+                    deal_id=deal.id,
+                    rep_id=deal.rep.id,
+                    partner_id=deal.partner_id,
+                    vendor_id=deal.vendor_id,
+                    program_id=program.id,
+                    kind=str(accrual.kind),
+                    stage=str(accrual.stage) if accrual.stage is not None else None,
+                    rule_key=accrual.rule_key,
+                    amount=accrual.granted,
+                    requested=accrual.requested,
+                    cut=accrual.cut,
+                    cut_reason=str(accrual.cut_reason) if accrual.cut_reason is not None else None,
+                    currency=program.currency,
+                    event_id=event.id,
+                    transfer_id=transfer.id if transfer is not None else None,
+                )
+            )
+            if accrual.granted != 0:
+                reward = reward_event(program, deal, accrual, entry_id, event.id, now)
+                outgoing.append((topics.incentives, deal.id, reward, p.item.traceparent))
+
+    await post_transfers(session, transfers, now)
+    inserted = await insert_entries(session, rows, now)
+    if inserted != len(rows):
+        # Impossible under the locks; fail loudly so the whole batch is rolled back.
+        raise RuntimeError(f"{len(rows) - inserted} of the batch's ledger entries already existed")
+    await enqueue_many(session, outgoing)
