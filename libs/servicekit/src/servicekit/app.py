@@ -117,10 +117,12 @@ def create_service_app(
         finally:
             for task in tasks:
                 task.cancel()
-            for task in tasks:
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
-            await engine.dispose()
+            # Bounded: a worker stuck in a driver call must not keep the process from stopping.
+            _, stuck = await asyncio.wait(tasks, timeout=15)
+            for task in stuck:
+                log.warning("worker did not stop in time", worker=task.get_name())
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(engine.dispose(), timeout=10)
 
     setup_logging(settings.service_name, settings.log_level, settings.log_json)
     setup_tracing(settings.service_name)
