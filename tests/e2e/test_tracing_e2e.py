@@ -9,8 +9,9 @@ import httpx
 import orjson
 from standardwebhooks.webhooks import Webhook
 
+from events.envelope import CloudEvent
 from support.kafka import eventually, read_topic
-from support.receivers import WebhookReceiver
+from support.receivers import ReceivedSpan, WebhookReceiver
 from support.scenario import create_program, registration
 
 
@@ -50,22 +51,34 @@ async def test_one_trace_spans_every_service_and_reaches_the_webhook(e2e_stack, 
         )
         record = next(x for x in records if x.key == deal_id.encode())
         trace_id = dict(record.headers)["traceparent"].decode().split("-")[1]
+        record_event_id = CloudEvent.from_json(record.value).id
+
+        def registered_spans() -> list[ReceivedSpan]:
+            return [
+                s
+                for s in otlp_receiver.trace(trace_id)
+                if s.name.endswith("process") and s.attributes.get("event.type") == "deal-registered"
+            ]
 
         def every_service_in_trace() -> bool:
-            services = {s.service for s in otlp_receiver.trace(trace_id)}
-            return {"dealreg", "incentives", "pipeline", "notifications"} <= services
+            consumers = {s.service for s in registered_spans()}
+            return "dealreg" in {s.service for s in otlp_receiver.trace(trace_id)} and consumers >= {
+                "incentives",
+                "pipeline",
+                "notifications",
+            }
 
+        # The trace goes on past deal-registered (incentives' reward-earned is consumed in it too).
         await eventually(every_service_in_trace, timeout=40)
         spans = otlp_receiver.trace(trace_id)
-        process_spans = [s for s in spans if s.name.endswith("process")]
-        assert {s.service for s in process_spans} >= {"incentives", "pipeline", "notifications"}
-        for span in process_spans:
-            assert span.attributes["event.type"] == "deal-registered"
+        registered = registered_spans()
+        assert {s.service for s in registered} >= {"incentives", "pipeline", "notifications"}
+        for span in registered:
             assert span.attributes["deal.id"] == deal_id
-            assert span.attributes["event.id"]
-        assert any(s.service == "dealreg" and s.attributes.get("http.route") == "/v1/deals" for s in spans) or any(
-            s.service == "dealreg" and "POST" in s.name for s in spans
-        )
+            assert span.attributes["event.id"] == record_event_id
+        assert any(s.service == "dealreg" and s.name.endswith("publish") for s in spans)
+        assert any(s.service == "dealreg" and s.attributes.get("http.route") == "/v1/deals" for s in spans)
+        assert any(s.service == "incentives" and s.name.endswith("publish") for s in spans), "reward-earned goes on"
 
         await eventually(lambda: hook.received(), timeout=30)
         headers, body = hook.received()[0]
