@@ -56,6 +56,7 @@ def run() -> None:
     print("\nThe channel platform is running:\n")
     for name, proc in stack.services.items():
         print(f"  {name:<14} {proc.url}   (docs: {proc.url}/docs, logs: {proc.log_path})")
+    print(f"\n  dashboard      {stack.services['pipeline'].url}/dashboard   (paste a vendor or admin token)")
     print(f"\n  Kafka          {stack.infra.kafka_bootstrap}")
     print(f"  PostgreSQL     {stack.infra.server_url.split('@')[-1]}")
     print(f"\nDev admin token (12 h):\n  export TOKEN={admin}\n")
