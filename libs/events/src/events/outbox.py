@@ -14,7 +14,6 @@ import zlib
 from collections.abc import Sequence
 from typing import Any
 
-import asyncpg
 import structlog
 from aiokafka import AIOKafkaProducer
 from opentelemetry import trace
@@ -24,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from events.envelope import CONTENT_TYPE, CloudEvent
 from events.kafka import idempotent_producer
 from events.metrics import OUTBOX_BACKLOG, OUTBOX_OLDEST_AGE, OUTBOX_PUBLISH_ERRORS, OUTBOX_PUBLISHED
+from events.pglisten import listen_forever
 from events.tables import OUTBOX_CHANNEL
 from events.tracecontext import context_from_traceparent, current_traceparent, inject_headers
 
@@ -90,7 +90,9 @@ class OutboxRelay:
         self._last_backlog_check = 0.0
 
     async def run(self) -> None:
-        listener = asyncio.create_task(self._listen(), name="outbox-listen")
+        listener = asyncio.create_task(
+            listen_forever(self._listen_dsn, OUTBOX_CHANNEL, self._wake), name="outbox-listen"
+        )
         backoff = 0.2
         try:
             while True:
@@ -184,26 +186,6 @@ class OutboxRelay:
         if producer is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(producer.stop(), timeout=5)
-
-    async def _listen(self) -> None:
-        """Hold a LISTEN connection; reconnect when it drops (polling covers the gap)."""
-        while True:
-            conn: asyncpg.Connection | None = None
-            try:
-                conn = await asyncpg.connect(self._listen_dsn, timeout=5)
-                closed = asyncio.Event()
-                conn.add_termination_listener(lambda _conn, done=closed: done.set())
-                await conn.add_listener(OUTBOX_CHANNEL, lambda *_: self._wake.set())
-                await closed.wait()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.debug("outbox listener reconnecting", error=str(exc))
-            finally:
-                if conn is not None and not conn.is_closed():
-                    with contextlib.suppress(Exception):
-                        await conn.close(timeout=2)
-            await asyncio.sleep(1.0)
 
     async def _update_backlog_metrics(self) -> None:
         now = time.monotonic()

@@ -20,7 +20,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import asyncpg
 import httpx
 import structlog
 from opentelemetry import propagate, trace
@@ -32,6 +31,7 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from events.envelope import CONTENT_TYPE, CloudEvent
+from events.pglisten import listen_forever
 from events.tracecontext import context_from_traceparent
 from notifications.adapters.tables import (
     DeliveryRow,
@@ -150,7 +150,9 @@ class DeliveryWorker:
 
     async def run(self) -> None:
         await self.release_unfinished()
-        listener = asyncio.create_task(self._listen(), name="deliveries-listen")
+        listener = asyncio.create_task(
+            listen_forever(self._settings.asyncpg_dsn, DELIVERIES_CHANNEL, self._wake), name="deliveries-listen"
+        )
         self._client = new_client()
         try:
             while True:
@@ -327,27 +329,6 @@ class DeliveryWorker:
                 failing_since, sub.last_success_at, now, settings.webhook_disable_after
             ):
                 await disable(session, sub, f"every delivery failed since {failing_since.isoformat()}", now)
-
-    async def _listen(self) -> None:
-        """LISTEN for new deliveries so the first attempt goes out at once (polling covers gaps)."""
-        dsn = self._settings.asyncpg_dsn
-        while True:
-            conn: asyncpg.Connection | None = None
-            try:
-                conn = await asyncpg.connect(dsn, timeout=5)
-                closed = asyncio.Event()
-                conn.add_termination_listener(lambda _conn, done=closed: done.set())
-                await conn.add_listener(DELIVERIES_CHANNEL, lambda *_: self._wake.set())
-                await closed.wait()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.debug("deliveries listener reconnecting", error=str(exc))
-            finally:
-                if conn is not None and not conn.is_closed():
-                    with contextlib.suppress(Exception):
-                        await conn.close(timeout=2)
-            await asyncio.sleep(1.0)
 
 
 async def disable(session: AsyncSession, sub: SubscriptionRow, reason: str, now: datetime) -> None:
