@@ -6,6 +6,8 @@ from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import Row
+
 from dealreg.adapters.tables import DealRow, VendorPolicyRow
 from dealreg.domain.conflicts import ExistingRegistration
 from dealreg.domain.customers import CustomerKeys, customer_match_keys
@@ -104,18 +106,23 @@ def write_deal(row: DealRow, deal: Deal) -> None:
         setattr(row, name, value)
 
 
-def new_deal_row(deal: Deal) -> DealRow:
+def new_deal_values(deal: Deal) -> dict[str, Any]:
+    """Every column of a new deal's row (for a Core insert)."""
     keys = customer_match_keys(deal.customer.name, deal.customer.domain)
-    return DealRow(
-        id=deal.id,
-        customer_domain_key=keys.domain,
-        customer_name_key=keys.name,
-        skus=sorted({normalize_sku(p.sku) for p in deal.products}),
+    return {
+        "id": deal.id,
+        "customer_domain_key": keys.domain,
+        "customer_name_key": keys.name,
+        "skus": sorted({normalize_sku(p.sku) for p in deal.products}),
         **_row_values(deal),
-    )
+    }
 
 
-def registration_from_row(row: DealRow) -> ExistingRegistration:
+def new_deal_row(deal: Deal) -> DealRow:
+    return DealRow(**new_deal_values(deal))
+
+
+def registration_from_row(row: DealRow | Row[Any]) -> ExistingRegistration:
     """What the conflict matcher needs, from the stored keys (no re-normalizing)."""
     return ExistingRegistration(
         deal_id=row.id,

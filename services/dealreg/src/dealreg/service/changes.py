@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from dealreg.adapters.tables import DealHistoryRow, PartnerRow
 from dealreg.domain.deals import DealChange
 from dealreg.service.views import deal_event_data
-from events.envelope import new_event
+from events.envelope import CloudEvent, new_event
 from events.outbox import enqueue
 from events.topics import TopicNames
+from events.tracecontext import current_traceparent
 
 SERVICE = "dealreg"
 # Actors that are not a person: the vendor's policy and the scheduler.
@@ -25,6 +27,39 @@ def _history_data(change: DealChange) -> dict[str, object]:
     data["stage"] = str(change.deal.stage)
     data["version"] = change.deal.version
     return data
+
+
+def change_records(
+    topics: TopicNames, partner: PartnerRow, changes: Sequence[tuple[DealChange, str]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """History rows and outbox rows (column values, in change order) for a Core insert."""
+    traceparent = current_traceparent()
+    history: list[dict[str, Any]] = []
+    outbox: list[dict[str, Any]] = []
+    for change, actor in changes:
+        deal = change.deal
+        history.append(
+            {"deal_id": deal.id, "type": str(change.event_type), "at": deal.updated_at, "actor": actor,
+             "data": _history_data(change)}
+        )  # fmt: skip
+        event = _event(change, partner)
+        outbox.append(
+            {"event_id": event.id, "topic": topics.deals, "key": deal.id, "payload": event.to_json(),
+             "traceparent": traceparent}
+        )  # fmt: skip
+    return history, outbox
+
+
+def _event(change: DealChange, partner: PartnerRow) -> CloudEvent:
+    deal = change.deal
+    reason = change.data.get("reason")
+    return new_event(
+        event_type=str(change.event_type),
+        service=SERVICE,
+        subject=deal.id,
+        data=deal_event_data(deal, partner, reason=str(reason) if reason is not None else None),
+        time=deal.updated_at,
+    )
 
 
 async def record_changes(
@@ -46,14 +81,6 @@ async def record_changes(
                 data=_history_data(change),
             )
         )
-        reason = change.data.get("reason")
-        event = new_event(
-            event_type=str(change.event_type),
-            service=SERVICE,
-            subject=deal.id,
-            data=deal_event_data(deal, partner, reason=str(reason) if reason is not None else None),
-            time=deal.updated_at,
-        )
-        outgoing.append((topics.deals, deal.id, event))
+        outgoing.append((topics.deals, deal.id, _event(change, partner)))
     await session.flush()
     await enqueue(session, outgoing)

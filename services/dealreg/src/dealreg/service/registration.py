@@ -8,14 +8,15 @@ from datetime import UTC, datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from dealreg.adapters import repository
-from dealreg.adapters.mapping import new_deal_row, policy_from_row, registration_from_row
+from dealreg.adapters.mapping import new_deal_values, policy_from_row, registration_from_row
 from dealreg.adapters.tables import PartnerRow
 from dealreg.api.schemas import DealCreate
 from dealreg.domain import registration as domain_registration
 from dealreg.domain.conflicts import classify_registration, registration_from_draft
+from dealreg.domain.customers import CustomerKeys
 from dealreg.domain.deals import Customer, Deal, DealDraft, DealEventType, DuplicateRegistration, LineItem, Rep
-from dealreg.domain.policy import ApprovalPolicy
-from dealreg.service.changes import POLICY_ACTOR, record_changes
+from dealreg.domain.policy import DEFAULT_POLICY, ApprovalPolicy
+from dealreg.service.changes import POLICY_ACTOR, change_records
 from events.topics import TopicNames
 from servicekit.principal import Principal, Role
 from servicekit.problems import Problem, validation_problem
@@ -63,15 +64,22 @@ class Lookups:
         self._partners: dict[str, PartnerRow | None] = {}
         self._policies: dict[str, ApprovalPolicy] = {}
 
-    async def partner(self, session: AsyncSession, partner_id: str) -> PartnerRow | None:
-        if partner_id not in self._partners:
-            self._partners[partner_id] = await session.get(PartnerRow, partner_id)
-        return self._partners[partner_id]
-
-    async def policy(self, session: AsyncSession, vendor_id: str) -> ApprovalPolicy:
-        if vendor_id not in self._policies:
-            self._policies[vendor_id] = policy_from_row(await repository.get_policy_row(session, vendor_id))
-        return self._policies[vendor_id]
+    async def lock_and_load(
+        self, session: AsyncSession, partner_id: str, vendor_id: str, keys: CustomerKeys
+    ) -> tuple[PartnerRow | None, ApprovalPolicy]:
+        """Take the customer's advisory locks and read what is not cached yet, in one round trip."""
+        if partner_id in self._partners and vendor_id in self._policies:
+            partner = self._partners[partner_id]
+            if partner is not None:
+                await repository.lock_customer_only(session, vendor_id, keys)
+            return partner, self._policies[vendor_id]
+        found = await repository.lock_customer_with_lookups(session, vendor_id, keys, partner_id)
+        if found is None:
+            self._partners[partner_id] = None
+            return None, DEFAULT_POLICY
+        self._partners[partner_id] = found[0]
+        self._policies[vendor_id] = policy_from_row(found[1])
+        return found[0], self._policies[vendor_id]
 
 
 async def register_deal(
@@ -83,21 +91,23 @@ async def register_deal(
     loc: tuple[str | int, ...] = ("body",),
     lookups: Lookups | None = None,
 ) -> Deal:
-    """Register in the caller's transaction; raises Problem (403/409/422) with nothing written."""
+    """Register in the caller's transaction; raises Problem (403/409/422) with nothing written.
+
+    Three round trips: locks + partner + policy, conflict candidates, then one insert of deal,
+    history, outbox and NOTIFY.
+    """
     now = now or datetime.now(UTC)
     lookups = lookups or Lookups()
     partner_id = resolve_partner_id(principal, body.partner_id, loc)
-    partner = await lookups.partner(session, partner_id)
+    draft = draft_from_body(body, partner_id, principal)
+    new = registration_from_draft(draft)
+    partner, policy = await lookups.lock_and_load(session, partner_id, draft.vendor_id, new.customer)
     if partner is None:
         raise Problem(403, f"Partner {partner_id!r} has no profile; a vendor or admin must create it first.")
     if body.vendor_id not in partner.vendor_ids:
         raise Problem(403, f"Partner {partner_id!r} is not enrolled with vendor {body.vendor_id!r}.")
-    draft = draft_from_body(body, partner_id, principal)
-    new = registration_from_draft(draft)
-    await repository.lock_customer(session, draft.vendor_id, new.customer)
-    candidates = await repository.active_candidates(session, draft.vendor_id, new.customer)
+    candidates = await repository.active_candidate_keys(session, draft.vendor_id, new.customer)
     match = classify_registration(new, (registration_from_row(r) for r in candidates))
-    policy = await lookups.policy(session, draft.vendor_id)
     try:
         changes = domain_registration.register_deal(
             draft, deal_id=str(uuid.uuid4()), now=now, policy=policy, partner_tier=partner.tier, match=match
@@ -112,11 +122,7 @@ async def register_deal(
             reasons=[str(r) for r in match.reasons],
         ) from None
     deal = changes[-1].deal
-    session.add(new_deal_row(deal))
-    await record_changes(
-        session,
-        topics,
-        partner,
-        [(c, POLICY_ACTOR if c.event_type is DealEventType.APPROVED else principal.sub) for c in changes],
-    )
+    actors = [POLICY_ACTOR if c.event_type is DealEventType.APPROVED else principal.sub for c in changes]
+    history, outbox = change_records(topics, partner, list(zip(changes, actors, strict=True)))
+    await repository.insert_registration(session, new_deal_values(deal), history, outbox)
     return deal
