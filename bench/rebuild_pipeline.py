@@ -1,0 +1,63 @@
+"""Pipeline rebuild from N deal events (a third each registered, approved, advanced): the time it takes.
+
+N=100000 .venv/bin/python bench/rebuild_pipeline.py
+"""
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+import uuid
+
+sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1] / "tests"))
+from aiokafka import AIOKafkaProducer
+
+from devstack.infra import create_databases, create_topics, drop_databases, ensure_infra, migrate
+from support.events import deal_data, deal_event
+
+N = int(os.environ.get("N", "100000"))
+
+
+async def main():
+    infra = ensure_infra()
+    run = f"rb{uuid.uuid4().hex[:6]}"
+    db = f"{run}_pipeline"
+    await create_databases(infra, [db])
+    url = infra.database_url(db)
+    await asyncio.to_thread(migrate, "pipeline", url)
+    prefix = f"{run}."
+    await create_topics(infra, prefix)
+    p = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap, linger_ms=20, max_batch_size=512 * 1024)
+    await p.start()
+    t0 = time.perf_counter()
+    deals = N // 3
+    for i in range(deals):
+        d = deal_data(partner_id=f"p-{i % 200}", rep_id=f"rep-{i % 500}")
+        for etype, status, stage, version in (
+            ("deal-registered", "pending_approval", "registered", 1),
+            ("deal-approved", "approved", "registered", 2),
+            ("stage-advanced", "approved", "qualified", 3),
+        ):
+            ev = deal_event(etype, {**d, "status": status, "stage": stage, "version": version})
+            await p.send(prefix + "deals.v1", ev.to_json(), key=ev.subject.encode())
+    await p.flush()
+    await p.stop()
+    print(f"produced {deals * 3} events in {time.perf_counter() - t0:.1f}s", flush=True)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "KAFKA_BOOTSTRAP_SERVERS": infra.kafka_bootstrap,
+        "KAFKA_TOPIC_PREFIX": prefix,
+        "OTEL_SDK_DISABLED": "true",
+    }
+    t0 = time.perf_counter()
+    out = await asyncio.to_thread(
+        subprocess.run, [sys.executable, "-m", "pipeline.rebuild"], env=env, capture_output=True, text=True
+    )
+    print(f"rebuild wall {time.perf_counter() - t0:.1f}s rc={out.returncode}")
+    print(out.stdout[-800:], out.stderr[-800:])
+    await drop_databases(infra, [db])
+
+
+asyncio.run(main())
