@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from incentives.domain.accrual import DealRewardState
+from events.schemas import DealEventData
+from incentives.domain.accrual import Accrual, DealRewardState
 from incentives.domain.ledger import Transfer, entries
 
 _ZERO = Decimal("0.00")
@@ -92,6 +93,37 @@ class EntryValues:
     currency: str
     event_id: str
     transfer_id: str | None
+
+
+def entry_values(
+    *,
+    entry_id: str,
+    deal: DealEventData,
+    program_id: str,
+    currency: str,
+    accrual: Accrual,
+    event_id: str,
+    transfer_id: str | None,
+) -> EntryValues:
+    """The rep-facing ledger row of one accrual (both the single-event and the batch path write it)."""
+    return EntryValues(
+        id=entry_id,
+        deal_id=deal.id,
+        rep_id=deal.rep.id,
+        partner_id=deal.partner_id,
+        vendor_id=deal.vendor_id,
+        program_id=program_id,
+        kind=str(accrual.kind),
+        stage=str(accrual.stage) if accrual.stage is not None else None,
+        rule_key=accrual.rule_key,
+        amount=accrual.granted,
+        requested=accrual.requested,
+        cut=accrual.cut,
+        cut_reason=str(accrual.cut_reason) if accrual.cut_reason is not None else None,
+        currency=currency,
+        event_id=event_id,
+        transfer_id=transfer_id,
+    )
 
 
 async def ensure_accounts(session: AsyncSession, accounts: Mapping[str, tuple[str, bool]]) -> None:

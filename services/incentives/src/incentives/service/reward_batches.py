@@ -43,6 +43,7 @@ from incentives.service.ledger_bulk import (
     EntryValues,
     deal_states,
     ensure_accounts,
+    entry_values,
     insert_entries,
     lock_accounts,
     post_transfers,
@@ -141,21 +142,12 @@ async def on_deal_events(session: AsyncSession, items: Sequence[BatchItem], topi
                 for leg in entries(transfer):
                     balances[leg.account] = balances.get(leg.account, Decimal("0.00")) + leg.amount
             rows.append(
-                EntryValues(
-                    id=entry_id,
-                    deal_id=deal.id,
-                    rep_id=deal.rep.id,
-                    partner_id=deal.partner_id,
-                    vendor_id=deal.vendor_id,
+                entry_values(
+                    entry_id=entry_id,
+                    deal=deal,
                     program_id=program.id,
-                    kind=str(accrual.kind),
-                    stage=str(accrual.stage) if accrual.stage is not None else None,
-                    rule_key=accrual.rule_key,
-                    amount=accrual.granted,
-                    requested=accrual.requested,
-                    cut=accrual.cut,
-                    cut_reason=str(accrual.cut_reason) if accrual.cut_reason is not None else None,
                     currency=program.currency,
+                    accrual=accrual,
                     event_id=event.id,
                     transfer_id=transfer.id if transfer is not None else None,
                 )

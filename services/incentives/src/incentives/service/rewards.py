@@ -7,6 +7,7 @@ rebuild the deal's reward state from its stored rows, accrue, book, enqueue even
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -27,6 +28,7 @@ from incentives.domain.deals import DealEventType, DealFacts, Stage
 from incentives.domain.ledger import program_budget_account, reward_id, transfer_for_grant
 from incentives.domain.programs import Program
 from incentives.domain.rules import CurrencyMismatch, RewardKind
+from incentives.service.ledger_bulk import entry_values
 from incentives.service.ledger_store import lock_balance, post_transfer
 from incentives.service.programs import UNLIMITED, program_for_deal, to_domain
 from servicekit.money import format_money
@@ -104,27 +106,18 @@ async def book_accrual(
     transfer = transfer_for_grant(entry_id, program.id, deal.rep.id, accrual.granted, program.currency)
     if transfer is not None:
         await post_transfer(session, transfer, now)
+    values = entry_values(
+        entry_id=entry_id,
+        deal=deal,
+        program_id=program.id,
+        currency=program.currency,
+        accrual=accrual,
+        event_id=source_event_id,
+        transfer_id=transfer.id if transfer is not None else None,
+    )
     inserted = await session.execute(
         insert(LedgerEntryRow)
-        .values(
-            id=entry_id,
-            deal_id=deal.id,
-            rep_id=deal.rep.id,
-            partner_id=deal.partner_id,
-            vendor_id=deal.vendor_id,
-            program_id=program.id,
-            kind=str(accrual.kind),
-            stage=str(accrual.stage) if accrual.stage is not None else None,
-            rule_key=accrual.rule_key,
-            amount=accrual.granted,
-            requested=accrual.requested,
-            cut=accrual.cut,
-            cut_reason=str(accrual.cut_reason) if accrual.cut_reason is not None else None,
-            currency=program.currency,
-            event_id=source_event_id,
-            transfer_id=transfer.id if transfer is not None else None,
-            created_at=now,
-        )
+        .values(**asdict(values), created_at=now)
         .on_conflict_do_nothing(constraint="ledger_entries_one_per_rule")
         .returning(col(LedgerEntryRow.id))
     )
