@@ -83,23 +83,9 @@ async def lock_customer(session: AsyncSession, vendor_id: str, keys: CustomerKey
         )
 
 
-async def active_candidates(session: AsyncSession, vendor_id: str, keys: CustomerKeys) -> Sequence[DealRow]:
-    """Active deals of the vendor with the same domain key or name key (two partial indexes)."""
-    matches = []
-    if keys.domain:
-        matches.append(col(DealRow.customer_domain_key) == keys.domain)
-    if keys.name:
-        matches.append(col(DealRow.customer_name_key) == keys.name)
-    if not matches:
-        return []
-    query = select(DealRow).where(
-        col(DealRow.vendor_id) == vendor_id, col(DealRow.status).in_(_ACTIVE), sa.or_(*matches)
-    )
-    return (await session.exec(query)).all()
-
-
 async def active_candidate_keys(session: AsyncSession, vendor_id: str, keys: CustomerKeys) -> Sequence[sa.Row[Any]]:
-    """Like active_candidates, but only the columns the matcher needs (no ORM rows on the hot path)."""
+    """Active deals of the vendor with the same domain key or name key (two partial indexes); only the
+    columns the matcher needs (no ORM rows on the hot path)."""
     matches = []
     if keys.domain:
         matches.append(col(DealRow.customer_domain_key) == keys.domain)
