@@ -14,11 +14,12 @@ import zlib
 from collections.abc import Sequence
 from typing import Any
 
+import asyncpg
 import structlog
 from aiokafka import AIOKafkaProducer
 from opentelemetry import trace
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from events.envelope import CONTENT_TYPE, CloudEvent
 from events.kafka import idempotent_producer
@@ -35,6 +36,15 @@ _INSERT = text(
     "VALUES (:event_id, :topic, :key, :payload, :traceparent)"
 )
 _NOTIFY = text(f"SELECT pg_notify('{OUTBOX_CHANNEL}', '')")
+
+# The relay's statements (asyncpg, prepared once per connection).
+_TRY_RELAY_LOCK = "SELECT pg_try_advisory_xact_lock($1)"
+_UNSENT = (
+    "SELECT id, topic, key, payload, traceparent FROM outbox WHERE sent_at IS NULL "
+    "ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED"
+)
+_MARK_SENT = "UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])"
+_BACKLOG = "SELECT count(*) AS n, EXTRACT(EPOCH FROM now() - min(created_at)) AS age FROM outbox WHERE sent_at IS NULL"
 
 
 async def enqueue(
@@ -64,40 +74,43 @@ def _relay_lock_key(name: str) -> int:
 
 
 class OutboxRelay:
-    """Publishes outbox rows to Kafka: wakes on LISTEN/NOTIFY, polls as a fallback."""
+    """Publishes outbox rows to Kafka: wakes on LISTEN/NOTIFY, polls as a fallback.
+
+    It works on one asyncpg connection of its own, with fixed SQL: a wake-up per committed
+    registration is the common case under load, and a pooled SQLAlchemy checkout (pre-ping
+    included) cost more round trips than the publishing itself.
+    """
 
     def __init__(
         self,
         *,
-        engine: AsyncEngine,
-        listen_dsn: str,
+        dsn: str,
         bootstrap_servers: str,
         service: str,
         batch_size: int = 500,
         poll_interval: float = 1.0,
         producer_overrides: dict[str, Any] | None = None,
     ) -> None:
-        self._engine = engine
-        self._listen_dsn = listen_dsn
+        self._dsn = dsn
         self._bootstrap = bootstrap_servers
         self._service = service
         self._batch_size = batch_size
         self._poll_interval = poll_interval
         self._producer_overrides = producer_overrides or {}
         self._producer: AIOKafkaProducer | None = None
+        self._con: asyncpg.Connection | None = None
         self._wake = asyncio.Event()
         self._lock_key = _relay_lock_key(service)
         self._last_backlog_check = 0.0
 
     async def run(self) -> None:
-        listener = asyncio.create_task(
-            listen_forever(self._listen_dsn, OUTBOX_CHANNEL, self._wake), name="outbox-listen"
-        )
+        listener = asyncio.create_task(listen_forever(self._dsn, OUTBOX_CHANNEL, self._wake), name="outbox-listen")
         backoff = 0.2
         try:
             while True:
                 try:
                     published = await self.publish_batch()
+                    await self._update_backlog_metrics()
                     backoff = 0.2
                 except asyncio.CancelledError:
                     raise
@@ -105,10 +118,10 @@ class OutboxRelay:
                     OUTBOX_PUBLISH_ERRORS.inc()
                     log.warning("outbox publish failed; retrying", error=str(exc), retry_in=backoff)
                     await self._reset_producer()
+                    await self._reset_connection()
                     await asyncio.sleep(backoff)
                     backoff = min(backoff * 2, 5.0)
                     continue
-                await self._update_backlog_metrics()
                 if published >= self._batch_size:
                     continue
                 with contextlib.suppress(TimeoutError):
@@ -119,52 +132,56 @@ class OutboxRelay:
             with contextlib.suppress(asyncio.CancelledError):
                 await listener
             await self._reset_producer()
+            await self._reset_connection()
+
+    async def _connection(self) -> asyncpg.Connection:
+        if self._con is None or self._con.is_closed():
+            self._con = await asyncpg.connect(
+                self._dsn, timeout=10, server_settings={"application_name": f"{self._service}-outbox-relay"}
+            )
+        return self._con
+
+    async def _reset_connection(self) -> None:
+        con, self._con = self._con, None
+        if con is not None and not con.is_closed():
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(con.close(), timeout=2)
 
     async def publish_batch(self) -> int:
         """Publish up to one batch of unsent rows; returns how many were published."""
-        async with self._engine.begin() as conn:
-            locked = await conn.scalar(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": self._lock_key})
-            if not locked:
-                return 0
-            rows = (
-                await conn.execute(
-                    text(
-                        "SELECT id, topic, key, payload, traceparent FROM outbox WHERE sent_at IS NULL "
-                        "ORDER BY id LIMIT :n FOR UPDATE SKIP LOCKED"
-                    ),
-                    {"n": self._batch_size},
-                )
-            ).all()
+        con = await self._connection()
+        async with con.transaction():
+            if not await con.fetchval(_TRY_RELAY_LOCK, self._lock_key):
+                return 0  # another replica's relay is publishing
+            rows = await con.fetch(_UNSENT, self._batch_size)
             if not rows:
                 return 0
             producer = await self._ensure_producer()
             futures = []
             for row in rows:
                 headers: list[tuple[str, bytes]] = [("content-type", CONTENT_TYPE.encode())]
-                parent = context_from_traceparent(row.traceparent)
+                parent = context_from_traceparent(row["traceparent"])
                 with tracer.start_as_current_span(
-                    f"{row.topic} publish", context=parent, kind=trace.SpanKind.PRODUCER
+                    f"{row['topic']} publish", context=parent, kind=trace.SpanKind.PRODUCER
                 ) as span:
                     span.set_attribute("messaging.system", "kafka")
-                    span.set_attribute("messaging.destination.name", row.topic)
-                    if row.key:
-                        span.set_attribute("messaging.kafka.message.key", row.key)
+                    span.set_attribute("messaging.destination.name", row["topic"])
+                    if row["key"]:
+                        span.set_attribute("messaging.kafka.message.key", row["key"])
                     inject_headers(headers)
                 futures.append(
                     await producer.send(
-                        row.topic,
-                        value=bytes(row.payload),
-                        key=row.key.encode() if row.key else None,
+                        row["topic"],
+                        value=bytes(row["payload"]),
+                        key=row["key"].encode() if row["key"] else None,
                         headers=headers,
                     )
                 )
             # Wait for every ack (acks=all) before the rows count as sent.
             await asyncio.wait_for(asyncio.gather(*futures), timeout=30)
-            await conn.execute(
-                text("UPDATE outbox SET sent_at = now() WHERE id = ANY(:ids)"), {"ids": [r.id for r in rows]}
-            )
+            await con.execute(_MARK_SENT, [r["id"] for r in rows])
         for row in rows:
-            OUTBOX_PUBLISHED.labels(row.topic).inc()
+            OUTBOX_PUBLISHED.labels(row["topic"]).inc()
         return len(rows)
 
     async def _ensure_producer(self) -> AIOKafkaProducer:
@@ -192,14 +209,7 @@ class OutboxRelay:
         if now - self._last_backlog_check < 5.0:
             return
         self._last_backlog_check = now
-        async with self._engine.connect() as conn:
-            row = (
-                await conn.execute(
-                    text(
-                        "SELECT count(*) AS n, EXTRACT(EPOCH FROM now() - min(created_at)) AS age "
-                        "FROM outbox WHERE sent_at IS NULL"
-                    )
-                )
-            ).one()
-        OUTBOX_BACKLOG.set(row.n)
-        OUTBOX_OLDEST_AGE.set(float(row.age or 0))
+        row = await (await self._connection()).fetchrow(_BACKLOG)
+        assert row is not None
+        OUTBOX_BACKLOG.set(row["n"])
+        OUTBOX_OLDEST_AGE.set(float(row["age"] or 0))

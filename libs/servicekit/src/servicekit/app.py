@@ -22,7 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from events.outbox import OutboxRelay
 from events.topics import TopicNames
-from servicekit.db import make_engine, make_session_factory
+from servicekit.db import make_engine, make_raw_pool, make_session_factory
 from servicekit.health import health_router
 from servicekit.http_metrics import HttpMetricsMiddleware, metrics_router
 from servicekit.idempotency import IdempotencyMiddleware, IdempotencyStore
@@ -65,8 +65,7 @@ async def _supervise(name: str, worker: Worker, ctx: ServiceContext) -> None:
 
 def outbox_relay_worker(ctx: ServiceContext) -> Awaitable[None]:
     relay = OutboxRelay(
-        engine=ctx.engine,
-        listen_dsn=ctx.settings.asyncpg_dsn,
+        dsn=ctx.settings.asyncpg_dsn,
         bootstrap_servers=ctx.settings.kafka_bootstrap_servers,
         service=ctx.settings.service_name,
         batch_size=ctx.settings.outbox_batch_size,
@@ -92,6 +91,7 @@ def create_service_app(
     workers: dict[str, Worker] | None = None,
     publishes_events: bool = True,
     configure: Callable[[FastAPI], None] | None = None,
+    raw_pool: bool = False,
 ) -> FastAPI:
     all_workers: dict[str, Worker] = dict(workers or {})
     if publishes_events:
@@ -110,6 +110,8 @@ def create_service_app(
         app.state.topics = ctx.topics
         app.state.idempotency = IdempotencyStore(engine, timedelta(hours=settings.idempotency_ttl_hours))
         app.state.context = ctx
+        # app.state.pg_pool: plain asyncpg connections for a service's hot path (see db.make_raw_pool).
+        app.state.pg_pool = await make_raw_pool(settings) if raw_pool else None
         tasks = [asyncio.create_task(_supervise(n, w, ctx), name=n) for n, w in all_workers.items()]
         log.info("service started", port=settings.port, workers=sorted(all_workers))
         try:
@@ -123,6 +125,9 @@ def create_service_app(
                 log.warning("worker did not stop in time", worker=task.get_name())
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(engine.dispose(), timeout=10)
+            if app.state.pg_pool is not None:
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(app.state.pg_pool.close(), timeout=10)
 
     setup_logging(settings.service_name, settings.log_level, settings.log_json)
     setup_tracing(settings.service_name)
@@ -154,5 +159,7 @@ def create_service_app(
 
     from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
-    FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
+    # No child spans per ASGI send/receive message: they cost CPU on every request and say nothing
+    # the server span does not.
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics", exclude_spans=["receive", "send"])
     return app

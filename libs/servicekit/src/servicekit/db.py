@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated
 
+import asyncpg
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -21,6 +22,26 @@ def make_engine(settings: ServiceSettings) -> AsyncEngine:
         pool_recycle=1800,
         connect_args={"server_settings": {"application_name": settings.service_name, "timezone": "UTC"}},
     )
+
+
+async def make_raw_pool(settings: ServiceSettings) -> asyncpg.Pool:
+    """A plain asyncpg pool, for a hot path whose few fixed statements SQLAlchemy would slow down."""
+    return await asyncpg.create_pool(
+        settings.asyncpg_dsn,
+        min_size=1,
+        max_size=settings.db_pool_size,
+        max_inactive_connection_lifetime=300,
+        server_settings={"application_name": settings.service_name, "timezone": "UTC"},
+        reset=_end_open_transaction,
+    )
+
+
+async def _end_open_transaction(connection: asyncpg.Connection) -> None:
+    """The pool's reset on release, without asyncpg's default round trip (unlock all, UNLISTEN, RESET ALL):
+    this pool's users keep no session state (transaction-scoped locks only), so only an open
+    transaction, if one was left, needs ending."""
+    if connection.is_in_transaction():
+        await connection.execute("ROLLBACK")
 
 
 def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

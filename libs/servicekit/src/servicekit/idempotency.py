@@ -10,10 +10,12 @@ may retry with the same key.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+import asyncpg
 import orjson
 import sqlalchemy as sa
 from sqlalchemy import text
@@ -83,6 +85,10 @@ class IdempotencyStore:
     def __init__(self, engine: AsyncEngine, ttl: timedelta) -> None:
         self._engine = engine
         self._ttl = ttl
+
+    @property
+    def ttl(self) -> timedelta:
+        return self._ttl
 
     async def begin(self, scope: str, key: str, fp: str) -> Outcome:
         async with self._engine.begin() as conn:
@@ -159,6 +165,77 @@ class IdempotencyStore:
                 {"ttl": self._ttl.total_seconds()},
             )
         return int(result.rowcount or 0)
+
+
+# --- many keys at once, inside the caller's asyncpg transaction (an aggregator's batch) ---
+
+_DELETE_EXPIRED = (
+    "DELETE FROM idempotency_keys WHERE scope = $1 AND key = ANY($2::text[])"
+    " AND created_at < now() - make_interval(secs => $3)"
+)
+# Sorted, so two batches sharing keys wait for each other instead of deadlocking.
+_CLAIM = (
+    "INSERT INTO idempotency_keys (scope, key, fingerprint)"
+    " SELECT $1, k, f FROM unnest($2::text[], $3::text[]) AS u(k, f) ORDER BY k"
+    " ON CONFLICT DO NOTHING RETURNING key"
+)
+_EXISTING = (
+    "SELECT key, fingerprint, status_code, headers, body, created_at < now() - make_interval(secs => $3) AS stale"
+    " FROM idempotency_keys WHERE scope = $1 AND key = ANY($2::text[]) ORDER BY key FOR UPDATE"
+)
+_TAKE_OVER = "UPDATE idempotency_keys SET created_at = now() WHERE scope = $1 AND key = ANY($2::text[])"
+_COMPLETE = (
+    "INSERT INTO idempotency_keys AS i (scope, key, fingerprint, status_code, headers, body, completed_at)"
+    " SELECT $1, k, f, s, '[]', b, now() FROM unnest($2::text[], $3::text[], $4::int[], $5::bytea[]) AS u(k, f, s, b)"
+    " ON CONFLICT (scope, key) DO UPDATE SET status_code = excluded.status_code, headers = excluded.headers,"
+    " body = excluded.body, completed_at = excluded.completed_at"
+)
+
+
+async def claim_keys(
+    con: asyncpg.Connection, scope: str, entries: Sequence[tuple[str, str]], ttl: timedelta
+) -> list[Outcome]:
+    """The outcome of each (key, fingerprint), in order, as `IdempotencyStore.begin` would give it, in two
+    or three statements. The claims are part of the caller's transaction: they commit with its work or
+    vanish with it. A key repeated within `entries` is in flight from its second occurrence on."""
+    if not entries:
+        return []
+    keys = [k for k, _ in entries]
+    await con.execute(_DELETE_EXPIRED, scope, keys, ttl.total_seconds())
+    claimed = {r["key"] for r in await con.fetch(_CLAIM, scope, keys, [fp for _, fp in entries])}
+    others = sorted({k for k in keys if k not in claimed})
+    existing = {r["key"]: r for r in await con.fetch(_EXISTING, scope, others, STALE_IN_FLIGHT.total_seconds())}
+    outcomes: list[Outcome] = []
+    first: set[str] = set()
+    stale: list[str] = []
+    for key, fp in entries:
+        seen_before, row = key in first, existing.get(key)
+        first.add(key)
+        if key in claimed or row is None:
+            outcomes.append(InFlight() if seen_before else Started())
+        elif row["fingerprint"] != fp:
+            outcomes.append(Mismatch())
+        elif row["status_code"] is None:
+            if row["stale"] and not seen_before:
+                stale.append(key)
+                outcomes.append(Started())
+            else:
+                outcomes.append(InFlight())
+        else:
+            headers = [(str(h[0]), str(h[1])) for h in orjson.loads(row["headers"] or b"[]")]
+            outcomes.append(Replay(row["status_code"], headers, bytes(row["body"] or b"")))
+    if stale:
+        await con.execute(_TAKE_OVER, scope, stale)
+    return outcomes
+
+
+async def complete_keys(con: asyncpg.Connection, scope: str, results: Sequence[tuple[str, str, int, bytes]]) -> None:
+    """Remember (key, fingerprint, status, body) of each answered item, in the caller's transaction."""
+    if results:
+        await con.execute(
+            _COMPLETE, scope, [r[0] for r in results], [r[1] for r in results], [r[2] for r in results],
+            [r[3] for r in results],
+        )  # fmt: skip
 
 
 def valid_key(key: str) -> bool:

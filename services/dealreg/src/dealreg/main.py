@@ -17,4 +17,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Deal registration for channel partners: register, approve, progress and close deals.",
         routers=[router],
         workers={"scheduler": scheduler_worker},
+        raw_pool=True,  # registration's hot path (adapters/registration_store.py)
     )

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from events.batching import BatchHandler, BatchItem
 from events.consumer import Handler, IdempotentConsumer
 from events.envelope import CloudEvent
 from events.topics import TopicNames
 from pipeline.domain.read_model import DEAL_EVENT_TYPES
+from pipeline.service.deal_batches import on_deal_events
 from pipeline.service.deal_events import on_deal_event
 from servicekit.app import ServiceContext
 
@@ -27,13 +32,37 @@ def handlers(topics: TopicNames) -> dict[str, Handler]:
     return dict.fromkeys(sorted(DEAL_EVENT_TYPES), handler)
 
 
+def _bind_batch(topics: TopicNames) -> BatchHandler:
+    async def bound(session: AsyncSession, items: Sequence[BatchItem]) -> None:
+        await on_deal_events(session, items, topics)
+
+    return bound  # type: ignore[return-value]
+
+
+def deal_events_consumer(
+    *,
+    topics: TopicNames,
+    bootstrap_servers: str,
+    sessions: async_sessionmaker[AsyncSession],
+    name: str = CONSUMER_NAME,
+) -> IdempotentConsumer:
+    """A poll's records in one transaction (on_deal_events); on a failure of the data, one by
+    one through on_deal_event, which dead-letters the bad event."""
+    return IdempotentConsumer(
+        name=name,
+        topics=[topics.deals],
+        group_id=topics.group(CONSUMER_NAME),
+        bootstrap_servers=bootstrap_servers,
+        session_factory=sessions,  # type: ignore[arg-type]
+        handlers=handlers(topics),
+        batch_handler=_bind_batch(topics),
+    )
+
+
 async def deal_events_worker(ctx: ServiceContext) -> None:
-    consumer = IdempotentConsumer(
-        name=CONSUMER_NAME,
-        topics=[ctx.topics.deals],
-        group_id=ctx.topics.group(CONSUMER_NAME),
+    consumer = deal_events_consumer(
+        topics=ctx.topics,
         bootstrap_servers=ctx.settings.kafka_bootstrap_servers,
-        session_factory=ctx.sessions,  # type: ignore[arg-type]
-        handlers=handlers(ctx.topics),
+        sessions=ctx.sessions,
     )
     await consumer.run()

@@ -6,11 +6,8 @@ from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Row
-
 from dealreg.adapters.tables import DealRow, VendorPolicyRow
-from dealreg.domain.conflicts import ExistingRegistration
-from dealreg.domain.customers import CustomerKeys, customer_match_keys
+from dealreg.domain.customers import customer_match_keys
 from dealreg.domain.deals import Customer, Deal, DealStage, DealStatus, LineItem, Rep, normalize_sku
 from dealreg.domain.policy import DEFAULT_POLICY, ApprovalPolicy, SlaBreachAction
 
@@ -120,19 +117,6 @@ def new_deal_values(deal: Deal) -> dict[str, Any]:
 
 def new_deal_row(deal: Deal) -> DealRow:
     return DealRow(**new_deal_values(deal))
-
-
-def registration_from_row(row: DealRow | Row[Any]) -> ExistingRegistration:
-    """What the conflict matcher needs, from the stored keys (no re-normalizing)."""
-    return ExistingRegistration(
-        deal_id=row.id,
-        vendor_id=row.vendor_id,
-        partner_id=row.partner_id,
-        status=DealStatus(row.status),
-        customer=CustomerKeys(domain=row.customer_domain_key, name=row.customer_name_key),
-        skus=frozenset(row.skus),
-        created_at=row.created_at,
-    )
 
 
 def policy_from_row(row: VendorPolicyRow | None) -> ApprovalPolicy:

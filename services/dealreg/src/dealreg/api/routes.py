@@ -30,7 +30,7 @@ from dealreg.domain.deals import Deal
 from dealreg.service import lifecycle, policies, queries
 from dealreg.service.batch import register_batch
 from dealreg.service.lifecycle import check_if_match
-from dealreg.service.registration import register_deal
+from dealreg.service.registration import register
 from dealreg.service.views import deal_json
 from servicekit.auth import CurrentPrincipal
 from servicekit.db import DbSession
@@ -133,16 +133,15 @@ async def put_approval_policy(
 
 
 @router.post("/deals", status_code=201, response_model=DealOut, tags=["deals"], responses=PROBLEMS)
-async def post_deal(body: DealCreate, principal: CurrentPrincipal, session: DbSession, request: Request) -> Any:
-    async with session.begin():
-        deal = await register_deal(session, request.app.state.topics, principal, body)
+async def post_deal(body: DealCreate, principal: CurrentPrincipal, request: Request) -> Any:
+    deal = await register(request.app.state.pg_pool, request.app.state.topics, principal, body)
     return _deal_response(deal, principal, 201, Location=f"/v1/deals/{deal.id}")
 
 
 @router.post("/deals/batch", response_model=BatchOut, tags=["deals"], responses=PROBLEMS)
 async def post_deals_batch(body: BatchIn, principal: CurrentPrincipal, request: Request) -> Any:
     state = request.app.state
-    results = await register_batch(state.sessions, state.topics, state.idempotency, principal, body.items)
+    results = await register_batch(state.pg_pool, state.topics, state.idempotency, principal, body.items)
     return JSONResponse({"results": results})
 
 

@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlmodel.ext.asyncio.session import AsyncSession
+import asyncpg
 
-from dealreg.adapters import repository
-from dealreg.adapters.mapping import new_deal_values, policy_from_row, registration_from_row
+from dealreg.adapters.mapping import new_deal_values, policy_from_row
+from dealreg.adapters.registration_store import RegistrationStore, in_registration_transaction
 from dealreg.adapters.tables import PartnerRow
 from dealreg.api.schemas import DealCreate
 from dealreg.domain import registration as domain_registration
-from dealreg.domain.conflicts import classify_registration, registration_from_draft
+from dealreg.domain.conflicts import (
+    ExistingRegistration,
+    NewRegistration,
+    classify_registration,
+    registration_from_deal,
+    registration_from_draft,
+)
 from dealreg.domain.customers import CustomerKeys
 from dealreg.domain.deals import Customer, Deal, DealDraft, DealEventType, DuplicateRegistration, LineItem, Rep
 from dealreg.domain.policy import DEFAULT_POLICY, ApprovalPolicy
@@ -65,15 +74,15 @@ class Lookups:
         self._policies: dict[str, ApprovalPolicy] = {}
 
     async def lock_and_load(
-        self, session: AsyncSession, partner_id: str, vendor_id: str, keys: CustomerKeys
+        self, store: RegistrationStore, partner_id: str, vendor_id: str, keys: CustomerKeys
     ) -> tuple[PartnerRow | None, ApprovalPolicy]:
         """Take the customer's advisory locks and read what is not cached yet, in one round trip."""
         if partner_id in self._partners and vendor_id in self._policies:
             partner = self._partners[partner_id]
             if partner is not None:
-                await repository.lock_customer_only(session, vendor_id, keys)
+                await store.lock(vendor_id, keys)
             return partner, self._policies[vendor_id]
-        found = await repository.lock_customer_with_lookups(session, vendor_id, keys, partner_id)
+        found = await store.lock_with_lookups(vendor_id, keys, partner_id)
         if found is None:
             self._partners[partner_id] = None
             return None, DEFAULT_POLICY
@@ -82,35 +91,58 @@ class Lookups:
         return found[0], self._policies[vendor_id]
 
 
-async def register_deal(
-    session: AsyncSession,
-    topics: TopicNames,
-    principal: Principal,
-    body: DealCreate,
-    now: datetime | None = None,
-    loc: tuple[str | int, ...] = ("body",),
-    lookups: Lookups | None = None,
-) -> Deal:
-    """Register in the caller's transaction; raises Problem (403/409/422) with nothing written.
+@dataclass(frozen=True)
+class Pending:
+    """A registration request read and normalized, before any lookup."""
 
-    Three round trips: locks + partner + policy, conflict candidates, then one insert of deal,
-    history, outbox and NOTIFY.
-    """
-    now = now or datetime.now(UTC)
-    lookups = lookups or Lookups()
+    partner_id: str
+    draft: DealDraft
+    new: NewRegistration
+
+
+@dataclass(frozen=True)
+class Decided:
+    """A registration accepted: the deal and the rows that record it."""
+
+    deal: Deal
+    deal_values: dict[str, Any]
+    history: list[dict[str, Any]]
+    outbox: list[dict[str, Any]]
+
+    def as_existing(self) -> ExistingRegistration:
+        """How later items of the same batch see this deal when matching conflicts."""
+        return registration_from_deal(self.deal)
+
+
+def pending_registration(principal: Principal, body: DealCreate, loc: tuple[str | int, ...] = ("body",)) -> Pending:
+    """Who registers, the draft and its match keys; raises Problem (403/422) for the wrong partner."""
     partner_id = resolve_partner_id(principal, body.partner_id, loc)
     draft = draft_from_body(body, partner_id, principal)
-    new = registration_from_draft(draft)
-    partner, policy = await lookups.lock_and_load(session, partner_id, draft.vendor_id, new.customer)
+    return Pending(partner_id, draft, registration_from_draft(draft))
+
+
+def check_enrolment(pending: Pending, partner: PartnerRow | None) -> PartnerRow:
     if partner is None:
-        raise Problem(403, f"Partner {partner_id!r} has no profile; a vendor or admin must create it first.")
-    if body.vendor_id not in partner.vendor_ids:
-        raise Problem(403, f"Partner {partner_id!r} is not enrolled with vendor {body.vendor_id!r}.")
-    candidates = await repository.active_candidate_keys(session, draft.vendor_id, new.customer)
-    match = classify_registration(new, (registration_from_row(r) for r in candidates))
+        raise Problem(403, f"Partner {pending.partner_id!r} has no profile; a vendor or admin must create it first.")
+    if pending.draft.vendor_id not in partner.vendor_ids:
+        raise Problem(403, f"Partner {pending.partner_id!r} is not enrolled with vendor {pending.draft.vendor_id!r}.")
+    return partner
+
+
+def decide(
+    pending: Pending,
+    partner: PartnerRow,
+    policy: ApprovalPolicy,
+    candidates: Iterable[ExistingRegistration],
+    topics: TopicNames,
+    principal: Principal,
+    now: datetime,
+) -> Decided:
+    """Match, apply the policy and build the rows; raises Problem 409 for a duplicate. No I/O."""
+    match = classify_registration(pending.new, candidates)
     try:
         changes = domain_registration.register_deal(
-            draft, deal_id=str(uuid.uuid4()), now=now, policy=policy, partner_tier=partner.tier, match=match
+            pending.draft, deal_id=str(uuid.uuid4()), now=now, policy=policy, partner_tier=partner.tier, match=match
         )
     except DuplicateRegistration as exc:
         raise Problem(
@@ -124,5 +156,34 @@ async def register_deal(
     deal = changes[-1].deal
     actors = [POLICY_ACTOR if c.event_type is DealEventType.APPROVED else principal.sub for c in changes]
     history, outbox = change_records(topics, partner, list(zip(changes, actors, strict=True)))
-    await repository.insert_registration(session, new_deal_values(deal), history, outbox)
-    return deal
+    return Decided(deal, new_deal_values(deal), history, outbox)
+
+
+async def register_deal(
+    store: RegistrationStore,
+    topics: TopicNames,
+    principal: Principal,
+    body: DealCreate,
+    now: datetime | None = None,
+    loc: tuple[str | int, ...] = ("body",),
+    lookups: Lookups | None = None,
+) -> Deal:
+    """Register in the store's transaction; raises Problem (403/409/422) with nothing written.
+
+    Three round trips: locks + partner + policy, conflict candidates, then one insert of deal,
+    history, outbox and NOTIFY.
+    """
+    lookups = lookups or Lookups()
+    pending = pending_registration(principal, body, loc)
+    vendor_id = pending.draft.vendor_id
+    found, policy = await lookups.lock_and_load(store, pending.partner_id, vendor_id, pending.new.customer)
+    partner = check_enrolment(pending, found)
+    candidates = await store.active_candidates(vendor_id, pending.new.customer)
+    decided = decide(pending, partner, policy, candidates, topics, principal, now or datetime.now(UTC))
+    await store.insert(decided.deal_values, decided.history, decided.outbox)
+    return decided.deal
+
+
+async def register(pool: asyncpg.Pool, topics: TopicNames, principal: Principal, body: DealCreate) -> Deal:
+    """Register one deal in a transaction of its own (the POST /v1/deals use case)."""
+    return await in_registration_transaction(pool, lambda store: register_deal(store, topics, principal, body))

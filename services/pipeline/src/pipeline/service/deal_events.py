@@ -1,4 +1,4 @@
-"""Folding deals.v1 into the read model, one event per transaction."""
+"""Folding deals.v1 into the read model, one event per transaction (the batch path's fallback)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from events.envelope import CloudEvent
 from events.topics import TopicNames
 from pipeline.adapters.tables import DealRow
 from pipeline.domain.read_model import DEAL_EVENT_TYPES, DealSnapshot, apply_deal_event
-from pipeline.service.figures import DEAL_LOCK, lock, refresh_figures
+from pipeline.service.figures import DEAL_LOCK, FIGURES_LOCK, figures_lock_name, lock, lock_many, refresh_figures
 from pipeline.service.snapshots import affected_figures, snapshot_of, snapshot_values
 
 
@@ -43,5 +43,8 @@ async def on_deal_event(session: AsyncSession, event: CloudEvent, topics: TopicN
     if after is before:
         return  # stale or a duplicate: nothing changed
     await upsert_deal(session, after)
-    for key in affected_figures(before, after):
+    keys = affected_figures(before, after)
+    # All of them at once, in the order the batch path (deal_batches) takes them: no deadlock.
+    await lock_many(session, FIGURES_LOCK, (figures_lock_name(k) for k in keys))
+    for key in keys:
         await refresh_figures(session, key, topics)

@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import select, text
-from sqlalchemy.dialects.postgresql import insert
-from sqlmodel import col
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from events.envelope import CloudEvent, new_event
 from events.outbox import enqueue
 from events.topics import TopicNames
-from pipeline.adapters.tables import AtRiskFlagRow, DealRow, PlanRow, PolicyRow
+from pipeline.adapters.tables import DealRow, PlanRow, PolicyRow
 from pipeline.domain.at_risk import at_risk_transition
 from pipeline.domain.figures import PipelineFigures, compute_figures
 from pipeline.domain.periods import Quarter
 from pipeline.domain.policy import PipelinePolicy
 from pipeline.domain.read_model import DealSnapshot
-from pipeline.service.snapshots import FiguresKey, snapshot_of
+from pipeline.service.snapshots import SNAPSHOT_COLUMNS, FiguresKey, snapshot_of_values
 from pipeline.service.views import figures_json, policy_of
 
 SERVICE = "pipeline"
@@ -28,9 +29,28 @@ DEAL_LOCK = 5301
 FIGURES_LOCK = 5302
 
 
+# The locks of many names in one round trip, taken in the order of their lock keys (not of
+# the names: two names may hash alike), so that any two transactions take them in one order.
+_LOCK_MANY = text(
+    "SELECT pg_advisory_xact_lock(:ns, h) FROM"
+    " (SELECT DISTINCT hashtext(n) AS h FROM unnest(CAST(:names AS text[])) AS u(n) ORDER BY h) AS k"
+)
+
+
 async def lock(session: AsyncSession, namespace: int, name: str) -> None:
     """A transaction-scoped lock on a name: serializes work on it across consumers and replicas."""
     await session.execute(text("SELECT pg_advisory_xact_lock(:ns, hashtext(:name))"), {"ns": namespace, "name": name})
+
+
+async def lock_many(session: AsyncSession, namespace: int, names: Iterable[str]) -> None:
+    """`lock` on every name, in one statement and in lock-key order (no deadlock between batches)."""
+    distinct = sorted(set(names))
+    if distinct:
+        await session.execute(_LOCK_MANY, {"ns": namespace, "names": distinct})
+
+
+def figures_lock_name(key: FiguresKey) -> str:
+    return "|".join(key)
 
 
 async def load_policy(session: AsyncSession, vendor_id: str) -> tuple[PipelinePolicy, PolicyRow | None]:
@@ -45,25 +65,44 @@ async def load_plan(session: AsyncSession, partner_id: str, vendor_id: str, peri
 async def deals_in_period(
     session: AsyncSession, vendor_id: str, period: str, partner_id: str | None = None
 ) -> list[DealSnapshot]:
-    query = (
-        select(DealRow)
-        .where(col(DealRow.vendor_id) == vendor_id, col(DealRow.period) == period)
-        # The consumer upserts with a core statement: refresh rows already in the session.
-        .execution_options(populate_existing=True)
+    # Plain rows, not ORM objects: no identity map to fill (or refresh) for thousands of deals,
+    # and the consumer's core upserts are always seen.
+    table = DealRow.__table__  # type: ignore[attr-defined]
+    query = select(*(table.c[name] for name in SNAPSHOT_COLUMNS)).where(
+        table.c.vendor_id == vendor_id, table.c.period == period
     )
     if partner_id is not None:
-        query = query.where(col(DealRow.partner_id) == partner_id)
-    rows = (await session.execute(query)).scalars().all()
-    return [snapshot_of(r) for r in rows]
+        query = query.where(table.c.partner_id == partner_id)
+    rows = (await session.execute(query)).all()
+    return [snapshot_of_values(r) for r in rows]
+
+
+_PLAN_AND_POLICY = text(
+    "SELECT plan.revenue_target, policy.vendor_id AS policy_vendor, policy.total_index,"
+    " policy.risk_adjusted_index, policy.stage_probabilities, policy.at_risk_threshold"
+    " FROM (VALUES (1)) AS one (x)"
+    " LEFT JOIN partner_plans AS plan"
+    " ON plan.partner_id = :partner_id AND plan.vendor_id = :vendor_id AND plan.period = :period"
+    " LEFT JOIN pipeline_policies AS policy ON policy.vendor_id = :vendor_id"
+).columns(
+    sa.column("revenue_target", sa.Numeric(18, 2)),
+    sa.column("policy_vendor", sa.Text),
+    sa.column("total_index", sa.Numeric),
+    sa.column("risk_adjusted_index", sa.Numeric),
+    sa.column("stage_probabilities", JSONB),
+    sa.column("at_risk_threshold", sa.Numeric),
+)
 
 
 async def partner_figures(
     session: AsyncSession, partner_id: str, vendor_id: str, period: Quarter
 ) -> tuple[PipelineFigures, PipelinePolicy]:
-    policy, _ = await load_policy(session, vendor_id)
-    plan = await load_plan(session, partner_id, vendor_id, str(period))
+    # The plan and the policy in one round trip (a figures refresh runs for every batch).
+    where = {"partner_id": partner_id, "vendor_id": vendor_id, "period": str(period)}
+    found = (await session.execute(_PLAN_AND_POLICY, where)).one()
+    policy = policy_of(None if found.policy_vendor is None else found)  # type: ignore[arg-type]
     deals = await deals_in_period(session, vendor_id, str(period), partner_id)
-    figures = compute_figures(deals, None if plan is None else plan.revenue_target, policy, period)
+    figures = compute_figures(deals, found.revenue_target, policy, period)
     return figures, policy
 
 
@@ -82,37 +121,45 @@ def figures_event(
     return new_event(event_type=event_type, service=SERVICE, subject=key.partner_id, data=data)
 
 
-async def refresh_figures(session: AsyncSession, key: FiguresKey, topics: TopicNames) -> PipelineFigures:
-    """Recompute one partner's figures for a period inside the caller's transaction; enqueue
-    pipeline-updated, and pipeline-at-risk when coverage has just fallen below the threshold."""
-    await lock(session, FIGURES_LOCK, "|".join(key))
+# The flag, created (not at risk) when missing, and locked: one statement (the no-op update
+# takes the row lock and lets RETURNING give the stored value).
+_LOCK_FLAG = text(
+    "INSERT INTO at_risk_flags AS f (partner_id, vendor_id, period, at_risk, updated_at)"
+    " VALUES (:partner_id, :vendor_id, :period, false, :now)"
+    " ON CONFLICT (partner_id, vendor_id, period) DO UPDATE SET at_risk = f.at_risk RETURNING f.at_risk"
+)
+_WRITE_FLAG = text(
+    "UPDATE at_risk_flags SET at_risk = :at_risk, updated_at = :now"
+    " WHERE partner_id = :partner_id AND vendor_id = :vendor_id AND period = :period"
+)
+
+
+async def recompute_figures(
+    session: AsyncSession, key: FiguresKey, *, locked: bool = False
+) -> tuple[PipelineFigures, list[CloudEvent]]:
+    """Recompute one partner's figures for a period inside the caller's transaction and move its
+    at-risk flag; the events to announce: pipeline-updated, and pipeline-at-risk when coverage
+    has just fallen below the threshold. The caller enqueues them (and may hold the key's lock
+    already: `locked`)."""
+    if not locked:
+        await lock(session, FIGURES_LOCK, figures_lock_name(key))
     figures, policy = await partner_figures(session, key.partner_id, key.vendor_id, Quarter.parse(key.period))
 
     now = datetime.now(UTC)
-    await session.execute(
-        insert(AtRiskFlagRow)
-        .values(partner_id=key.partner_id, vendor_id=key.vendor_id, period=key.period, at_risk=False, updated_at=now)
-        .on_conflict_do_nothing()
-    )
-    flag = (
-        await session.execute(
-            select(AtRiskFlagRow)
-            .where(
-                col(AtRiskFlagRow.partner_id) == key.partner_id,
-                col(AtRiskFlagRow.vendor_id) == key.vendor_id,
-                col(AtRiskFlagRow.period) == key.period,
-            )
-            .with_for_update()
-        )
-    ).scalar_one()
-    transition = at_risk_transition(flag.at_risk, figures.coverage, policy.at_risk_threshold)
-    if transition.at_risk != flag.at_risk:
-        flag.at_risk = transition.at_risk
-        flag.updated_at = now
-        session.add(flag)
+    where = {"partner_id": key.partner_id, "vendor_id": key.vendor_id, "period": key.period}
+    flagged = bool((await session.execute(_LOCK_FLAG, {**where, "now": now})).scalar_one())
+    transition = at_risk_transition(flagged, figures.coverage, policy.at_risk_threshold)
+    if transition.at_risk != flagged:
+        await session.execute(_WRITE_FLAG, {**where, "at_risk": transition.at_risk, "now": now})
 
     events = [figures_event("pipeline-updated", key, figures, policy, transition.at_risk)]
     if transition.emit_event:
         events.append(figures_event("pipeline-at-risk", key, figures, policy, True))
+    return figures, events
+
+
+async def refresh_figures(session: AsyncSession, key: FiguresKey, topics: TopicNames) -> PipelineFigures:
+    """recompute_figures, its events enqueued with the current trace context."""
+    figures, events = await recompute_figures(session, key)
     await enqueue(session, [(topics.pipeline, key.partner_id, e) for e in events])
     return figures
