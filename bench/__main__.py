@@ -446,6 +446,14 @@ class Bench:
             "cpu_cores": cpu_cores,
         }
 
+    async def dealreg_batch(self) -> None:
+        """An aggregator's 500-item POST /v1/deals/batch (issue 3), once the consumers are idle."""
+        from bench import batch_registration
+
+        say("dealreg batch: 5 x 500 items")
+        await quiesce([self.url(db) for db in self.databases.values()], self.cfg.quiesce_timeout)
+        self.results["dealreg_batch"] = await batch_registration.measure(f"http://127.0.0.1:{PORTS['dealreg']}", 5, 500)
+
     async def consumer_replay(self) -> None:
         n = self.cfg.events
         prefix = f"{PREFIX}replay."
@@ -567,6 +575,7 @@ async def main_async(cfg: Config) -> dict[str, Any]:
         await bench.baseline()
         await bench.e2e_reward()
         await bench.registration()
+        await bench.dealreg_batch()
         bench.stop_stack()
         await bench.consumer_replay()
         await bench.webhooks()
