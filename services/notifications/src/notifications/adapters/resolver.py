@@ -13,9 +13,24 @@ def resolve(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
+class _NeedsDns(Exception):
+    """The URL names a host, not an address: the check has to resolve it."""
+
+
+def _no_dns(host: str, port: int) -> list[str]:
+    raise _NeedsDns
+
+
 async def vet(url: str, allow_private: bool) -> Destination:
-    """vet_destination off the event loop (DNS blocks)."""
-    return await asyncio.to_thread(vet_destination, url, resolve, allow_private)
+    """vet_destination off the event loop (DNS blocks).
+
+    A URL with a literal address is checked in place: the same check, without a
+    thread hop per attempt, since no lookup happens.
+    """
+    try:
+        return vet_destination(url, _no_dns, allow_private)
+    except _NeedsDns:
+        return await asyncio.to_thread(vet_destination, url, resolve, allow_private)
 
 
 async def vet_redirect(current_url: str, location: str, allow_private: bool) -> str:

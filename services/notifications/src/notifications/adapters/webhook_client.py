@@ -39,6 +39,27 @@ def new_client() -> httpx.AsyncClient:
     )
 
 
+# A receiver's answer is read up to this much (and dropped) so its keep-alive connection
+# can carry the next delivery; a longer body is not worth reading, the connection is closed.
+DRAIN_LIMIT = 64 * 1024
+
+
+async def _finish(response: httpx.Response) -> None:
+    """Read and drop a short body, then release the connection.
+
+    httpcore only hands a connection back for reuse once the response was read to its end;
+    closing it unread closes the connection, and every delivery paid a new TCP (and TLS) setup.
+    """
+    try:
+        read = 0
+        async for chunk in response.aiter_raw():
+            read += len(chunk)
+            if read > DRAIN_LIMIT:
+                break
+    finally:
+        await response.aclose()
+
+
 async def post_webhook(
     client: httpx.AsyncClient,
     url: str,
@@ -71,7 +92,7 @@ async def post_webhook(
                     retry_after = parse_retry_after(response.headers.get("retry-after"), datetime.now(UTC))
                     return Attempt(AttemptResult(took(), status_code=response.status_code, retry_after=retry_after))
                 finally:
-                    await response.aclose()  # the receiver's body is never read
+                    await _finish(response)
     except BlockedDestination as exc:
         return Attempt(AttemptResult(took(), error=TransportError.BLOCKED_DESTINATION), exc.reason)
     except (TimeoutError, httpx.TimeoutException):

@@ -9,6 +9,7 @@ deliveries.
 """
 
 import base64
+import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -44,9 +45,15 @@ def timestamp_header(timestamp: datetime) -> str:
     return str(math.floor(_utc(timestamp).timestamp()))
 
 
+@functools.lru_cache(maxsize=1024)
+def _signer(secret: str) -> Webhook:
+    # Decoding the secret once per secret, not once per attempt; a rotated secret is a new key.
+    return Webhook(secret)
+
+
 def sign(secret: str, msg_id: str, timestamp: datetime, body: bytes | str) -> str:
     """One ``v1,<base64 signature>`` for ``body`` under ``secret``."""
-    result: str = Webhook(secret).sign(msg_id, _utc(timestamp), _as_text(body))
+    result: str = _signer(secret).sign(msg_id, _utc(timestamp), _as_text(body))
     return result
 
 

@@ -19,13 +19,14 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 import structlog
 from opentelemetry import propagate, trace
 from prometheus_client import Counter as MetricCounter
 from prometheus_client import Histogram
-from sqlalchemy import select, text, update
+from sqlalchemy import Row, text, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -36,7 +37,6 @@ from events.tracecontext import context_from_traceparent
 from notifications.adapters.tables import (
     DeliveryRow,
     DeliveryStatus,
-    ReceivedEventRow,
     SubscriptionRow,
     SubscriptionStatus,
 )
@@ -44,7 +44,7 @@ from notifications.adapters.webhook_client import Attempt, new_client, post_webh
 from notifications.config import Settings
 from notifications.domain.outcomes import OutcomeKind, classify, should_disable_subscription
 from notifications.domain.retry_schedule import UniformSource, next_attempt_at
-from notifications.domain.routing import OwnerRole, visible_data
+from notifications.domain.routing import OwnerRole, SubscriptionOwner, visible_data
 from notifications.domain.signing import delivery_headers, secrets_in_force
 from notifications.service.intake import DELIVERIES_CHANNEL
 from notifications.service.owners import row_owner
@@ -89,8 +89,32 @@ _CLAIM = text(
         SELECT id FROM ranked WHERE rn <= room ORDER BY next_attempt_at, seq LIMIT :n
     )
     UPDATE deliveries d SET lease_until = :lease_until
-    FROM chosen WHERE d.id = chosen.id
-    RETURNING d.id, d.subscription_id, d.event_id
+    FROM chosen, subscriptions s, received_events e
+    WHERE d.id = chosen.id AND s.id = d.subscription_id AND e.id = d.event_id
+    RETURNING d.id, d.subscription_id, d.event_id, d.next_attempt_at, d.seq,
+              s.url, s.secret, s.previous_secret, s.previous_secret_expires_at,
+              s.owner_role, s.owner_vendor_id, s.owner_partner_id, s.owner_partner_ids,
+              e.body, e.traceparent
+    """
+)
+
+# Successful attempts, a batch at a time: the deliveries whose lease is still ours
+# succeed, and their subscriptions' run of failures ends. The subscriptions are
+# locked first (by _LOCK_SUBSCRIPTIONS, in id order): the lock order of record().
+_LOCK_SUBSCRIPTIONS = text("SELECT id FROM subscriptions WHERE id = ANY(CAST(:ids AS text[])) ORDER BY id FOR UPDATE")
+_SUCCEEDED = text(
+    """
+    WITH done AS (
+        UPDATE deliveries d
+        SET status = 'succeeded', attempts = d.attempts + 1, last_attempt_at = CAST(:now AS timestamptz),
+            last_status_code = u.code, last_error = NULL, lease_until = NULL, next_attempt_at = NULL,
+            updated_at = CAST(:now AS timestamptz)
+        FROM unnest(CAST(:ids AS text[]), CAST(:leases AS timestamptz[]), CAST(:codes AS int[])) AS u(id, lease, code)
+        WHERE d.id = u.id AND d.status = 'pending' AND d.lease_until = u.lease
+        RETURNING d.subscription_id
+    )
+    UPDATE subscriptions SET failing_since = NULL, last_success_at = CAST(:now AS timestamptz)
+    WHERE id IN (SELECT subscription_id FROM done)
     """
 )
 
@@ -118,11 +142,48 @@ def body_for(owner_role: str, stored: bytes, subscription: SubscriptionRow) -> b
     """The stored CloudEvent, minus what the owner may not see (partners never get vendor-only fields)."""
     if owner_role in (OwnerRole.VENDOR, OwnerRole.ADMIN):
         return stored
+    return visible_body(row_owner(subscription), stored)
+
+
+def visible_body(owner: SubscriptionOwner, stored: bytes) -> bytes:
+    """body_for, given the owner: vendors and admins get the stored bytes as they are."""
+    if owner.role in (OwnerRole.VENDOR, OwnerRole.ADMIN):
+        return stored
     event = CloudEvent.from_json(stored)
-    data = visible_data(row_owner(subscription), event.data)
+    data = visible_data(owner, event.data)
     if data == event.data:
         return stored
     return event.model_copy(update={"data": data}).to_json()
+
+
+def owner_of_claim(row: Row[Any]) -> SubscriptionOwner:
+    return SubscriptionOwner(
+        role=OwnerRole(row.owner_role),
+        vendor_id=row.owner_vendor_id,
+        partner_id=row.owner_partner_id,
+        partner_ids=frozenset(row.owner_partner_ids),
+    )
+
+
+def prepare_claimed(row: Row[Any], lease_until: datetime, now: datetime) -> Prepared:
+    """One claimed row (delivery, subscription and event columns) as the attempt it sends."""
+    claim = Claimed(row.id, row.subscription_id, row.event_id, lease_until)
+    body = visible_body(owner_of_claim(row), row.body)
+    secrets = secrets_in_force(row.secret, row.previous_secret, row.previous_secret_expires_at, now)
+    # webhook-id is the event id: the same on every retry, so receivers can deduplicate.
+    headers = delivery_headers(secrets, row.event_id, now, body)
+    headers["content-type"] = CONTENT_TYPE
+    headers["user-agent"] = USER_AGENT
+    return Prepared(claim, row.url, body, headers, row.traceparent)
+
+
+@dataclass
+class _Finished:
+    """An attempt made, waiting for its outcome to be written."""
+
+    claim: Claimed
+    attempt: Attempt
+    written: asyncio.Future[None]
 
 
 class DeliveryWorker:
@@ -139,6 +200,8 @@ class DeliveryWorker:
         self._in_flight: dict[str, asyncio.Task[None]] = {}
         self._per_subscription: Counter[str] = Counter()
         self._client: httpx.AsyncClient | None = None
+        self._finished: list[_Finished] = []
+        self._finished_wake = asyncio.Event()
 
     async def release_unfinished(self) -> None:
         if not _unfinished:
@@ -153,19 +216,15 @@ class DeliveryWorker:
         listener = asyncio.create_task(
             listen_forever(self._settings.asyncpg_dsn, DELIVERIES_CHANNEL, self._wake), name="deliveries-listen"
         )
+        recorder = asyncio.create_task(self._record_loop(), name="deliveries-record")
         self._client = new_client()
         try:
             while True:
                 room = self._settings.webhook_concurrency - len(self._in_flight)
-                claimed: list[Claimed] = []
+                claimed: list[Prepared] = []
                 if room > 0:
                     claimed = await self.claim(room)
-                    try:
-                        prepared_all = await self.prepare(claimed)
-                    except BaseException:
-                        _unfinished.update({c.delivery_id: c.lease_until for c in claimed})
-                        raise
-                    for prepared in prepared_all:
+                    for prepared in claimed:
                         self._start(prepared)
                 if claimed and len(claimed) == room:
                     continue  # more may be due right now
@@ -179,6 +238,8 @@ class DeliveryWorker:
                 task.cancel()
             # Cancelled attempts keep their lease; it expires and they are retried.
             await asyncio.gather(listener, *tasks, return_exceptions=True)
+            recorder.cancel()
+            await asyncio.gather(recorder, return_exceptions=True)
             await self._client.aclose()
 
     def _start(self, prepared: Prepared) -> None:
@@ -196,7 +257,11 @@ class DeliveryWorker:
 
         task.add_done_callback(done)
 
-    async def claim(self, limit: int) -> list[Claimed]:
+    async def claim(self, limit: int) -> list[Prepared]:
+        """Lease up to ``limit`` due deliveries and build their attempts, in claim order.
+
+        One statement leases them and returns their subscriptions' and events' columns.
+        """
         now = datetime.now(UTC)
         lease_until = now + self._settings.webhook_lease
         per_sub = self._settings.webhook_subscription_concurrency
@@ -218,40 +283,14 @@ class DeliveryWorker:
                     },
                 )
             ).all()
-        return [Claimed(r.id, r.subscription_id, r.event_id, lease_until) for r in rows]
-
-    async def prepare(self, claimed: Sequence[Claimed]) -> list[Prepared]:
-        if not claimed:
-            return []
-        async with self._sessions() as session:
-            subs = {
-                s.id: s
-                for s in (
-                    await session.execute(
-                        select(SubscriptionRow).where(col(SubscriptionRow.id).in_({c.subscription_id for c in claimed}))
-                    )
-                ).scalars()
-            }
-            events = {
-                e.id: e
-                for e in (
-                    await session.execute(
-                        select(ReceivedEventRow).where(col(ReceivedEventRow.id).in_({c.event_id for c in claimed}))
-                    )
-                ).scalars()
-            }
-        now = datetime.now(UTC)
-        out = []
-        for c in claimed:
-            sub, event = subs[c.subscription_id], events[c.event_id]
-            body = body_for(sub.owner_role, event.body, sub)
-            secrets = secrets_in_force(sub.secret, sub.previous_secret, sub.previous_secret_expires_at, now)
-            # webhook-id is the event id: the same on every retry, so receivers can deduplicate.
-            headers = delivery_headers(secrets, event.id, now, body)
-            headers["content-type"] = CONTENT_TYPE
-            headers["user-agent"] = USER_AGENT
-            out.append(Prepared(c, sub.url, body, headers, event.traceparent))
-        return out
+        # RETURNING has no order: start each subscription's deliveries in the order claimed.
+        rows = sorted(rows, key=lambda r: (r.next_attempt_at, r.seq))
+        try:
+            signed_at = datetime.now(UTC)
+            return [prepare_claimed(r, lease_until, signed_at) for r in rows]
+        except BaseException:
+            _unfinished.update({r.id: lease_until for r in rows})
+            raise
 
     async def _attempt(self, prepared: Prepared) -> None:
         try:
@@ -276,12 +315,64 @@ class DeliveryWorker:
                 if attempt.result.status_code is not None:
                     span.set_attribute("http.response.status_code", attempt.result.status_code)
             ATTEMPT_SECONDS.observe(attempt.result.duration.total_seconds())
-            await self.record(prepared.claim, attempt)
+            if classify(attempt.result, self._settings.webhook_timeout).kind is OutcomeKind.SUCCEEDED:
+                await self._record_success(prepared.claim, attempt)
+            else:
+                await self.record(prepared.claim, attempt)
         except asyncio.CancelledError:
             raise
         except Exception:
             # The lease expires and the delivery is tried again; never lose it.
             log.exception("webhook attempt crashed", delivery_id=prepared.claim.delivery_id)
+
+    async def _record_success(self, claim: Claimed, attempt: Attempt) -> None:
+        """Hand a success to the recorder and wait until it is committed (the slot is held until then)."""
+        written: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._finished.append(_Finished(claim, attempt, written))
+        self._finished_wake.set()
+        await written
+
+    async def _record_loop(self) -> None:
+        """Writes the successes that finished meanwhile, one transaction per batch."""
+        while True:
+            await self._finished_wake.wait()
+            self._finished_wake.clear()
+            batch, self._finished = self._finished, []
+            if not batch:
+                continue
+            try:
+                await self.record_successes([(f.claim, f.attempt) for f in batch])
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                for f in batch:
+                    if not f.written.done():
+                        f.written.set_exception(exc)
+            else:
+                for f in batch:
+                    if not f.written.done():
+                        f.written.set_result(None)
+
+    async def record_successes(self, done: Sequence[tuple[Claimed, Attempt]]) -> None:
+        """record() for successful attempts, set-based: two statements for the whole batch.
+
+        A delivery whose lease is no longer ours (another worker took it over) is left alone.
+        """
+        if not done:
+            return
+        ATTEMPTS.labels(OutcomeKind.SUCCEEDED.value).inc(len(done))
+        now = datetime.now(UTC)
+        async with self._sessions() as session, session.begin():
+            await session.execute(_LOCK_SUBSCRIPTIONS, {"ids": sorted({c.subscription_id for c, _ in done})})
+            await session.execute(
+                _SUCCEEDED,
+                {
+                    "now": now,
+                    "ids": [c.delivery_id for c, _ in done],
+                    "leases": [c.lease_until for c, _ in done],
+                    "codes": [a.result.status_code for _, a in done],
+                },
+            )
 
     async def record(self, claim: Claimed, attempt: Attempt) -> None:
         """Apply one attempt's outcome to the delivery and its subscription."""
