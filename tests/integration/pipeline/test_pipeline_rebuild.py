@@ -28,6 +28,10 @@ async def test_rebuild_reaches_the_same_figures(service_client, token, infra, to
         async with app.state.engine.begin() as conn:
             damage = text("UPDATE deals SET amount = 1, status = 'expired' WHERE vendor_id = :v")
             await conn.execute(damage, {"v": vendor})
+            # Figures come from figure_totals: damage those too (every open deal gone).
+            stages = ("registered", "qualified", "proposal", "negotiation")
+            open_counts = ", ".join(f"open_count_{s} = 0" for s in stages)
+            await conn.execute(text(f"UPDATE figure_totals SET {open_counts} WHERE vendor_id = :v"), {"v": vendor})
         assert (await figures(client, headers, partner, vendor))["open_deals"] == 0
 
         report = await rebuild(app.state.settings)

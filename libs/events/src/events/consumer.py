@@ -99,6 +99,7 @@ class IdempotentConsumer:
         batch_handler: BatchHandler | None = None,
         max_attempts: int = 3,
         max_batch: int = 500,
+        batch_wait_ms: int = 0,
         consumer_overrides: dict[str, Any] | None = None,
     ) -> None:
         self.name = name
@@ -110,7 +111,13 @@ class IdempotentConsumer:
         self._batch_handler = batch_handler
         self._max_batch = max_batch
         self._max_attempts = max_attempts
-        self._consumer_overrides = consumer_overrides or {}
+        self._consumer_overrides = dict(consumer_overrides or {})
+        if batch_wait_ms > 0:
+            # The broker answers a fetch once 1 MiB is there or batch_wait_ms has passed: under load
+            # a poll then carries many records, and the per-poll costs (a transaction, an offset
+            # commit) are shared by all of them, at the price of up to batch_wait_ms of latency.
+            self._consumer_overrides.setdefault("fetch_min_bytes", 1 << 20)
+            self._consumer_overrides.setdefault("fetch_max_wait_ms", batch_wait_ms)
         self._consumer: AIOKafkaConsumer | None = None
         self._dlq: AIOKafkaProducer | None = None
         self._last_lag_update = 0.0

@@ -23,6 +23,8 @@ class ServiceSettings(BaseSettings):
     auth_secret: SecretStr = SecretStr(DEV_AUTH_SECRET)
     log_level: str = "INFO"
     log_json: bool = True
+    # How long Kafka may hold a consumer's fetch to fill a batch (CONSUMER_BATCH_WAIT_MS); 0: answer at once.
+    consumer_batch_wait_ms: int = 0
     outbox_poll_interval: float = 1.0
     outbox_batch_size: int = 500
     max_body_bytes: int = 1_048_576

@@ -22,6 +22,7 @@ def events_consumer(
     bootstrap_servers: str,
     sessions: async_sessionmaker[AsyncSession],
     name: str = CONSUMER_NAME,
+    batch_wait_ms: int = 0,
 ) -> IdempotentConsumer:
     """Every event of deals, incentives and pipeline: stored, and queued for its subscribers.
 
@@ -36,6 +37,7 @@ def events_consumer(
         session_factory=sessions,  # type: ignore[arg-type]
         handlers=dict.fromkeys(KNOWN_EVENT_TYPES, on_event),  # type: ignore[arg-type]
         batch_handler=on_events,  # type: ignore[arg-type]
+        batch_wait_ms=batch_wait_ms,
     )
 
 
@@ -44,6 +46,7 @@ async def events_worker(ctx: ServiceContext) -> None:
         topics=ctx.topics,
         bootstrap_servers=ctx.settings.kafka_bootstrap_servers,
         sessions=ctx.sessions,
+        batch_wait_ms=ctx.settings.consumer_batch_wait_ms,
     )
     await consumer.run()
 

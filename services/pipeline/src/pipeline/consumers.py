@@ -11,7 +11,6 @@ from events.batching import BatchHandler, BatchItem
 from events.consumer import Handler, IdempotentConsumer
 from events.envelope import CloudEvent
 from events.topics import TopicNames
-from pipeline.config import Settings
 from pipeline.domain.read_model import DEAL_EVENT_TYPES
 from pipeline.service.deal_batches import on_deal_events
 from pipeline.service.deal_events import on_deal_event
@@ -58,8 +57,7 @@ def deal_events_consumer(
         session_factory=sessions,  # type: ignore[arg-type]
         handlers=handlers(topics),
         batch_handler=_bind_batch(topics),
-        # The broker answers a fetch once 1 MiB is there or batch_wait_ms has passed.
-        consumer_overrides={"fetch_min_bytes": 1 << 20, "fetch_max_wait_ms": batch_wait_ms} if batch_wait_ms else None,
+        batch_wait_ms=batch_wait_ms,
     )
 
 
@@ -68,6 +66,6 @@ async def deal_events_worker(ctx: ServiceContext) -> None:
         topics=ctx.topics,
         bootstrap_servers=ctx.settings.kafka_bootstrap_servers,
         sessions=ctx.sessions,
-        batch_wait_ms=ctx.settings.figures_batch_wait_ms if isinstance(ctx.settings, Settings) else 0,
+        batch_wait_ms=ctx.settings.consumer_batch_wait_ms,
     )
     await consumer.run()

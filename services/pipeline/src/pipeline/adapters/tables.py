@@ -1,4 +1,4 @@
-"""pipeline's tables (SQLModel): the deal read model, policies, plans and at-risk flags.
+"""pipeline's tables (SQLModel): the deal read model, its figure totals, policies, plans and at-risk flags.
 
 Money is NUMERIC(18, 2); indexes, probabilities and thresholds are unconstrained NUMERIC so a
 value reads back exactly as the vendor wrote it ("2.0" stays "2.0").
@@ -16,6 +16,7 @@ from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
 from events.tables import OutboxRow, ProcessedEvent  # noqa: F401  (same metadata)
+from pipeline.domain.totals import STAGES
 
 
 class ServiceTable(SQLModel, registry=registry()):
@@ -87,3 +88,38 @@ class AtRiskFlagRow(ServiceTable, table=True):
     period: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
     at_risk: bool = Field(sa_column=sa.Column(sa.Boolean, nullable=False))
     updated_at: datetime = Field(sa_column=sa.Column(TS, nullable=False))
+
+
+# The per-stage columns of figure_totals, in the domain's STAGES order.
+OPEN_COUNT_COLUMNS: tuple[str, ...] = tuple(f"open_count_{stage.value}" for stage in STAGES)
+OPEN_AMOUNT_COLUMNS: tuple[str, ...] = tuple(f"open_amount_{stage.value}" for stage in STAGES)
+SUM_COLUMNS: tuple[str, ...] = (
+    *OPEN_COUNT_COLUMNS,
+    *OPEN_AMOUNT_COLUMNS,
+    "won_count",
+    "won_amount",
+    "lost_count",
+    "cycle_days",
+    "cycle_count",
+)
+MONEY_SUM_COLUMNS = frozenset({*OPEN_AMOUNT_COLUMNS, "won_amount"})
+
+
+def figure_totals_table(metadata: sa.MetaData) -> sa.Table:
+    """figure_totals: the PeriodTotals of each (partner, vendor, period), the sum of its deals'
+    contributions, kept in the transaction that changes the deals. Money sums are unconstrained
+    NUMERIC (a sum of cents stays exact however large); counts and days are BIGINT."""
+    return sa.Table(
+        "figure_totals",
+        metadata,
+        sa.Column("partner_id", sa.Text, primary_key=True),
+        sa.Column("vendor_id", sa.Text, primary_key=True),
+        sa.Column("period", sa.Text, primary_key=True),
+        *(
+            sa.Column(name, sa.Numeric if name in MONEY_SUM_COLUMNS else sa.BigInteger, nullable=False)
+            for name in SUM_COLUMNS
+        ),
+    )
+
+
+FIGURE_TOTALS = figure_totals_table(ServiceTable.metadata)

@@ -25,13 +25,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 from pipeline.domain.periods import Quarter
 from pipeline.domain.policy import PipelinePolicy
 from pipeline.domain.read_model import DealSnapshot, PartnerAttributes
+from pipeline.domain.totals import STAGES, PeriodTotals, counts_in, totals_of
 from servicekit.money import to_cents
 
 RATIO_PLACES = Decimal("0.0001")
@@ -62,8 +62,7 @@ class PipelineFigures:
 
 def deal_in_period(deal: DealSnapshot, period: Quarter) -> bool:
     """Whether the deal counts in `period` (a deal without any close date counts nowhere)."""
-    day = deal.period_date
-    return day is not None and period.contains(day)
+    return counts_in(deal, period)
 
 
 def compute_figures(
@@ -73,24 +72,44 @@ def compute_figures(
     period: Quarter | None = None,
 ) -> PipelineFigures:
     """The contract's figures over `deals` (only those in `period`, when one is given)."""
-    selected = [d for d in deals if period is None or deal_in_period(d, period)]
-    open_deals = [d for d in selected if d.is_open]
-    won = [d for d in selected if d.is_won]
-    lost = [d for d in selected if d.is_lost]
+    return figures_from_totals(totals_of(deals, period), plan, policy)
+
+
+def figures_from_totals(totals: PeriodTotals, plan: Decimal | None, policy: PipelinePolicy) -> PipelineFigures:
+    """The contract's figures of deals whose sums and counts are `totals` (the one definition of
+    the formulas: compute_figures and the incrementally kept totals both come here)."""
+    open_count = totals.open_total_count
+    open_amount = totals.open_total_amount
+    closed_count = totals.won_count + totals.lost_count
 
     plan_c = None if plan is None else to_cents(plan)
-    closed_won = to_cents(sum((_final(d) for d in won), Decimal(0)))
-    pipeline_total = to_cents(sum((d.amount for d in open_deals), Decimal(0)))
-    risk_adjusted_pipeline = to_cents(sum((d.amount * policy.probability_of(d.stage) for d in open_deals), Decimal(0)))
+    closed_won = to_cents(totals.won_amount)
+    pipeline_total = to_cents(open_amount)
+    risk_adjusted_pipeline = to_cents(
+        sum(
+            (amount * policy.probability_of(stage) for stage, amount in zip(STAGES, totals.open_amounts, strict=True)),
+            Decimal(0),
+        )
+    )
     pipeline_target = None if plan_c is None else to_cents(policy.total_index * plan_c)
     risk_adjusted_target = None if plan_c is None else to_cents(policy.risk_adjusted_index * plan_c)
 
-    win_rate = _ratio(Decimal(len(won)), Decimal(len(won) + len(lost)))
-    avg_deal_size = _avg_deal_size(won, open_deals)
-    avg_cycle_days = _avg_cycle_days([*won, *lost])
+    win_rate = _ratio(Decimal(totals.won_count), Decimal(closed_count))
+    # The average final amount of won deals; with none, the average amount of open deals.
+    if totals.won_count:
+        avg_deal_size: Decimal | None = to_cents(totals.won_amount / totals.won_count)
+    elif open_count:
+        avg_deal_size = to_cents(open_amount / open_count)
+    else:
+        avg_deal_size = None
+    avg_cycle_days = (
+        None
+        if not totals.cycle_count
+        else (Decimal(totals.cycle_days) / totals.cycle_count).quantize(DAYS_PLACES, rounding=ROUND_HALF_UP)
+    )
 
     velocity_numerator = (
-        None if avg_deal_size is None or win_rate is None else Decimal(len(open_deals)) * avg_deal_size * win_rate
+        None if avg_deal_size is None or win_rate is None else Decimal(open_count) * avg_deal_size * win_rate
     )
     velocity = _divide(velocity_numerator, avg_cycle_days)
 
@@ -103,9 +122,9 @@ def compute_figures(
         risk_adjusted_pipeline=risk_adjusted_pipeline,
         risk_adjusted_target=risk_adjusted_target,
         coverage=_ratio(risk_adjusted_pipeline, risk_adjusted_target),
-        open_deals=len(open_deals),
-        won_deals=len(won),
-        lost_deals=len(lost),
+        open_deals=open_count,
+        won_deals=totals.won_count,
+        lost_deals=totals.lost_count,
         win_rate=win_rate,
         avg_deal_size=avg_deal_size,
         avg_cycle_days=avg_cycle_days,
@@ -174,10 +193,6 @@ def rollup(
     ]
 
 
-def _final(deal: DealSnapshot) -> Decimal:
-    return deal.amount if deal.final_amount is None else deal.final_amount
-
-
 def _divide(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
     if numerator is None or denominator is None or denominator == 0:
         return None
@@ -187,26 +202,6 @@ def _divide(numerator: Decimal | None, denominator: Decimal | None) -> Decimal |
 def _ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
     quotient = _divide(numerator, denominator)
     return None if quotient is None else quotient.quantize(RATIO_PLACES, rounding=ROUND_HALF_UP)
-
-
-def _avg_deal_size(won: list[DealSnapshot], open_deals: list[DealSnapshot]) -> Decimal | None:
-    if won:
-        return to_cents(sum((_final(d) for d in won), Decimal(0)) / len(won))
-    if open_deals:
-        return to_cents(sum((d.amount for d in open_deals), Decimal(0)) / len(open_deals))
-    return None
-
-
-def _avg_cycle_days(closed: list[DealSnapshot]) -> Decimal | None:
-    days = [
-        # Clamped at 0: a close dated before registration is bad data, not a negative cycle.
-        max(0, (d.closed_on - d.created_at.astimezone(UTC).date()).days)
-        for d in closed
-        if d.closed_on is not None
-    ]
-    if not days:
-        return None
-    return (Decimal(sum(days)) / len(days)).quantize(DAYS_PLACES, rounding=ROUND_HALF_UP)
 
 
 def _latest_attributes(deals: list[DealSnapshot]) -> PartnerAttributes:

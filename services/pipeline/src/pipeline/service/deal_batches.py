@@ -4,8 +4,9 @@ One transaction per batch (the consumer's). Every deal of the batch is locked in
 statement (lock-key order, so two replicas never deadlock) and read in one SELECT ... FOR
 UPDATE; the pure apply_deal_event then runs per event in delivery order, carrying each
 deal's snapshot forward in memory (several events of one deal fold one after the other),
-and the changed snapshots are written in one upsert. Each affected figures key is then
-recomputed ONCE for the whole batch, and all the outgoing events go in one outbox insert.
+and the changed snapshots are written in one upsert. The affected keys' figure_totals move by
+the deals' net deltas in one more upsert; each key's figures are then recomputed ONCE for the
+whole batch, from its totals row, and all the outgoing events go in one outbox insert.
 
 A PoisonEvent or any other failure aborts the whole batch: the consumer then replays it
 record by record through on_deal_event, which isolates (and dead-letters) the bad event.
@@ -28,6 +29,7 @@ from pipeline.adapters.tables import DealRow
 from pipeline.domain.read_model import DEAL_EVENT_TYPES, DealSnapshot, apply_deal_event
 from pipeline.service.figures import DEAL_LOCK, FIGURES_LOCK, figures_lock_name, lock_many, recompute_figures
 from pipeline.service.snapshots import FiguresKey, affected_figures, snapshot_of, snapshot_values
+from pipeline.service.totals import apply_totals_deltas, totals_deltas
 
 _DEALS = DealRow.__table__  # type: ignore[attr-defined]
 _COLUMNS: list[str] = [c.name for c in _DEALS.columns]
@@ -109,6 +111,8 @@ async def on_deal_events(session: AsyncSession, items: Sequence[BatchItem], topi
 
     # Deal locks before figures locks, as on_deal_event takes them; all of them up front.
     await lock_many(session, FIGURES_LOCK, (figures_lock_name(k) for k in touched))
+    # Each deal's net change (its intermediate states within the batch cancel out).
+    await apply_totals_deltas(session, totals_deltas((stored.get(d), changed[d]) for d in sorted(changed)))
     outgoing: list[tuple[str, str | None, CloudEvent, str | None]] = []
     for key in sorted(touched):
         _, events = await recompute_figures(session, key, locked=True)

@@ -14,6 +14,7 @@ from pipeline.adapters.tables import DealRow
 from pipeline.domain.read_model import DEAL_EVENT_TYPES, DealSnapshot, apply_deal_event
 from pipeline.service.figures import DEAL_LOCK, FIGURES_LOCK, figures_lock_name, lock, lock_many, refresh_figures
 from pipeline.service.snapshots import affected_figures, snapshot_of, snapshot_values
+from pipeline.service.totals import apply_totals_deltas, totals_deltas
 
 
 async def upsert_deal(session: AsyncSession, snapshot: DealSnapshot) -> None:
@@ -46,5 +47,6 @@ async def on_deal_event(session: AsyncSession, event: CloudEvent, topics: TopicN
     keys = affected_figures(before, after)
     # All of them at once, in the order the batch path (deal_batches) takes them: no deadlock.
     await lock_many(session, FIGURES_LOCK, (figures_lock_name(k) for k in keys))
+    await apply_totals_deltas(session, totals_deltas([(before, after)]))
     for key in keys:
         await refresh_figures(session, key, topics)

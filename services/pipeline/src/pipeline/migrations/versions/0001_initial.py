@@ -1,4 +1,4 @@
-"""pipeline: deal read model, policies, plans, at-risk flags, outbox, processed events, idempotency keys.
+"""pipeline: deal read model, figure totals, policies, plans, at-risk flags, outbox, processed events, idempotency keys.
 
 Revision ID: 0001
 Revises:
@@ -49,6 +49,31 @@ def upgrade() -> None:
         sa.Column("last_sequence", sa.BigInteger),
     )
     op.create_index("deals_by_partner_period", "deals", ["vendor_id", "period", "partner_id"])
+    # Per (partner, vendor, period): the sums and counts its figures come from (domain PeriodTotals),
+    # kept in the transaction that changes the deals. Money sums unconstrained NUMERIC: exact.
+    op.create_table(
+        "figure_totals",
+        sa.Column("partner_id", sa.Text, primary_key=True),
+        sa.Column("vendor_id", sa.Text, primary_key=True),
+        sa.Column("period", sa.Text, primary_key=True),
+        sa.Column("open_count_registered", sa.BigInteger, nullable=False),
+        sa.Column("open_count_qualified", sa.BigInteger, nullable=False),
+        sa.Column("open_count_proposal", sa.BigInteger, nullable=False),
+        sa.Column("open_count_negotiation", sa.BigInteger, nullable=False),
+        sa.Column("open_count_closed_won", sa.BigInteger, nullable=False),
+        sa.Column("open_count_closed_lost", sa.BigInteger, nullable=False),
+        sa.Column("open_amount_registered", sa.Numeric, nullable=False),
+        sa.Column("open_amount_qualified", sa.Numeric, nullable=False),
+        sa.Column("open_amount_proposal", sa.Numeric, nullable=False),
+        sa.Column("open_amount_negotiation", sa.Numeric, nullable=False),
+        sa.Column("open_amount_closed_won", sa.Numeric, nullable=False),
+        sa.Column("open_amount_closed_lost", sa.Numeric, nullable=False),
+        sa.Column("won_count", sa.BigInteger, nullable=False),
+        sa.Column("won_amount", sa.Numeric, nullable=False),
+        sa.Column("lost_count", sa.BigInteger, nullable=False),
+        sa.Column("cycle_days", sa.BigInteger, nullable=False),
+        sa.Column("cycle_count", sa.BigInteger, nullable=False),
+    )
     op.create_table(
         "pipeline_policies",
         sa.Column("vendor_id", sa.Text, primary_key=True),
@@ -85,6 +110,7 @@ def downgrade() -> None:
         "at_risk_flags",
         "partner_plans",
         "pipeline_policies",
+        "figure_totals",
         "deals",
         "idempotency_keys",
         "processed_events",
