@@ -38,11 +38,10 @@ _INSERT = text(
 _NOTIFY = text(f"SELECT pg_notify('{OUTBOX_CHANNEL}', '')")
 
 # The relay's statements (asyncpg, prepared once per connection).
-_TRY_RELAY_LOCK = "SELECT pg_try_advisory_xact_lock($1)"
-_UNSENT = (
-    "SELECT id, topic, key, payload, traceparent FROM outbox WHERE sent_at IS NULL "
-    "ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED"
-)
+# Session-level: held by the publishing relay's connection for as long as it lives.
+_TRY_RELAY_LOCK = "SELECT pg_try_advisory_lock($1)"
+# No row locks: only the lock-holding relay reads and marks these rows.
+_UNSENT = "SELECT id, topic, key, payload, traceparent FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1"
 _MARK_SENT = "UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])"
 _BACKLOG = "SELECT count(*) AS n, EXTRACT(EPOCH FROM now() - min(created_at)) AS age FROM outbox WHERE sent_at IS NULL"
 
@@ -77,8 +76,11 @@ class OutboxRelay:
     """Publishes outbox rows to Kafka: wakes on LISTEN/NOTIFY, polls as a fallback.
 
     It works on one asyncpg connection of its own, with fixed SQL: a wake-up per committed
-    registration is the common case under load, and a pooled SQLAlchemy checkout (pre-ping
-    included) cost more round trips than the publishing itself.
+    registration is the common case under load, so each cycle is two round trips (read the
+    unsent rows, mark them sent after Kafka acked them). The relay whose connection holds a
+    session-level advisory lock publishes; other replicas' relays stand by and take over when
+    that connection ends (the lock goes with it). Rows acked but not yet marked when a relay
+    dies are published again: at least once, and consumers are idempotent.
     """
 
     def __init__(
@@ -99,9 +101,15 @@ class OutboxRelay:
         self._producer_overrides = producer_overrides or {}
         self._producer: AIOKafkaProducer | None = None
         self._con: asyncpg.Connection | None = None
+        self._leader = False  # this relay's connection holds the relay lock
         self._wake = asyncio.Event()
         self._lock_key = _relay_lock_key(service)
         self._last_backlog_check = 0.0
+
+    @property
+    def publishing(self) -> bool:
+        """Whether this relay holds the lock: it is the one publishing (the others stand by)."""
+        return self._leader
 
     async def run(self) -> None:
         listener = asyncio.create_task(listen_forever(self._dsn, OUTBOX_CHANNEL, self._wake), name="outbox-listen")
@@ -136,6 +144,7 @@ class OutboxRelay:
 
     async def _connection(self) -> asyncpg.Connection:
         if self._con is None or self._con.is_closed():
+            self._leader = False
             self._con = await asyncpg.connect(
                 self._dsn, timeout=10, server_settings={"application_name": f"{self._service}-outbox-relay"}
             )
@@ -143,6 +152,7 @@ class OutboxRelay:
 
     async def _reset_connection(self) -> None:
         con, self._con = self._con, None
+        self._leader = False
         if con is not None and not con.is_closed():
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(con.close(), timeout=2)
@@ -150,36 +160,37 @@ class OutboxRelay:
     async def publish_batch(self) -> int:
         """Publish up to one batch of unsent rows; returns how many were published."""
         con = await self._connection()
-        async with con.transaction():
-            if not await con.fetchval(_TRY_RELAY_LOCK, self._lock_key):
+        if not self._leader:
+            self._leader = bool(await con.fetchval(_TRY_RELAY_LOCK, self._lock_key))
+            if not self._leader:
                 return 0  # another replica's relay is publishing
-            rows = await con.fetch(_UNSENT, self._batch_size)
-            if not rows:
-                return 0
-            producer = await self._ensure_producer()
-            futures = []
-            for row in rows:
-                headers: list[tuple[str, bytes]] = [("content-type", CONTENT_TYPE.encode())]
-                parent = context_from_traceparent(row["traceparent"])
-                with tracer.start_as_current_span(
-                    f"{row['topic']} publish", context=parent, kind=trace.SpanKind.PRODUCER
-                ) as span:
-                    span.set_attribute("messaging.system", "kafka")
-                    span.set_attribute("messaging.destination.name", row["topic"])
-                    if row["key"]:
-                        span.set_attribute("messaging.kafka.message.key", row["key"])
-                    inject_headers(headers)
-                futures.append(
-                    await producer.send(
-                        row["topic"],
-                        value=bytes(row["payload"]),
-                        key=row["key"].encode() if row["key"] else None,
-                        headers=headers,
-                    )
+        rows = await con.fetch(_UNSENT, self._batch_size)
+        if not rows:
+            return 0
+        producer = await self._ensure_producer()
+        futures = []
+        for row in rows:
+            headers: list[tuple[str, bytes]] = [("content-type", CONTENT_TYPE.encode())]
+            parent = context_from_traceparent(row["traceparent"])
+            with tracer.start_as_current_span(
+                f"{row['topic']} publish", context=parent, kind=trace.SpanKind.PRODUCER
+            ) as span:
+                span.set_attribute("messaging.system", "kafka")
+                span.set_attribute("messaging.destination.name", row["topic"])
+                if row["key"]:
+                    span.set_attribute("messaging.kafka.message.key", row["key"])
+                inject_headers(headers)
+            futures.append(
+                await producer.send(
+                    row["topic"],
+                    value=bytes(row["payload"]),
+                    key=row["key"].encode() if row["key"] else None,
+                    headers=headers,
                 )
-            # Wait for every ack (acks=all) before the rows count as sent.
-            await asyncio.wait_for(asyncio.gather(*futures), timeout=30)
-            await con.execute(_MARK_SENT, [r["id"] for r in rows])
+            )
+        # Wait for every ack (acks=all) before the rows count as sent.
+        await asyncio.wait_for(asyncio.gather(*futures), timeout=30)
+        await con.execute(_MARK_SENT, [r["id"] for r in rows])
         for row in rows:
             OUTBOX_PUBLISHED.labels(row["topic"]).inc()
         return len(rows)
