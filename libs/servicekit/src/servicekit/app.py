@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -113,6 +114,9 @@ def create_service_app(
         # app.state.pg_pool: plain asyncpg connections for a service's hot path (see db.make_raw_pool).
         app.state.pg_pool = await make_raw_pool(settings) if raw_pool else None
         tasks = [asyncio.create_task(_supervise(n, w, ctx), name=n) for n, w in all_workers.items()]
+        # Everything loaded so far (modules, models, compiled SQL) lives as long as the process: keep
+        # it out of the collector's full passes, which would otherwise stall requests and events.
+        gc.freeze()
         log.info("service started", port=settings.port, workers=sorted(all_workers))
         try:
             yield
