@@ -1,12 +1,14 @@
 """Deal events applied a poll at a time: rewards.on_deal_event's rules and ledger, set-based.
 
-One transaction per batch (the consumer's). The programs are read once; every account
-the batch may touch is locked once, in id order (two consumers never deadlock, and never
-spend the same remainder of a budget); every deal's reward state is read in one query.
-Then the pure domain runs per event in delivery order, carrying each deal's state and
-each budget's balance forward in memory, and each table gets one multi-row insert.
-A PoisonEvent or any other failure here aborts the whole batch: the consumer then
-replays it record by record through on_deal_event, which isolates the bad event.
+One transaction per batch (the consumer's), its statements sent on the raw asyncpg
+connection (ledger_bulk). The programs are read, then the budgets the batch books against
+are locked in id order; every payable the batch may touch is locked once, in id order
+(two consumers never deadlock, and never spend the same remainder of a budget); every
+deal's reward state is read in one query. Then the pure domain runs per event in delivery
+order, carrying each deal's state and each budget's balance forward in memory, and one
+statement writes everything (ledger, entries, outbox). A PoisonEvent or any other failure
+here aborts the whole batch: the consumer then replays it record by record through
+on_deal_event, which isolates the bad event.
 """
 
 from __future__ import annotations
@@ -17,13 +19,10 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import structlog
-from sqlalchemy import select
-from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from events.batching import BatchItem, enqueue_many
+from events.batching import BatchItem
 from events.consumer import PoisonEvent
-from events.envelope import CloudEvent
 from events.schemas import DealEventData
 from events.topics import TopicNames
 from incentives.adapters.tables import ProgramRow
@@ -41,12 +40,14 @@ from incentives.domain.ledger import (
 from incentives.domain.rules import CurrencyMismatch
 from incentives.service.ledger_bulk import (
     EntryValues,
+    Outgoing,
     deal_states,
     ensure_accounts,
     entry_values,
-    insert_entries,
     lock_accounts,
-    post_transfers,
+    programs_of,
+    raw_connection,
+    write_batch,
 )
 from incentives.service.programs import UNLIMITED, to_domain
 from incentives.service.rewards import deal_facts, reward_event
@@ -63,22 +64,13 @@ class _Planned:
 
 
 class _Programs:
-    """The programs of a batch's vendors, read in one query, chosen per deal from memory."""
+    """The programs of a batch's vendors, chosen per deal from memory."""
 
     def __init__(self, rows: Sequence[ProgramRow]) -> None:
         self._by_vendor: dict[str, list[tuple[domain.Program, ProgramRow]]] = {}
         for row in rows:
             self._by_vendor.setdefault(row.vendor_id, []).append((to_domain(row), row))
         self._chosen: dict[tuple[str, str, date], tuple[domain.Program, ProgramRow] | None] = {}
-
-    @classmethod
-    async def load(cls, session: AsyncSession, vendor_ids: set[str]) -> _Programs:
-        rows = (
-            (await session.execute(select(ProgramRow).where(col(ProgramRow.vendor_id).in_(sorted(vendor_ids)))))
-            .scalars()
-            .all()
-        )
-        return cls(rows)
 
     def for_deal(self, vendor_id: str, partner_id: str, on: date) -> tuple[domain.Program, ProgramRow] | None:
         key = (vendor_id, partner_id, on)
@@ -92,7 +84,14 @@ class _Programs:
 async def on_deal_events(session: AsyncSession, items: Sequence[BatchItem], topics: TopicNames) -> None:
     """Apply a batch of new deal events (claimed, distinct, in delivery order per deal)."""
     parsed = [(item, DealEventData.model_validate(item.event.data)) for item in items]
-    programs = await _Programs.load(session, {deal.vendor_id for _, deal in parsed})
+    con = await raw_connection(session)
+    # Lock first, read the deals' state after (a statement of its own: one statement sees one
+    # snapshot, taken before any lock wait): whatever another consumer committed before we got
+    # the locks is seen, and nobody books against these budgets until we commit.
+    # Budgets before reps' accounts, each set in id order, as the per-event path does:
+    # whoever holds a rep's account already holds every budget it needs (no deadlock).
+    # Payables are ensured after the budgets are locked and before any payable is locked.
+    programs = _Programs(await programs_of(con, {d.vendor_id for _, d in parsed}))
     plan: list[_Planned] = []
     for item, deal in parsed:
         found = programs.for_deal(deal.vendor_id, deal.partner_id, deal.created_at.astimezone(UTC).date())
@@ -105,24 +104,20 @@ async def on_deal_events(session: AsyncSession, items: Sequence[BatchItem], topi
     if not plan:
         return
 
-    # Lock first, read the deals' state after: whatever another consumer committed before
-    # we got the locks is seen, and nobody books against these budgets until we commit.
-    # Budgets before reps' accounts, each set in id order, as the per-event path does:
-    # whoever holds a rep's account already holds every budget it needs (no deadlock).
     budgets = {program_budget_account(p.program.id) for p in plan}
-    balances = await lock_accounts(session, budgets)
+    balances = await lock_accounts(con, budgets)
     missing = sorted(budgets - balances.keys())
     if missing:
         raise PoisonEvent(f"no budget account: {', '.join(missing)}")
     payables = {rep_payable_account(p.deal.rep.id): (p.program.currency, False) for p in plan}
-    await ensure_accounts(session, payables)
-    balances.update(await lock_accounts(session, payables))
-    states = await deal_states(session, {p.deal.id for p in plan})
+    await ensure_accounts(con, payables)
+    balances.update(await lock_accounts(con, payables))
+    states = await deal_states(con, {p.deal.id for p in plan})
 
     now = datetime.now(UTC)
     transfers: list[Transfer] = []
     rows: list[EntryValues] = []
-    outgoing: list[tuple[str, str | None, CloudEvent, str | None]] = []
+    outgoing: list[Outgoing] = []
     for p in plan:
         deal, program, event = p.deal, p.program, p.item.event
         budget = program_budget_account(program.id)
@@ -156,9 +151,7 @@ async def on_deal_events(session: AsyncSession, items: Sequence[BatchItem], topi
                 reward = reward_event(program, deal, accrual, entry_id, event.id, now)
                 outgoing.append((topics.incentives, deal.id, reward, p.item.traceparent))
 
-    await post_transfers(session, transfers, now)
-    inserted = await insert_entries(session, rows, now)
+    inserted = await write_batch(con, transfers, rows, outgoing, now)
     if inserted != len(rows):
-        # Impossible under the locks; fail loudly so the whole batch is rolled back.
+        # Impossible under the locks; fail loudly so the whole batch (all of its writes) is rolled back.
         raise RuntimeError(f"{len(rows) - inserted} of the batch's ledger entries already existed")
-    await enqueue_many(session, outgoing)
