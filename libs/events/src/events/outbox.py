@@ -146,7 +146,14 @@ class OutboxRelay:
         if self._con is None or self._con.is_closed():
             self._leader = False
             self._con = await asyncpg.connect(
-                self._dsn, timeout=10, server_settings={"application_name": f"{self._service}-outbox-relay"}
+                self._dsn,
+                timeout=10,
+                server_settings={
+                    "application_name": f"{self._service}-outbox-relay",
+                    # Marking rows sent need not wait for the disk: a mark lost in a crash only
+                    # means those rows are published again, which consumers already absorb.
+                    "synchronous_commit": "off",
+                },
             )
         return self._con
 
