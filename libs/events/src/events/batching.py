@@ -44,6 +44,33 @@ _ENQUEUE_MANY = text(  # built from constants only
     f") SELECT pg_notify('{OUTBOX_CHANNEL}', '')"
 )
 
+# For services writing outbox rows inside a statement of their own on a raw asyncpg connection.
+OUTBOX_COLUMNS = ("event_id", "topic", "key", "payload", "traceparent")
+_OUTBOX_TYPES = ("text", "text", "text", "bytea", "text")
+
+
+def unnest_rows_sql(columns: Sequence[str], types: Sequence[str], first: int) -> str:
+    """`SELECT <columns> FROM unnest($first::type[], ...)` in array order (asyncpg's numbered parameters)."""
+    params = ", ".join(f"${first + i}::{t}[]" for i, t in enumerate(types))
+    names = ", ".join(columns)
+    return f"SELECT {names} FROM unnest({params}) WITH ORDINALITY AS u({names}, n) ORDER BY n"  # noqa: S608
+
+
+def outbox_insert_sql(first: int) -> str:
+    """`INSERT INTO outbox ...` of rows given as five arrays ($first.., see outbox_arrays), in order."""
+    return f"INSERT INTO outbox ({', '.join(OUTBOX_COLUMNS)}) {unnest_rows_sql(OUTBOX_COLUMNS, _OUTBOX_TYPES, first)}"
+
+
+def outbox_arrays(rows: Sequence[tuple[str, str | None, CloudEvent, str | None]]) -> list[list[object]]:
+    """(topic, key, event, traceparent) rows as the five arrays outbox_insert_sql reads."""
+    return [
+        [e.id for _, _, e, _ in rows],
+        [topic for topic, _, _, _ in rows],
+        [key for _, key, _, _ in rows],
+        [e.to_json() for _, _, e, _ in rows],
+        [tp for _, _, _, tp in rows],
+    ]
+
 
 async def claim_many(session: AsyncSession | AsyncConnection, consumer: str, events: Sequence[CloudEvent]) -> set[str]:
     """Record the events as processed by `consumer`; the ids not processed before (ids must be distinct)."""
@@ -62,16 +89,8 @@ async def enqueue_many(
     """Add (topic, key, event, traceparent) rows to the outbox in the caller's transaction, one statement."""
     if not rows:
         return
-    await session.execute(
-        _ENQUEUE_MANY,
-        {
-            "ids": [e.id for _, _, e, _ in rows],
-            "topics": [topic for topic, _, _, _ in rows],
-            "keys": [key for _, key, _, _ in rows],
-            "payloads": [e.to_json() for _, _, e, _ in rows],
-            "traceparents": [tp for _, _, _, tp in rows],
-        },
-    )
+    names = ("ids", "topics", "keys", "payloads", "traceparents")
+    await session.execute(_ENQUEUE_MANY, dict(zip(names, outbox_arrays(rows), strict=True)))
 
 
 def traceparent_of(span: trace.Span) -> str | None:

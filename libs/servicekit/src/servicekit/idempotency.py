@@ -81,6 +81,17 @@ def fingerprint(*parts: bytes | str) -> str:
     return h.hexdigest()
 
 
+def outcome_of_stored(
+    fp: str, stored_fp: str, status_code: int | None, headers: bytes | None, body: bytes | None, stale: bool
+) -> Outcome:
+    """What a request finds when its key is stored already; Started: a stale claim, to be taken over."""
+    if stored_fp != fp:
+        return Mismatch()
+    if status_code is None:
+        return Started() if stale else InFlight()
+    return Replay(status_code, [(str(h[0]), str(h[1])) for h in orjson.loads(headers or b"[]")], bytes(body or b""))
+
+
 class IdempotencyStore:
     def __init__(self, engine: AsyncEngine, ttl: timedelta) -> None:
         self._engine = engine
@@ -127,17 +138,12 @@ class IdempotencyStore:
             ).first()
             if row is None:  # expired and purged between our statements: treat as new
                 return Started()
-            if row.fingerprint != fp:
-                return Mismatch()
-            if row.status_code is None:
-                if row.stale:
-                    await conn.execute(
-                        text("UPDATE idempotency_keys SET created_at = now() WHERE scope=:s AND key=:k"), params
-                    )
-                    return Started()
-                return InFlight()
-            headers = [tuple(h) for h in orjson.loads(row.headers or b"[]")]
-            return Replay(row.status_code, headers, bytes(row.body or b""))
+            outcome = outcome_of_stored(fp, row.fingerprint, row.status_code, row.headers, row.body, row.stale)
+            if isinstance(outcome, Started):
+                await conn.execute(
+                    text("UPDATE idempotency_keys SET created_at = now() WHERE scope=:s AND key=:k"), params
+                )
+            return outcome
 
     async def complete(
         self, scope: str, key: str, status_code: int, headers: list[tuple[str, str]], body: bytes
@@ -213,17 +219,18 @@ async def claim_keys(
         first.add(key)
         if key in claimed or row is None:
             outcomes.append(InFlight() if seen_before else Started())
-        elif row["fingerprint"] != fp:
-            outcomes.append(Mismatch())
-        elif row["status_code"] is None:
-            if row["stale"] and not seen_before:
-                stale.append(key)
-                outcomes.append(Started())
-            else:
-                outcomes.append(InFlight())
         else:
-            headers = [(str(h[0]), str(h[1])) for h in orjson.loads(row["headers"] or b"[]")]
-            outcomes.append(Replay(row["status_code"], headers, bytes(row["body"] or b"")))
+            outcome = outcome_of_stored(
+                fp,
+                row["fingerprint"],
+                row["status_code"],
+                row["headers"],
+                row["body"],
+                row["stale"] and not seen_before,
+            )
+            if isinstance(outcome, Started):
+                stale.append(key)
+            outcomes.append(outcome)
     if stale:
         await con.execute(_TAKE_OVER, scope, stale)
     return outcomes

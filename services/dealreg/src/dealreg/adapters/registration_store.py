@@ -24,6 +24,7 @@ from dealreg.adapters.tables import DealHistoryRow, DealRow, PartnerRow, VendorP
 from dealreg.domain.conflicts import ExistingRegistration
 from dealreg.domain.customers import CustomerKeys
 from dealreg.domain.deals import ACTIVE_STATUSES, DealStatus
+from events.batching import OUTBOX_COLUMNS, outbox_insert_sql, unnest_rows_sql
 from events.tables import OUTBOX_CHANNEL
 
 T = TypeVar("T")
@@ -72,18 +73,11 @@ _POLICIES_BY_VENDOR = f"SELECT {', '.join(_POLICY_COLUMNS)} FROM vendor_policies
 
 _HISTORY = ("deal_id", "type", "at", "actor", "data")
 _HISTORY_TYPES = ("text", "text", "timestamptz", "text", "jsonb")
-_OUTBOX = ("event_id", "topic", "key", "payload", "traceparent")
-_OUTBOX_TYPES = ("text", "text", "text", "bytea", "text")
 
 
 def customer_lock_ids(vendor_id: str, keys: CustomerKeys) -> list[int]:
     """The advisory-lock ids of one vendor's customer, sorted: locks are always taken in this order."""
     return sorted({zlib.crc32(f"dealreg:{vendor_id}|{key}".encode()) for key in keys.index_keys()})
-
-
-def _unnest(columns: Sequence[str], types: Sequence[str], first: int) -> str:
-    params = ", ".join(f"${first + i}::{t}[]" for i, t in enumerate(types))
-    return f"SELECT {', '.join(columns)} FROM unnest({params}) WITH ORDINALITY AS u({', '.join(columns)}, n) ORDER BY n"  # noqa: S608  (constants only)
 
 
 @functools.cache
@@ -93,8 +87,8 @@ def _deal_insert_sql(deal_columns: tuple[str, ...]) -> str:
 
 
 _CHANGES_SQL = (
-    f"WITH h AS (INSERT INTO deal_history ({', '.join(_HISTORY)}) {_unnest(_HISTORY, _HISTORY_TYPES, 1)}),"
-    f" o AS (INSERT INTO outbox ({', '.join(_OUTBOX)}) {_unnest(_OUTBOX, _OUTBOX_TYPES, 1 + len(_HISTORY))})"
+    f"WITH h AS (INSERT INTO deal_history ({', '.join(_HISTORY)}) {unnest_rows_sql(_HISTORY, _HISTORY_TYPES, 1)}),"
+    f" o AS ({outbox_insert_sql(1 + len(_HISTORY))})"
     f" SELECT pg_notify('{OUTBOX_CHANNEL}', '')"
 )
 
@@ -104,12 +98,12 @@ def _insert_sql(deal_columns: tuple[str, ...]) -> str:
     """Deal, history rows, outbox rows and the relay's NOTIFY: one statement, rows in change order."""
     n = len(deal_columns)
     values = ", ".join(f"${i + 1}" for i in range(n))
-    history = _unnest(_HISTORY, _HISTORY_TYPES, n + 1)
-    outbox = _unnest(_OUTBOX, _OUTBOX_TYPES, n + 1 + len(_HISTORY))
+    history = unnest_rows_sql(_HISTORY, _HISTORY_TYPES, n + 1)
+    outbox = outbox_insert_sql(n + 1 + len(_HISTORY))
     return (
         f"WITH d AS (INSERT INTO deals ({', '.join(deal_columns)}) VALUES ({values})),"  # noqa: S608
         f" h AS (INSERT INTO deal_history ({', '.join(_HISTORY)}) {history}),"
-        f" o AS (INSERT INTO outbox ({', '.join(_OUTBOX)}) {outbox})"
+        f" o AS ({outbox})"
         f" SELECT pg_notify('{OUTBOX_CHANNEL}', '')"
     )
 
@@ -137,7 +131,7 @@ def _deal_args(columns: tuple[str, ...], values: dict[str, Any]) -> list[Any]:
 def _change_args(history: Sequence[dict[str, Any]], outbox: Sequence[dict[str, Any]]) -> list[Any]:
     assert len(history) == len(outbox)
     args: list[Any] = [[_json(h[c]) if c in _HISTORY_JSON else h[c] for h in history] for c in _HISTORY]
-    return args + [[o[c] for o in outbox] for c in _OUTBOX]
+    return args + [[o[c] for o in outbox] for c in OUTBOX_COLUMNS]
 
 
 class RegistrationStore:

@@ -22,6 +22,7 @@ import asyncpg
 from sqlalchemy.exc import DBAPIError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from events.batching import outbox_arrays, outbox_insert_sql
 from events.envelope import CloudEvent
 from events.schemas import DealEventData
 from events.tables import OUTBOX_CHANNEL
@@ -81,7 +82,8 @@ _ENTRY_ARRAYS = ", ".join(
 # the statement's end, and the CHECK (a budget never below zero) and the append-only triggers
 # fire per row as ever: any violation fails the whole statement. Entries RETURNING id so the
 # caller can tell a conflict (an entry booked already) and roll the batch back. The outbox rows
-# and the NOTIFY are events.batching._ENQUEUE_MANY's, the NOTIFY sent only if there are rows.
+# (events.batching.outbox_insert_sql) and the NOTIFY as enqueue_many writes them, the NOTIFY
+# sent only if there are rows.
 _WRITE_BATCH = f"""
 WITH transfers AS (
   INSERT INTO ledger_transfers (id, kind, debit_account, credit_account, amount, currency, created_at)
@@ -98,8 +100,7 @@ WITH transfers AS (
   SELECT u.*, $1::timestamptz FROM unnest({_ENTRY_ARRAYS}) AS u
   ON CONFLICT ON CONSTRAINT ledger_entries_one_per_rule DO NOTHING RETURNING id
 ), queued AS (
-  INSERT INTO outbox (event_id, topic, key, payload, traceparent)
-  SELECT * FROM unnest($30::text[], $31::text[], $32::text[], $33::bytea[], $34::text[]) RETURNING 1
+  {outbox_insert_sql(30)} RETURNING 1
 ), notified AS (
   SELECT pg_notify('{OUTBOX_CHANNEL}', '') FROM (SELECT 1 FROM queued LIMIT 1) AS any_row
 )
@@ -255,11 +256,7 @@ async def write_batch(
         accounts,
         [deltas[a] for a in accounts],
         *([getattr(row, column) for row in rows] for column in _ENTRY_COLUMNS),
-        [e.id for _, _, e, _ in outgoing],
-        [topic for topic, _, _, _ in outgoing],
-        [key for _, key, _, _ in outgoing],
-        [e.to_json() for _, _, e, _ in outgoing],
-        [tp for _, _, _, tp in outgoing],
+        *outbox_arrays(outgoing),
     )
     booked: int = result[0]["booked"]
     return booked
