@@ -37,7 +37,7 @@ from bench.runner import (
     stop_process,
     wait_http_ready,
 )
-from bench.stats import summary
+from bench.stats import epoch, reward_stages, summary
 from devstack.infra import SERVICES, Infra, create_databases, create_topics, drop_databases, ensure_infra, migrate
 from devstack.processes import Stack
 from devstack.tokens import dev_token
@@ -46,6 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 LOGS = ROOT / ".cache" / "logs" / "bench"
 PREFIX = "bench."
+PHASES = ("kafka_roundtrip", "baseline", "e2e_reward", "registration", "dealreg_batch", "consumer_replay", "webhooks")
 PORTS = {"dealreg": 19001, "incentives": 19002, "pipeline": 19003, "notifications": 19004}
 BASELINE_PORT, REPLAY_PORT, WEBHOOK_PORT, RECEIVER_PORT = 19005, 19006, 19007, 19008
 PARTNER = "p-bench"
@@ -85,6 +86,7 @@ class Config:
     phase_timeout: float  # the consumer replay and the webhook run stop here, figures from what arrived
     profile: bool
     out: Path
+    phases: tuple[str, ...]
 
 
 def parse_config(argv: list[str]) -> Config:
@@ -107,6 +109,11 @@ def parse_config(argv: list[str]) -> Config:
         help="py-spy dealreg (registration, first level) and incentives (replay)",
     )
     p.add_argument("--out", type=Path, default=Path(env("BENCH_OUT", str(RESULTS))), help="results directory")
+    p.add_argument(
+        "--phases",
+        default=env("BENCH_PHASES", ",".join(PHASES)),
+        help=f"comma-separated subset of {','.join(PHASES)} (to iterate on one figure)",
+    )
     p.add_argument("--quiesce-timeout", type=float, default=float(env("BENCH_QUIESCE_TIMEOUT", "60")))
     a = p.parse_args(argv)
     return Config(
@@ -123,6 +130,7 @@ def parse_config(argv: list[str]) -> Config:
         phase_timeout=a.phase_timeout,
         profile=a.profile,
         out=a.out,
+        phases=tuple(x.strip() for x in a.phases.split(",") if x.strip() in PHASES),
     )
 
 
@@ -381,12 +389,17 @@ class Bench:
 
     async def e2e_reward(self) -> None:
         """Reward visible = its reward-earned record on incentives.v1 (written in the same
-        transaction as the ledger entry, so the earnings already show it)."""
+        transaction as the ledger entry, so the earnings already show it).
+
+        The reader also follows deals.v1, so each reward's time splits into stages: the HTTP
+        response, dealreg's relay, incentives (fetch and ledger transaction), incentives' relay,
+        and the last Kafka hop (record timestamps are the producers' send times, in ms)."""
         from aiokafka import AIOKafkaConsumer
 
-        topic = f"{PREFIX}incentives.v1"
+        deals_topic, rewards_topic = f"{PREFIX}deals.v1", f"{PREFIX}incentives.v1"
         consumer = AIOKafkaConsumer(
-            topic,
+            deals_topic,
+            rewards_topic,
             bootstrap_servers=self.infra.kafka_bootstrap,
             group_id=f"bench-e2e-{self.run}",
             auto_offset_reset="latest",
@@ -395,6 +408,7 @@ class Bench:
         )
         await consumer.start()
         seen: dict[str, float] = {}
+        marks: dict[str, dict[str, float]] = {}  # deal id -> stage name -> epoch seconds
         stop = asyncio.Event()
 
         async def read() -> None:
@@ -406,8 +420,16 @@ class Bench:
                 for records in batch.values():
                     for record in records:
                         event = orjson.loads(record.value or b"{}")
-                        if event.get("type") == "reward-earned":
-                            seen.setdefault(event["data"]["deal_id"], now)
+                        deal_id = (event.get("data") or {}).get("deal_id") or event.get("subject")
+                        if not deal_id:
+                            continue
+                        if record.topic == deals_topic and event.get("type") == "deal-registered":
+                            marks.setdefault(deal_id, {})["deals.v1 append"] = record.timestamp / 1000
+                        elif event.get("type") == "reward-earned" and deal_id not in seen:
+                            seen[deal_id] = now
+                            stages = marks.setdefault(deal_id, {})
+                            stages["reward written"] = epoch(event["time"])
+                            stages["incentives.v1 append"] = record.timestamp / 1000
 
         try:
             await kafka_bench.wait_assigned(consumer)
@@ -426,6 +448,7 @@ class Bench:
                 )
             )
             sent = {r[3]: r[0] for r in raw["records"] if r[2] == 201}
+            answered = {r[3]: r[0] + r[1] / 1000 for r in raw["records"] if r[2] == 201}
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline and not set(sent) <= set(seen):  # noqa: ASYNC110
                 await asyncio.sleep(0.2)
@@ -444,6 +467,7 @@ class Bench:
             "rate_per_s": self.cfg.e2e_rate,
             "registration": load_summary(raw),
             "cpu_cores": cpu_cores,
+            "stages": reward_stages(sent, answered, marks, seen),
         }
 
     async def dealreg_batch(self) -> None:
@@ -571,14 +595,13 @@ async def main_async(cfg: Config) -> dict[str, Any]:
     try:
         await bench.setup()
         await bench.start_stack()
-        await bench.kafka_roundtrip()
-        await bench.baseline()
-        await bench.e2e_reward()
-        await bench.registration()
-        await bench.dealreg_batch()
+        for phase in ("kafka_roundtrip", "baseline", "e2e_reward", "registration", "dealreg_batch"):
+            if phase in cfg.phases:
+                await getattr(bench, phase)()
         bench.stop_stack()
-        await bench.consumer_replay()
-        await bench.webhooks()
+        for phase in ("consumer_replay", "webhooks"):
+            if phase in cfg.phases:
+                await getattr(bench, phase)()
     finally:
         say("tearing down")
         await bench.teardown()

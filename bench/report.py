@@ -181,6 +181,17 @@ def write_report(results: dict[str, Any], samples: dict[str, list[float]], out: 
         f"({wh.get('deliveries')} of {wh.get('expected')}){' - ' + wh['reason'] if wh.get('reason') else ''} |",
         "",
     ]
+    stages = e2e.get("stages") or {}
+    if stages:
+        lines += [
+            "Where a reward's time goes (per deal, same run; Kafka timestamps have 1 ms steps):",
+            "",
+            "| stage | p50 (ms) | p90 (ms) | p99 (ms) |",
+            "|---|---|---|---|",
+        ]
+        for name, st in stages.items():
+            lines.append(f"| {name} | {_fmt(st.get('p50_ms'))} | {_fmt(st.get('p90_ms'))} | {_fmt(st.get('p99_ms'))} |")
+        lines.append("")
     pg = results.get("postgres_commit") or {}
     lines += [
         f"PostgreSQL single-row commit, one at a time: p50 {_fmt(pg.get('p50_ms'))} ms, p99 {_fmt(pg.get('p99_ms'))} "

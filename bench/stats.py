@@ -29,3 +29,41 @@ def summary(samples: Sequence[float]) -> dict[str, Any]:
         "max_ms": r(max(samples)) if samples else None,
         "mean_ms": r(sum(samples) / len(samples)) if samples else None,
     }
+
+
+REWARD_STAGES = (
+    # name, from mark, to mark
+    ("HTTP response", "sent", "answered"),
+    ("dealreg relay (response -> deals.v1)", "answered", "deals.v1 append"),
+    ("incentives (deals.v1 -> ledger commit)", "deals.v1 append", "reward written"),
+    ("incentives relay (-> incentives.v1)", "reward written", "incentives.v1 append"),
+    ("last hop (incentives.v1 -> reader)", "incentives.v1 append", "seen"),
+)
+
+
+def reward_stages(
+    sent: dict[str, float],
+    answered: dict[str, float],
+    marks: dict[str, dict[str, float]],
+    seen: dict[str, float],
+) -> dict[str, dict[str, Any]]:
+    """Per stage of registration -> reward, a summary over the deals whose every mark is known.
+
+    Marks are epoch seconds on one machine's clock; Kafka's record timestamps have 1 ms steps,
+    so a stage bounded by one can read up to 1 ms off (and slightly negative)."""
+    out: dict[str, dict[str, Any]] = {}
+    complete = [d for d in sent if d in answered and d in seen and len(marks.get(d, {})) == 3]
+    for name, start, end in REWARD_STAGES:
+        samples = []
+        for deal in complete:
+            at = {**marks[deal], "sent": sent[deal], "answered": answered[deal], "seen": seen[deal]}
+            samples.append((at[end] - at[start]) * 1000)
+        out[name] = summary(samples)
+    return out
+
+
+def epoch(iso: str) -> float:
+    """An event's ISO 8601 `time` as epoch seconds."""
+    from datetime import datetime
+
+    return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()

@@ -143,10 +143,12 @@ async def test_the_outbox_is_notified_when_a_batch_queues_events_and_only_then(
             nothing_queued = _entry("deal-cut", "registration", program, "0.00", None)  # a reward cut to nothing
             await _write(app, [], [nothing_queued], [])
             with pytest.raises(TimeoutError):
-                await asyncio.wait_for(heard.get(), timeout=0.5)
+                async with asyncio.timeout(0.5):
+                    await heard.get()
 
             transfer, entry, out = _reward(program, "deal-paid", "100.00")
             await _write(app, [transfer], [entry], [out])
-            assert await asyncio.wait_for(heard.get(), timeout=5) == OUTBOX_CHANNEL
+            async with asyncio.timeout(5):
+                assert await heard.get() == OUTBOX_CHANNEL
         finally:
             await listener.close()

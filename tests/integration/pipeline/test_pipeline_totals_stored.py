@@ -116,9 +116,7 @@ async def test_stored_totals_and_served_figures_follow_the_deals(service_client,
                 assert {k: body[k] for k in expected} == expected
             return True
 
-        # The consumer group is shared by the run's pipeline apps: it may first catch up on the
-        # deal events other tests produced since the last pipeline test.
-        await eventually(settled, timeout=60)
+        await eventually(settled, timeout=30)
 
         deals = await assert_totals_match_the_deals(app.state.engine, vendor)
         assert {(k.partner_id, k.period) for k in deals} == set(expected_counts)

@@ -148,7 +148,8 @@ class IdempotentConsumer:
             **self._consumer_overrides,
         )
         self._consumer = consumer
-        await asyncio.wait_for(consumer.start(), timeout=30)
+        async with asyncio.timeout(30):
+            await consumer.start()
         log.info("consumer started", consumer=self.name, topics=self._topics, group=self._group_id)
         while True:
             batch = await consumer.getmany(timeout_ms=500, max_records=self._max_batch)
@@ -340,7 +341,8 @@ class IdempotentConsumer:
             try:
                 if self._dlq is None:
                     producer = idempotent_producer(self._bootstrap, client_id=f"{self.name}-dlq")
-                    await asyncio.wait_for(producer.start(), timeout=15)
+                    async with asyncio.timeout(15):
+                        await producer.start()
                     self._dlq = producer
                 await self._dlq.send_and_wait(
                     dead_letter_topic(record.topic), value=record.value, key=record.key, headers=headers
@@ -379,13 +381,15 @@ class IdempotentConsumer:
         producer, self._dlq = self._dlq, None
         if producer is not None:
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(producer.stop(), timeout=5)
+                async with asyncio.timeout(5):
+                    await producer.stop()
 
     async def _close(self) -> None:
         consumer, self._consumer = self._consumer, None
         if consumer is not None:
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(consumer.stop(), timeout=10)
+                async with asyncio.timeout(10):
+                    await consumer.stop()
         await self._close_dlq()
 
 

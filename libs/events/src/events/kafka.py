@@ -69,7 +69,8 @@ async def broker_reachable(bootstrap_servers: str, timeout: float = 1.0) -> bool
     for server in bootstrap_servers.split(","):
         host, _, port = server.strip().rpartition(":")
         try:
-            _, writer = await asyncio.wait_for(asyncio.open_connection(host or "127.0.0.1", int(port)), timeout)
+            async with asyncio.timeout(timeout):
+                _, writer = await asyncio.open_connection(host or "127.0.0.1", int(port))
         except (OSError, TimeoutError, ValueError):
             continue
         writer.close()

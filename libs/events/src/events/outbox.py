@@ -133,7 +133,8 @@ class OutboxRelay:
                 if published >= self._batch_size:
                     continue
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self._poll_interval)
+                    async with asyncio.timeout(self._poll_interval):
+                        await self._wake.wait()
                 self._wake.clear()
         finally:
             listener.cancel()
@@ -162,7 +163,8 @@ class OutboxRelay:
         self._leader = False
         if con is not None and not con.is_closed():
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(con.close(), timeout=2)
+                async with asyncio.timeout(2):
+                    await con.close()
 
     async def publish_batch(self) -> int:
         """Publish up to one batch of unsent rows; returns how many were published."""
@@ -196,7 +198,8 @@ class OutboxRelay:
                 )
             )
         # Wait for every ack (acks=all) before the rows count as sent.
-        await asyncio.wait_for(asyncio.gather(*futures), timeout=30)
+        async with asyncio.timeout(30):
+            await asyncio.gather(*futures)
         await con.execute(_MARK_SENT, [r["id"] for r in rows])
         for row in rows:
             OUTBOX_PUBLISHED.labels(row["topic"]).inc()
@@ -208,7 +211,8 @@ class OutboxRelay:
                 self._bootstrap, client_id=f"{self._service}-outbox", **self._producer_overrides
             )
             try:
-                await asyncio.wait_for(producer.start(), timeout=15)
+                async with asyncio.timeout(15):
+                    await producer.start()
             except BaseException:
                 with contextlib.suppress(Exception):
                     await producer.stop()
@@ -220,7 +224,8 @@ class OutboxRelay:
         producer, self._producer = self._producer, None
         if producer is not None:
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(producer.stop(), timeout=5)
+                async with asyncio.timeout(5):
+                    await producer.stop()
 
     async def _update_backlog_metrics(self) -> None:
         now = time.monotonic()

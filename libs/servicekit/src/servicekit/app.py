@@ -14,6 +14,7 @@ import gc
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import structlog
 from fastapi import APIRouter, FastAPI
@@ -62,6 +63,21 @@ async def _supervise(name: str, worker: Worker, ctx: ServiceContext) -> None:
             log.exception("worker crashed; restarting", worker=name, retry_in=backoff)
         await asyncio.sleep(backoff)
         backoff = min(backoff * 2, 10.0)
+
+
+def _awaiting(task: asyncio.Task[None]) -> str:
+    """Where a task is suspended: its await chain, innermost last, for the operator."""
+    where: list[str] = []
+    step: Any = task.get_coro()
+    while step is not None and len(where) < 60:
+        if isinstance(step, asyncio.Task):
+            step = step.get_coro()
+            continue
+        frame = getattr(step, "cr_frame", None) or getattr(step, "gi_frame", None)
+        if frame is not None:
+            where.append(f"{frame.f_code.co_filename}:{frame.f_lineno} {frame.f_code.co_name}")
+        step = getattr(step, "cr_await", None) or getattr(step, "gi_yieldfrom", None)
+    return " <- ".join(reversed(where))
 
 
 def outbox_relay_worker(ctx: ServiceContext) -> Awaitable[None]:
@@ -126,12 +142,14 @@ def create_service_app(
             # Bounded: a worker stuck in a driver call must not keep the process from stopping.
             _, stuck = await asyncio.wait(tasks, timeout=15)
             for task in stuck:
-                log.warning("worker did not stop in time", worker=task.get_name())
+                log.warning("worker did not stop in time", worker=task.get_name(), where=_awaiting(task))
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(engine.dispose(), timeout=10)
+                async with asyncio.timeout(10):
+                    await engine.dispose()
             if app.state.pg_pool is not None:
                 with contextlib.suppress(Exception):
-                    await asyncio.wait_for(app.state.pg_pool.close(), timeout=10)
+                    async with asyncio.timeout(10):
+                        await app.state.pg_pool.close()
 
     setup_logging(settings.service_name, settings.log_level, settings.log_json)
     setup_tracing(settings.service_name)

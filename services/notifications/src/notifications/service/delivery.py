@@ -229,7 +229,8 @@ class DeliveryWorker:
                 if claimed and len(claimed) == room:
                     continue  # more may be due right now
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self._settings.webhook_poll_interval)
+                    async with asyncio.timeout(self._settings.webhook_poll_interval):
+                        await self._wake.wait()
                 self._wake.clear()
         finally:
             listener.cancel()
