@@ -289,7 +289,7 @@ class Bench:
         self.samples["kafka_roundtrip"] = samples
         self.results["kafka_roundtrip"] = {
             **summary(samples),
-            "note": "idempotent producer (acks=all, linger 2 ms) -> consumer getone, one message in flight",
+            "note": "idempotent producer as the relays use it -> consumer getone, one message in flight",
         }
 
     async def commit_probe(self, n: int = 200) -> None:
