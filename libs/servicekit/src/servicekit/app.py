@@ -70,9 +70,6 @@ def _awaiting(task: asyncio.Task[None]) -> str:
     where: list[str] = []
     step: Any = task.get_coro()
     while step is not None and len(where) < 60:
-        if isinstance(step, asyncio.Task):
-            step = step.get_coro()
-            continue
         frame = getattr(step, "cr_frame", None) or getattr(step, "gi_frame", None)
         if frame is not None:
             where.append(f"{frame.f_code.co_filename}:{frame.f_lineno} {frame.f_code.co_name}")
