@@ -66,12 +66,17 @@ def mixed_events(vendor: str, p1: str, p2: str) -> list[CloudEvent]:
     ]
 
 
-async def deals_by_key(engine: AsyncEngine, vendor: str) -> dict[FiguresKey, list[DealSnapshot]]:
+async def vendor_snapshots(engine: AsyncEngine, vendor: str) -> list[tuple[Any, DealSnapshot]]:
+    """Each of the vendor's stored deals: its row and its snapshot."""
     async with engine.connect() as conn:
         rows = (await conn.execute(text("SELECT * FROM deals WHERE vendor_id = :v"), {"v": vendor})).all()
+    return [(row, snapshot_of(row)) for row in rows]
+
+
+async def deals_by_key(engine: AsyncEngine, vendor: str) -> dict[FiguresKey, list[DealSnapshot]]:
     grouped: dict[FiguresKey, list[DealSnapshot]] = {}
-    for row in rows:
-        grouped.setdefault(FiguresKey(row.partner_id, row.vendor_id, row.period), []).append(snapshot_of(row))
+    for row, snapshot in await vendor_snapshots(engine, vendor):
+        grouped.setdefault(FiguresKey(row.partner_id, row.vendor_id, row.period), []).append(snapshot)
     return grouped
 
 
@@ -137,21 +142,29 @@ async def database(make_db: Callable[..., Any]) -> AsyncIterator[async_sessionma
         await engine.dispose()
 
 
-async def test_the_batch_and_the_per_event_paths_keep_the_same_totals(make_db, infra, topic_prefix) -> None:
-    vendor, p1, p2 = unique("v"), unique("p"), unique("p")
-    events = mixed_events(vendor, p1, p2)
+@asynccontextmanager
+async def through_both_paths(
+    make_db: Callable[..., Any], infra: Any, topic_prefix: str, events: list[CloudEvent], split: int
+) -> AsyncIterator[tuple[AsyncEngine, AsyncEngine]]:
+    """The events applied to two fresh databases: in two polls by the batch path (split after
+    `split` events), and one by one by the per-event path. Yields (batched, one by one) engines."""
     topics = TopicNames(topic_prefix)
     async with database(make_db) as batched, database(make_db) as one_by_one:
         batch = deal_events_consumer(topics=topics, bootstrap_servers=infra.kafka_bootstrap, sessions=batched)
-        # Two polls: the second moves deals the first one stored.
-        await batch.apply_batch([(e, trace.INVALID_SPAN) for e in events[:7]])
-        await batch.apply_batch([(e, trace.INVALID_SPAN) for e in events[7:]])
+        await batch.apply_batch([(e, trace.INVALID_SPAN) for e in events[:split]])
+        await batch.apply_batch([(e, trace.INVALID_SPAN) for e in events[split:]])
         single = deal_events_consumer(topics=topics, bootstrap_servers=infra.kafka_bootstrap, sessions=one_by_one)
         table = handlers(topics)
         for event in events:
             assert await single.apply(event, table[event.type])
+        yield batched.kw["bind"], one_by_one.kw["bind"]
 
-        engine_a, engine_b = batched.kw["bind"], one_by_one.kw["bind"]
+
+async def test_the_batch_and_the_per_event_paths_keep_the_same_totals(make_db, infra, topic_prefix) -> None:
+    vendor, p1, p2 = unique("v"), unique("p"), unique("p")
+    events = mixed_events(vendor, p1, p2)
+    # Two polls: the second moves deals the first one stored.
+    async with through_both_paths(make_db, infra, topic_prefix, events, 7) as (engine_a, engine_b):
         assert await stored_totals(engine_a, vendor) == await stored_totals(engine_b, vendor)
         await assert_totals_match_the_deals(engine_a, vendor)
         await assert_totals_match_the_deals(engine_b, vendor)

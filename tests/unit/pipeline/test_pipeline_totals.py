@@ -185,8 +185,6 @@ def test_the_mixed_quarter_worked_out() -> None:
         deal("next", expected=date(2027, 1, 1)),
         deal("previous", expected=date(2026, 9, 30)),
         deal("no-date", expected=None),
-        deal("rejected", status=DealStatus.REJECTED),
-        deal("expired", status=DealStatus.EXPIRED),
         deal(
             "closed-later",
             "1.00",
@@ -201,6 +199,20 @@ def test_the_mixed_quarter_worked_out() -> None:
 def test_a_deal_that_does_not_count_in_the_period_contributes_nothing(outside: DealSnapshot) -> None:
     assert contribution(outside, Q4) == ZERO
     assert contribution(outside, Q4).is_zero
+
+
+@pytest.mark.parametrize(
+    "placed",
+    [
+        deal("rejected", status=DealStatus.REJECTED),
+        deal("expired", status=DealStatus.EXPIRED),
+        deal("closed-no-outcome", "900.00", DealStatus.CLOSED, DealStage.PROPOSAL, None, date(2026, 11, 3)),
+    ],
+)
+def test_a_deal_no_figure_sees_is_still_counted_as_placed_in_its_period(placed: DealSnapshot) -> None:
+    # A rollup lists a partner with any deal in the period; its figures stay those of no deal.
+    assert contribution(placed, Q4) == PeriodTotals(deal_count=1)
+    assert figures_from_totals(contribution(placed, Q4), None, POLICY) == compute_figures([], None, POLICY)
 
 
 def test_a_change_of_stage_probabilities_needs_no_recomputation_of_totals() -> None:

@@ -6,9 +6,9 @@ live consumer's writes to the read model (readers keep seeing the old rows until
 catches up with what arrived meanwhile, and replaces every row. Events the live consumer
 applies afterwards land on the rebuilt rows; their version guard makes that safe.
 
-figure_totals (what figures are computed from) is recomputed from the rebuilt deals in the same
-transaction; at-risk flags are kept (they record which pipeline-at-risk events were already
-sent) and no event is published.
+figure_totals (what figures are computed from) and partner_attributes (what rollups group by)
+are recomputed from the rebuilt deals in the same transaction; at-risk flags are kept (they
+record which pipeline-at-risk events were already sent) and no event is published.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from events.envelope import CloudEvent
 from events.topics import TopicNames
 from pipeline.adapters.tables import DealRow
 from pipeline.config import Settings
+from pipeline.service.partner_attributes import replace_all_attributes
 from pipeline.service.replay import Replay
 from pipeline.service.snapshots import snapshot_values
 from pipeline.service.totals import replace_all_totals
@@ -80,6 +81,7 @@ async def _replace_rows(conn: AsyncConnection, replay: Replay) -> None:
         await conn.execute(insert(DealRow), rows[start : start + INSERT_CHUNK])
     # The totals of the rebuilt deals, through the consumers' own delta code.
     await replace_all_totals(conn, replay.snapshots.values())
+    await replace_all_attributes(conn, replay.snapshots.values())
 
 
 async def _partitions(settings: Settings, topic: str) -> list[int]:
@@ -117,8 +119,9 @@ async def rebuild(settings: Settings) -> RebuildReport:
         read = await _read_until(consumer, await consumer.end_offsets(tps), replay)
         async with engine.begin() as conn:
             # Blocks the live consumer's writes (not readers) until the swap commits.
-            # The consumer writes figure_totals only after deals, so this order cannot deadlock.
-            await conn.execute(text("LOCK TABLE deals, figure_totals IN SHARE ROW EXCLUSIVE MODE"))
+            # The consumer writes figure_totals and partner_attributes only after deals, so this
+            # order cannot deadlock.
+            await conn.execute(text("LOCK TABLE deals, figure_totals, partner_attributes IN SHARE ROW EXCLUSIVE MODE"))
             read += await _read_until(consumer, await consumer.end_offsets(tps), replay)
             await _replace_rows(conn, replay)
     finally:

@@ -78,6 +78,21 @@ class PlanRow(ServiceTable, table=True):
     version: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))
 
 
+class PartnerAttributesRow(ServiceTable, table=True):
+    """What rollups group a partner by, as its most recent deal event showed them (kept by the
+    consumer as deals arrive, so a rollup reads one row per partner instead of its deals)."""
+
+    __tablename__ = "partner_attributes"
+
+    vendor_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    partner_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    tier: int | None = Field(default=None, sa_column=sa.Column(sa.Integer))
+    territory: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    region: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    channel_manager: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    last_event_time: datetime = Field(sa_column=sa.Column(TS, nullable=False))
+
+
 class AtRiskFlagRow(ServiceTable, table=True):
     """Whether a pipeline-at-risk event is outstanding (the hysteresis state)."""
 
@@ -101,6 +116,7 @@ SUM_COLUMNS: tuple[str, ...] = (
     "lost_count",
     "cycle_days",
     "cycle_count",
+    "deal_count",
 )
 MONEY_SUM_COLUMNS = frozenset({*OPEN_AMOUNT_COLUMNS, "won_amount"})
 
@@ -119,6 +135,8 @@ def figure_totals_table(metadata: sa.MetaData) -> sa.Table:
             sa.Column(name, sa.Numeric if name in MONEY_SUM_COLUMNS else sa.BigInteger, nullable=False)
             for name in SUM_COLUMNS
         ),
+        # A rollup reads one vendor's period: every partner's row of it.
+        sa.Index("figure_totals_by_vendor_period", "vendor_id", "period"),
     )
 
 

@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from sqlalchemy import select
-from sqlmodel import col
-from sqlmodel.ext.asyncio.session import AsyncSession
 
-from pipeline.adapters.tables import DealRow, PlanRow, PolicyRow
+from pipeline.adapters.tables import PlanRow, PolicyRow
 from pipeline.api.schemas import LeadWaterfallIn, PlanIn, PolicyIn
-from pipeline.domain.figures import GroupBy, rollup
+from pipeline.domain.figures import GroupBy
 from pipeline.domain.lead_waterfall import WaterfallInputError, lead_waterfall
 from pipeline.domain.periods import Quarter, current_period
 from pipeline.domain.policy import InvalidPolicyError, PipelinePolicy
-from pipeline.domain.read_model import DealSnapshot, PartnerAttributes
-from pipeline.service.figures import deals_in_period, load_policy, partner_figures, refresh_figures
-from pipeline.service.rollups import page_after
-from pipeline.service.snapshots import FiguresKey, snapshot_of
+from pipeline.service.figures import load_policy, partner_figures, refresh_figures
+from pipeline.service.rollups import page_after, rollup_groups
+from pipeline.service.snapshots import FiguresKey
 from pipeline.service.views import figures_json, plan_json, policy_json
 from servicekit.auth import CurrentPrincipal, require_vendor_access
 from servicekit.db import DbSession
@@ -162,18 +157,6 @@ async def get_partner_pipeline(
     }
 
 
-async def _latest_attributes(session: AsyncSession, vendor_id: str) -> dict[str, PartnerAttributes]:
-    """Each partner's attributes from its most recent deal event (any period)."""
-    query = (
-        select(DealRow)
-        .where(col(DealRow.vendor_id) == vendor_id)
-        .distinct(col(DealRow.partner_id))
-        .order_by(col(DealRow.partner_id), col(DealRow.last_event_time).desc())
-    )
-    rows = (await session.execute(query)).scalars().all()
-    return {r.partner_id: snapshot_of(r).partner_attributes for r in rows}
-
-
 @router.get("/rollups", tags=["figures"])
 async def get_rollups(
     vendor_id: VendorQuery,
@@ -189,21 +172,7 @@ async def get_rollups(
     after = decode_cursor(cursor, ("unknown", "key"))
     as_of = datetime.now(UTC)
     policy, _ = await load_policy(session, vendor_id)
-    deals_by_partner: dict[str, list[DealSnapshot]] = {}
-    for deal in await deals_in_period(session, vendor_id, str(quarter)):
-        deals_by_partner.setdefault(deal.partner_id, []).append(deal)
-    plan_rows = (
-        (
-            await session.execute(
-                select(PlanRow).where(col(PlanRow.vendor_id) == vendor_id, col(PlanRow.period) == str(quarter))
-            )
-        )
-        .scalars()
-        .all()
-    )
-    plans: dict[str, Decimal | None] = {p.partner_id: p.revenue_target for p in plan_rows}
-    attributes = await _latest_attributes(session, vendor_id)
-    groups = rollup(deals_by_partner, plans, policy, by=by, period=quarter, partner_attributes=attributes)
+    groups = await rollup_groups(session, vendor_id, quarter, by, policy)
     page, next_key = page_after(groups, limit, after)
     return {
         "vendor_id": vendor_id,

@@ -23,7 +23,7 @@ error. Deals are assumed to be in one currency (the caller selects one vendor's 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
@@ -161,36 +161,45 @@ def rollup(
     deal event. A group's plan is the sum of its partners' plans (None when none has a plan). A
     group appears when it has a plan or a deal in the period.
     """
+    known_attributes = partner_attributes or {}
+    deals = {p: list(d) for p, d in deals_by_partner.items()}
+    in_period = {p: [d for d in ds if period is None or deal_in_period(d, period)] for p, ds in deals.items()}
+    groups = group_partners(
+        {*deals, *plans},
+        plans,
+        by,
+        key_attributes=lambda p: known_attributes.get(p) or _latest_attributes(deals.get(p, [])),
+        counts=lambda p: bool(in_period.get(p)),
+    )
+    return [
+        (key, compute_figures([d for p in partners for d in in_period.get(p, [])], plan, policy))
+        for key, partners, plan in groups
+    ]
+
+
+def group_partners(
+    partner_ids: Iterable[str],
+    plans: Mapping[str, Decimal | None],
+    by: GroupBy,
+    key_attributes: Callable[[str], PartnerAttributes],
+    counts: Callable[[str], bool],
+) -> list[tuple[str | None, list[str], Decimal | None]]:
+    """The groups of a rollup: (key, its partners, the sum of their plans or None), sorted by key
+    with None (an unknown attribute) last. A partner counts when it has a plan or counts(it)."""
     if by not in GROUP_BY:
         raise ValueError(f"cannot group by {by!r}; expected one of {', '.join(GROUP_BY)}")
-    known_attributes = partner_attributes or {}
-    grouped_deals: dict[str | None, list[DealSnapshot]] = {}
+    members: dict[str | None, list[str]] = {}
     grouped_plans: dict[str | None, list[Decimal]] = {}
-    for partner_id in sorted({*deals_by_partner, *plans}):
-        deals = list(deals_by_partner.get(partner_id, ()))
-        attributes = known_attributes.get(partner_id) or _latest_attributes(deals)
-        key = group_key(partner_id, attributes, by)
-        in_period = [d for d in deals if period is None or deal_in_period(d, period)]
+    for partner_id in sorted(partner_ids):
         plan = plans.get(partner_id)
-        if not in_period and plan is None:
+        if plan is None and not counts(partner_id):
             continue
-        grouped_deals.setdefault(key, []).extend(in_period)
-        plan_list = grouped_plans.setdefault(key, [])
+        key = group_key(partner_id, key_attributes(partner_id), by)
+        members.setdefault(key, []).append(partner_id)
         if plan is not None:
-            plan_list.append(plan)
-
-    keys = sorted(grouped_deals, key=lambda k: (k is None, k or ""))
-    return [
-        (
-            key,
-            compute_figures(
-                grouped_deals[key],
-                sum(grouped_plans[key], Decimal(0)) if grouped_plans[key] else None,
-                policy,
-            ),
-        )
-        for key in keys
-    ]
+            grouped_plans.setdefault(key, []).append(plan)
+    keys = sorted(members, key=lambda k: (k is None, k or ""))
+    return [(key, members[key], sum(grouped_plans[key], Decimal(0)) if key in grouped_plans else None) for key in keys]
 
 
 def _divide(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:

@@ -31,7 +31,9 @@ class PeriodTotals:
 
     open_counts/open_amounts are per stage, in STAGES order. won_amount sums final amounts;
     cycle_days sums the registration-to-close days (each clamped at 0) of the closed deals that
-    have a closed_on, cycle_count counts those deals.
+    have a closed_on, cycle_count counts those deals. deal_count counts every deal placed in the
+    period whatever its status (rejected and expired ones too, which no figure sees): a rollup
+    lists a partner that has any deal in the period.
     """
 
     open_counts: tuple[int, ...] = _NO_COUNTS
@@ -41,6 +43,7 @@ class PeriodTotals:
     lost_count: int = 0
     cycle_days: int = 0
     cycle_count: int = 0
+    deal_count: int = 0
 
     def __post_init__(self) -> None:
         if len(self.open_counts) != len(STAGES) or len(self.open_amounts) != len(STAGES):
@@ -73,6 +76,7 @@ class PeriodTotals:
             lost_count=self.lost_count + other.lost_count,
             cycle_days=self.cycle_days + other.cycle_days,
             cycle_count=self.cycle_count + other.cycle_count,
+            deal_count=self.deal_count + other.deal_count,
         )
 
     def __neg__(self) -> PeriodTotals:
@@ -84,6 +88,7 @@ class PeriodTotals:
             lost_count=-self.lost_count,
             cycle_days=-self.cycle_days,
             cycle_count=-self.cycle_count,
+            deal_count=-self.deal_count,
         )
 
     def __sub__(self, other: PeriodTotals) -> PeriodTotals:
@@ -107,11 +112,12 @@ def totals_of(deals: Iterable[DealSnapshot], period: Quarter | None = None) -> P
     # Plain locals, not PeriodTotals additions: rollups run this over every deal of a vendor.
     open_counts = list(_NO_COUNTS)
     open_amounts = list(_NO_AMOUNTS)
-    won_count = lost_count = cycle_days = cycle_count = 0
+    won_count = lost_count = cycle_days = cycle_count = deal_count = 0
     won_amount = Decimal(0)
     for deal in deals:
         if not counts_in(deal, period):
             continue
+        deal_count += 1
         if deal.is_open:
             i = _STAGE_INDEX[deal.stage]
             open_counts[i] += 1
@@ -136,6 +142,7 @@ def totals_of(deals: Iterable[DealSnapshot], period: Quarter | None = None) -> P
         lost_count=lost_count,
         cycle_days=cycle_days,
         cycle_count=cycle_count,
+        deal_count=deal_count,
     )
 
 

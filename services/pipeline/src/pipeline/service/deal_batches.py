@@ -28,6 +28,7 @@ from events.topics import TopicNames
 from pipeline.adapters.tables import DealRow
 from pipeline.domain.read_model import DEAL_EVENT_TYPES, DealSnapshot, apply_deal_event
 from pipeline.service.figures import DEAL_LOCK, FIGURES_LOCK, figures_lock_name, lock_many, recompute_figures
+from pipeline.service.partner_attributes import keep_attributes
 from pipeline.service.snapshots import FiguresKey, affected_figures, snapshot_of, snapshot_values
 from pipeline.service.totals import apply_totals_deltas, totals_deltas
 
@@ -113,6 +114,7 @@ async def on_deal_events(session: AsyncSession, items: Sequence[BatchItem], topi
     await lock_many(session, FIGURES_LOCK, (figures_lock_name(k) for k in touched))
     # Each deal's net change (its intermediate states within the batch cancel out).
     await apply_totals_deltas(session, totals_deltas((stored.get(d), changed[d]) for d in sorted(changed)))
+    await keep_attributes(session, changed.values())
     outgoing: list[tuple[str, str | None, CloudEvent, str | None]] = []
     for key in sorted(touched):
         _, events = await recompute_figures(session, key, locked=True)

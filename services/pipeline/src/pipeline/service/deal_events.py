@@ -13,6 +13,7 @@ from events.topics import TopicNames
 from pipeline.adapters.tables import DealRow
 from pipeline.domain.read_model import DEAL_EVENT_TYPES, DealSnapshot, apply_deal_event
 from pipeline.service.figures import DEAL_LOCK, FIGURES_LOCK, figures_lock_name, lock, lock_many, refresh_figures
+from pipeline.service.partner_attributes import keep_attributes
 from pipeline.service.snapshots import affected_figures, snapshot_of, snapshot_values
 from pipeline.service.totals import apply_totals_deltas, totals_deltas
 
@@ -48,5 +49,6 @@ async def on_deal_event(session: AsyncSession, event: CloudEvent, topics: TopicN
     # All of them at once, in the order the batch path (deal_batches) takes them: no deadlock.
     await lock_many(session, FIGURES_LOCK, (figures_lock_name(k) for k in keys))
     await apply_totals_deltas(session, totals_deltas([(before, after)]))
+    await keep_attributes(session, [after])
     for key in keys:
         await refresh_figures(session, key, topics)

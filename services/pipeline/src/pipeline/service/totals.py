@@ -85,6 +85,7 @@ def _sum_values(totals: PeriodTotals) -> dict[str, int | Decimal]:
         lost_count=totals.lost_count,
         cycle_days=totals.cycle_days,
         cycle_count=totals.cycle_count,
+        deal_count=totals.deal_count,
     )
     return values
 
@@ -116,6 +117,7 @@ def totals_of_row(row: Any) -> PeriodTotals:
         lost_count=int(row.lost_count),
         cycle_days=int(row.cycle_days),
         cycle_count=int(row.cycle_count),
+        deal_count=int(row.deal_count),
     )
 
 
