@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
-from fastapi.responses import JSONResponse
 
 from dealreg.adapters.mapping import deal_from_row
 from dealreg.adapters.tables import PartnerRow
@@ -37,6 +36,7 @@ from servicekit.db import DbSession
 from servicekit.pagination import Cursor, Limit
 from servicekit.principal import Principal, Role
 from servicekit.problems import Problem, not_found
+from servicekit.responses import FastJSONResponse
 
 router = APIRouter(prefix="/v1")
 IfMatch = Annotated[str | None, Header(alias="If-Match", description="The version you last read; 412 if stale.")]
@@ -46,9 +46,9 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _deal_response(deal: Deal, principal: Principal, status: int = 200, **headers: str) -> JSONResponse:
+def _deal_response(deal: Deal, principal: Principal, status: int = 200, **headers: str) -> FastJSONResponse:
     headers = {"ETag": f'"{deal.version}"', **headers}
-    return JSONResponse(deal_json(deal, principal), status_code=status, headers=headers)
+    return FastJSONResponse(deal_json(deal, principal), status_code=status, headers=headers)
 
 
 # --- partners -------------------------------------------------------------------------------
@@ -126,7 +126,7 @@ async def put_approval_policy(
 ) -> Any:
     async with session.begin():
         policy, created = await policies.put_policy(session, principal, vendor_id, body, if_match)
-    return JSONResponse(policy, status_code=201 if created else 200, headers={"ETag": f'"{policy["version"]}"'})
+    return FastJSONResponse(policy, status_code=201 if created else 200, headers={"ETag": f'"{policy["version"]}"'})
 
 
 # --- deals ----------------------------------------------------------------------------------
@@ -142,7 +142,7 @@ async def post_deal(body: DealCreate, principal: CurrentPrincipal, request: Requ
 async def post_deals_batch(body: BatchIn, principal: CurrentPrincipal, request: Request) -> Any:
     state = request.app.state
     results = await register_batch(state.pg_pool, state.topics, state.idempotency, principal, body.items)
-    return JSONResponse({"results": results})
+    return FastJSONResponse({"results": results})
 
 
 @router.get("/deals", response_model=DealPage, tags=["deals"], responses=PROBLEMS)
@@ -159,7 +159,7 @@ async def list_deals(
 ) -> Any:
     if updated_after is not None and updated_after.tzinfo is None:
         updated_after = updated_after.replace(tzinfo=UTC)
-    return JSONResponse(
+    return FastJSONResponse(
         await queries.list_deals(
             session, principal, status=status, stage=stage, partner_id=partner_id, vendor_id=vendor_id,
             updated_after=updated_after, limit=limit, cursor=cursor,
@@ -177,7 +177,7 @@ async def get_deal(deal_id: str, principal: CurrentPrincipal, session: DbSession
 async def get_deal_history(
     deal_id: str, principal: CurrentPrincipal, session: DbSession, limit: Limit = 50, cursor: Cursor = None
 ) -> Any:
-    return JSONResponse(await queries.deal_history(session, principal, deal_id, limit=limit, cursor=cursor))
+    return FastJSONResponse(await queries.deal_history(session, principal, deal_id, limit=limit, cursor=cursor))
 
 
 @router.post("/deals/{deal_id}/decision", response_model=DealOut, tags=["deals"], responses=PROBLEMS)
