@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
+from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from support.events import deal_data, deal_event
 from support.kafka import eventually, produce
@@ -109,3 +113,13 @@ async def put_plan(
 ) -> httpx.Response:
     body = {"vendor_id": vendor_id, "revenue_target": target, "currency": "USD"}
     return await client.put(f"/v1/plans/{partner_id}/{PERIOD}", json=body, headers=headers)
+
+
+@asynccontextmanager
+async def database(make_db: Callable[..., Any]) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """A fresh, migrated pipeline database, as a session factory."""
+    engine = create_async_engine(await make_db("pipeline"))
+    try:
+        yield async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+    finally:
+        await engine.dispose()

@@ -3,16 +3,14 @@ dead-letter case): a poll applied in one transaction must leave what one-by-one 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from opentelemetry import trace
-from pipeline_scenario import PERIOD, deal, put_plan, send, unique, wait_for_figures
+from pipeline_scenario import PERIOD, database, deal, put_plan, send, unique, wait_for_figures
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from events.batching import BatchItem
@@ -27,15 +25,6 @@ from support.events import deal_event
 from support.kafka import read_topic
 
 NEXT_PERIOD = "2030Q2"
-
-
-@asynccontextmanager
-async def database(make_db: Callable[..., Any]) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = create_async_engine(await make_db("pipeline"))
-    try:
-        yield async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
-    finally:
-        await engine.dispose()
 
 
 async def add_plan(sessions: async_sessionmaker[AsyncSession], partner: str, vendor: str, target: str) -> None:

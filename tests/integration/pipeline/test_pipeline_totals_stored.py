@@ -10,10 +10,9 @@ from decimal import Decimal
 from typing import Any
 
 from opentelemetry import trace
-from pipeline_scenario import PERIOD, deal, put_plan, send, unique
+from pipeline_scenario import PERIOD, database, deal, put_plan, send, unique
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from events.envelope import CloudEvent
 from events.topics import TopicNames
@@ -131,15 +130,6 @@ async def test_stored_totals_and_served_figures_follow_the_deals(service_client,
             assert await figures_of(key.partner_id, key.period) == figures_json(computed)
         served = await figures_of(p1, PERIOD)
         assert (served["avg_cycle_days"], served["risk_adjusted_pipeline"]) == ("20.00", "1662.53")
-
-
-@asynccontextmanager
-async def database(make_db: Callable[..., Any]) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = create_async_engine(await make_db("pipeline"))
-    try:
-        yield async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
-    finally:
-        await engine.dispose()
 
 
 @asynccontextmanager

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from functools import partial
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from events.batching import BatchHandler, BatchItem
 from events.consumer import Handler, IdempotentConsumer
-from events.envelope import CloudEvent
 from events.topics import TopicNames
 from pipeline.domain.read_model import DEAL_EVENT_TYPES
 from pipeline.service.deal_batches import on_deal_events
@@ -19,24 +17,10 @@ from servicekit.app import ServiceContext
 CONSUMER_NAME = "pipeline"
 
 
-def _bind(topics: TopicNames) -> Handler:
-    async def bound(session: AsyncSession, event: CloudEvent) -> None:
-        await on_deal_event(session, event, topics)
-
-    return bound  # type: ignore[return-value]
-
-
 def handlers(topics: TopicNames) -> dict[str, Handler]:
     """One handler for every deal event type; other types are ignored by the consumer."""
-    handler = _bind(topics)
+    handler: Handler = partial(on_deal_event, topics=topics)
     return dict.fromkeys(sorted(DEAL_EVENT_TYPES), handler)
-
-
-def _bind_batch(topics: TopicNames) -> BatchHandler:
-    async def bound(session: AsyncSession, items: Sequence[BatchItem]) -> None:
-        await on_deal_events(session, items, topics)
-
-    return bound  # type: ignore[return-value]
 
 
 def deal_events_consumer(
@@ -56,7 +40,7 @@ def deal_events_consumer(
         bootstrap_servers=bootstrap_servers,
         session_factory=sessions,  # type: ignore[arg-type]
         handlers=handlers(topics),
-        batch_handler=_bind_batch(topics),
+        batch_handler=partial(on_deal_events, topics=topics),
         batch_wait_ms=batch_wait_ms,
     )
 
