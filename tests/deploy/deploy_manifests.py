@@ -17,9 +17,11 @@ TOPICS = {
     "deals.v1": 6,
     "incentives.v1": 6,
     "pipeline.v1": 6,
+    "partners.v1": 6,
     "deals.v1.dlq": 3,
     "incentives.v1.dlq": 3,
     "pipeline.v1.dlq": 3,
+    "partners.v1.dlq": 3,
 }
 # Services that consume deals.v1: more replicas than its partitions would sit idle.
 CONSUMERS = ("incentives", "pipeline", "notifications")

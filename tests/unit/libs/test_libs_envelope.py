@@ -181,7 +181,7 @@ def test_envelope_is_immutable() -> None:
 
 def test_every_event_type_on_a_topic_has_a_data_model() -> None:
     assert set(DATA_MODELS) == set(TOPIC_OF_TYPE)
-    assert len(DATA_MODELS) == 13
+    assert len(DATA_MODELS) == 15
 
 
 @pytest.mark.parametrize("event_type", sorted(VALID_DATA))

@@ -11,6 +11,7 @@ from events.topics import (
     INCENTIVE_EVENT_TYPES,
     INCENTIVES,
     PARTITIONS,
+    PARTNER_EVENT_TYPES,
     PIPELINE,
     PIPELINE_EVENT_TYPES,
     TOPIC_OF_TYPE,
@@ -32,6 +33,8 @@ TOPIC_BY_TYPE = [
     ("payout-created", "incentives.v1"),
     ("pipeline-updated", "pipeline.v1"),
     ("pipeline-at-risk", "pipeline.v1"),
+    ("partner-enrolled", "partners.v1"),
+    ("partner-updated", "partners.v1"),
 ]
 
 
@@ -41,9 +44,9 @@ def test_for_type_maps_each_event_type_to_its_topic(event_type: str, topic: str)
     assert TopicNames("t1.").for_type(event_type) == f"t1.{topic}"
 
 
-def test_there_are_thirteen_event_types_each_on_one_topic() -> None:
+def test_there_are_fifteen_event_types_each_on_one_topic() -> None:
     assert dict(TOPIC_BY_TYPE) == TOPIC_OF_TYPE
-    assert len(DEAL_EVENT_TYPES + INCENTIVE_EVENT_TYPES + PIPELINE_EVENT_TYPES) == 13
+    assert len(DEAL_EVENT_TYPES + INCENTIVE_EVENT_TYPES + PIPELINE_EVENT_TYPES + PARTNER_EVENT_TYPES) == 15
 
 
 def test_unknown_event_type_has_no_topic() -> None:
@@ -77,7 +80,7 @@ def test_dead_letter_topic_names(topic: str, dlq: str) -> None:
 
 def test_partitions() -> None:
     assert PARTITIONS[DEALS] == 6
-    assert PARTITIONS == {"deals.v1": 6, "incentives.v1": 6, "pipeline.v1": 6}
+    assert PARTITIONS == {"deals.v1": 6, "incentives.v1": 6, "pipeline.v1": 6, "partners.v1": 6}
     assert DLQ_PARTITIONS == 3
 
 
@@ -89,4 +92,6 @@ def test_all_with_partitions_lists_topics_and_their_dead_letter_topics_under_the
         "p.incentives.v1.dlq": 3,
         "p.pipeline.v1": 6,
         "p.pipeline.v1.dlq": 3,
+        "p.partners.v1": 6,
+        "p.partners.v1.dlq": 3,
     }

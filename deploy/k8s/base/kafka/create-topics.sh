@@ -17,11 +17,11 @@ create() {
     --config min.insync.replicas="$MIN_ISR"
 }
 
-for topic in deals.v1 incentives.v1 pipeline.v1; do
+for topic in deals.v1 incentives.v1 pipeline.v1 partners.v1; do
   create "$topic" 6
   create "$topic.dlq" 3
 done
 "$KAFKA_TOPICS" --bootstrap-server "$BOOTSTRAP" --describe \
-  --topic 'deals.v1|incentives.v1|pipeline.v1|deals.v1.dlq|incentives.v1.dlq|pipeline.v1.dlq' \
+  --topic 'deals.v1|incentives.v1|pipeline.v1|partners.v1|deals.v1.dlq|incentives.v1.dlq|pipeline.v1.dlq|partners.v1.dlq' \
   | grep -E '^Topic:' || true
 echo "create-topics: done"

@@ -113,6 +113,24 @@ class PipelineFiguresData(_Open):
     figures: dict[str, Any] = {}
 
 
+class PartnerEnrolmentData(_Open):
+    """partner-enrolled and partner-updated: a partner's terms with one vendor.
+
+    `version` is the enrolment's version in dealreg: a consumer keeps the highest it saw,
+    so a replayed or reordered event never rolls terms back.
+    """
+
+    partner_id: str
+    vendor_id: str
+    name: str | None = None
+    tier: int
+    territory: str | None = None
+    region: str | None = None
+    channel_manager: str | None = None
+    version: int = 1
+    updated_at: datetime
+
+
 DATA_MODELS: dict[str, type[_Open]] = {
     **dict.fromkeys(DEAL_EVENT_TYPES, DealEventData),
     "reward-earned": RewardData,
@@ -120,6 +138,8 @@ DATA_MODELS: dict[str, type[_Open]] = {
     "payout-created": PayoutCreatedData,
     "pipeline-updated": PipelineFiguresData,
     "pipeline-at-risk": PipelineFiguresData,
+    "partner-enrolled": PartnerEnrolmentData,
+    "partner-updated": PartnerEnrolmentData,
 }
 
 

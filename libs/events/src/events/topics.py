@@ -7,6 +7,7 @@ from dataclasses import dataclass
 DEALS = "deals.v1"
 INCENTIVES = "incentives.v1"
 PIPELINE = "pipeline.v1"
+PARTNERS = "partners.v1"
 
 DEAL_EVENT_TYPES = (
     "deal-registered",
@@ -20,14 +21,17 @@ DEAL_EVENT_TYPES = (
 )
 INCENTIVE_EVENT_TYPES = ("reward-earned", "reward-clawed-back", "payout-created")
 PIPELINE_EVENT_TYPES = ("pipeline-updated", "pipeline-at-risk")
+# A partner's enrolment with one vendor (its per-vendor terms), keyed by partner id.
+PARTNER_EVENT_TYPES = ("partner-enrolled", "partner-updated")
 
 TOPIC_OF_TYPE: dict[str, str] = {
     **dict.fromkeys(DEAL_EVENT_TYPES, DEALS),
     **dict.fromkeys(INCENTIVE_EVENT_TYPES, INCENTIVES),
     **dict.fromkeys(PIPELINE_EVENT_TYPES, PIPELINE),
+    **dict.fromkeys(PARTNER_EVENT_TYPES, PARTNERS),
 }
 
-PARTITIONS = {DEALS: 6, INCENTIVES: 6, PIPELINE: 6}
+PARTITIONS = {DEALS: 6, INCENTIVES: 6, PIPELINE: 6, PARTNERS: 6}
 DLQ_PARTITIONS = 3
 
 
@@ -55,6 +59,10 @@ class TopicNames:
     @property
     def pipeline(self) -> str:
         return self.name(PIPELINE)
+
+    @property
+    def partners(self) -> str:
+        return self.name(PARTNERS)
 
     def for_type(self, event_type: str) -> str:
         return self.name(TOPIC_OF_TYPE[event_type])
