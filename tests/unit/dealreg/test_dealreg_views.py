@@ -1,4 +1,4 @@
-"""Edge formatting without I/O: ISO 8601 durations, If-Match versions, and the deal JSON seen by each role."""
+"""Edge formatting without I/O: ISO 8601 durations, and the deal JSON seen by each role."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import pytest
 from dealreg_factories import deal
 
 from dealreg.domain.deals import DealStage, DealStatus
-from dealreg.service.lifecycle import parse_if_match
 from dealreg.service.views import deal_json, iso_duration
 from servicekit.principal import Principal, Role
 
@@ -28,14 +27,6 @@ from servicekit.principal import Principal, Role
 )
 def test_iso_duration(value: timedelta, unit: str, text: str) -> None:
     assert iso_duration(value, unit=unit) == text
-
-
-@pytest.mark.parametrize(
-    ("header", "version"),
-    [(None, None), ("3", 3), ('"3"', 3), ('W/"12"', 12), ("abc", -1), ('"*"', -1)],
-)
-def test_parse_if_match(header: str | None, version: int | None) -> None:
-    assert parse_if_match(header) == version
 
 
 def test_conflicting_ids_are_shown_to_the_vendor_and_hidden_from_partners() -> None:

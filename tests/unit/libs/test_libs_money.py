@@ -87,3 +87,15 @@ def test_parse_decimal_refuses_nan_infinity_and_garbage(text: str) -> None:
 def test_parse_decimal_refuses_what_cannot_be_money(text: str) -> None:
     with pytest.raises(ValueError):
         parse_decimal(text)
+
+
+def test_amount_bound_is_fifteen_digits_before_the_point() -> None:
+    from servicekit.money import MAX_AMOUNT, amount_fits
+
+    assert Decimal("999999999999999.99") == MAX_AMOUNT
+    assert amount_fits(Decimal("999999999999999.99"))
+    assert amount_fits(Decimal("999999999999999.994"))  # rounds to the bound
+    assert not amount_fits(Decimal("999999999999999.995"))
+    assert not amount_fits(Decimal("1000000000000000"))
+    assert not amount_fits(Decimal(100000) * Decimal("1000000000000.00"))  # the overflow
+    assert not amount_fits(Decimal("NaN")) and not amount_fits(Decimal("Infinity"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from datetime import UTC, date, datetime
 
 import orjson
 import pytest
@@ -80,3 +81,43 @@ def test_a_cursor_with_structured_values_is_refused() -> None:
     with pytest.raises(Problem) as caught:
         decode_cursor(cursor, ("created_at", "id"))
     assert caught.value.status == 422
+
+
+TYPED = {"c": datetime, "i": str, "n": int}
+
+
+def _raw(key: object) -> str:
+    return base64.urlsafe_b64encode(orjson.dumps(key)).decode().rstrip("=")
+
+
+def test_typed_cursor_converts_each_field() -> None:
+    cursor = encode_cursor({"c": "2026-03-02T10:00:00+00:00", "i": "d-1", "n": 7})
+    assert decode_cursor(cursor, TYPED) == {"c": datetime(2026, 3, 2, 10, tzinfo=UTC), "i": "d-1", "n": 7}
+    assert decode_cursor(encode_cursor({"d": "2026-03-02"}), {"d": date}) == {"d": date(2026, 3, 2)}
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        {"c": "2026-03-02T10:00:00+00:00", "i": "d-1", "n": "x"},  # the issue's {"seq": "x"}
+        {"c": "2026-03-02T10:00:00+00:00", "i": "d-1", "n": True},
+        {"c": "2026-03-02T10:00:00+00:00", "i": "d-1", "n": 2**63},
+        {"c": "2026-03-02T10:00:00+00:00", "i": "d-1", "n": 1.5},
+        {"c": "not a time", "i": "d-1", "n": 1},
+        {"c": 5, "i": "d-1", "n": 1},
+        {"c": "2026-03-02T10:00:00+00:00", "i": 3, "n": 1},
+        {"c": "2026-03-02T10:00:00+00:00", "i": "d\x00-1", "n": 1},
+        {"c": "2026-03-02T10:00:00+00:00", "i": "d" * 1001, "n": 1},
+    ],
+)
+def test_a_crafted_typed_cursor_is_a_422(key: dict[str, object]) -> None:
+    with pytest.raises(Problem) as exc:
+        decode_cursor(_raw(key), TYPED)
+    assert exc.value.status == 422
+    assert exc.value.extra["errors"][0]["loc"] == ["query", "cursor"]
+
+
+@pytest.mark.parametrize("cursor", ["é", "%%%", "AAAA", _raw({"created_at": "x", "id": "a\x00b"}), _raw([1])])
+def test_untyped_cursor_refuses_what_postgresql_could_not_compare(cursor: str) -> None:
+    with pytest.raises(Problem):
+        decode_cursor(cursor, FIELDS)

@@ -42,3 +42,20 @@ def parse_decimal(text: str) -> Decimal:
         return Decimal(text)
     except InvalidOperation as exc:  # pragma: no cover - the pattern already excludes these
         raise ValueError(f"not a decimal number: {text!r}") from exc
+
+
+# Amount columns are NUMERIC(18, 2): at most 16 digits before the point. The contract refuses more
+# than 15, which leaves room for a sum of a few such amounts before the column itself overflows.
+MAX_AMOUNT_INTEGER_DIGITS = 15
+MAX_AMOUNT = Decimal("9" * MAX_AMOUNT_INTEGER_DIGITS + ".99")
+
+
+def amount_fits(value: Decimal) -> bool:
+    """True when `value` (rounded to cents) is within what an amount column stores (|value| <= MAX_AMOUNT)."""
+    if not value.is_finite():
+        return False
+    return abs(to_cents(value)) <= MAX_AMOUNT
+
+
+def amount_bound_message(what: str = "the amount") -> str:
+    return f"{what} must be at most {MAX_AMOUNT} (no more than {MAX_AMOUNT_INTEGER_DIGITS} digits before the point)"

@@ -28,12 +28,12 @@ from dealreg.api.schemas import (
 from dealreg.domain.deals import Deal
 from dealreg.service import lifecycle, policies, queries
 from dealreg.service.batch import register_batch
-from dealreg.service.lifecycle import check_if_match
 from dealreg.service.registration import register
 from dealreg.service.views import deal_json
 from servicekit.auth import CurrentPrincipal
 from servicekit.db import DbSession
 from servicekit.pagination import Cursor, Limit
+from servicekit.preconditions import check_if_match
 from servicekit.principal import Principal, Role
 from servicekit.problems import Problem, not_found
 from servicekit.responses import FastJSONResponse

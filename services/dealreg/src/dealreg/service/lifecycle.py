@@ -16,30 +16,12 @@ from dealreg.domain.deals import CloseOutcome, Deal, DealChange, DealStage, Deci
 from dealreg.domain.policy import ApprovalPolicy
 from dealreg.service.changes import record_changes
 from events.topics import TopicNames
+from servicekit.preconditions import check_if_match
 from servicekit.principal import Principal
 from servicekit.problems import Problem, not_found
 
 Transition = Callable[[Deal, ApprovalPolicy, datetime], DealChange]
 Permit = Callable[[Principal, Deal], bool]
-
-
-def parse_if_match(header: str | None) -> int | None:
-    """The version an If-Match names ("3", "\\"3\\"" or W/"3"); None when absent, -1 when unreadable."""
-    if header is None:
-        return None
-    text = header.strip()
-    if text.startswith("W/"):
-        text = text[2:]
-    text = text.strip('"')
-    return int(text) if text.isdigit() else -1
-
-
-def check_if_match(header: str | None, version: int) -> None:
-    wanted = parse_if_match(header)
-    if wanted is not None and wanted != version:
-        raise Problem(
-            412, f"If-Match names version {header}, but the current version is {version}.", current_version=version
-        )
 
 
 async def _act(

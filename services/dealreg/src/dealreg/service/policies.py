@@ -10,8 +10,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from dealreg.adapters.mapping import policy_from_row
 from dealreg.adapters.tables import VendorPolicyRow
 from dealreg.api.schemas import PolicyIn
-from dealreg.service.lifecycle import check_if_match
 from dealreg.service.views import policy_json
+from servicekit.preconditions import check_if_match
 from servicekit.principal import Principal, Role
 from servicekit.problems import Problem, not_found
 

@@ -13,7 +13,7 @@ from dealreg.adapters.tables import DealHistoryRow, DealRow
 from dealreg.service.views import deal_json, history_json
 from servicekit.pagination import decode_cursor, next_cursor
 from servicekit.principal import Principal, Role
-from servicekit.problems import not_found, validation_problem
+from servicekit.problems import not_found
 
 
 async def visible_deal(session: AsyncSession, principal: Principal, deal_id: str) -> DealRow:
@@ -21,13 +21,6 @@ async def visible_deal(session: AsyncSession, principal: Principal, deal_id: str
     if row is None or not principal.sees(vendor_id=row.vendor_id, partner_id=row.partner_id):
         raise not_found("deal")
     return row
-
-
-def _cursor_time(key: dict[str, Any]) -> datetime:
-    try:
-        return datetime.fromisoformat(str(key["c"]).replace("Z", "+00:00"))
-    except ValueError:
-        raise validation_problem([{"loc": ["query", "cursor"], "msg": "not a cursor returned by this list"}]) from None
 
 
 async def list_deals(
@@ -61,9 +54,9 @@ async def list_deals(
         query = query.where(col(DealRow.vendor_id) == vendor_id)
     if updated_after:
         query = query.where(col(DealRow.updated_at) > updated_after)
-    key = decode_cursor(cursor, ("c", "i"))
+    key = decode_cursor(cursor, {"c": datetime, "i": str})
     if key is not None:
-        after = _cursor_time(key)
+        after = key["c"]
         query = query.where(
             (col(DealRow.created_at) > after) | ((col(DealRow.created_at) == after) & (col(DealRow.id) > str(key["i"])))
         )
@@ -78,10 +71,8 @@ async def deal_history(
 ) -> dict[str, Any]:
     await visible_deal(session, principal, deal_id)
     query = select(DealHistoryRow).where(col(DealHistoryRow.deal_id) == deal_id)
-    key = decode_cursor(cursor, ("h",))
+    key = decode_cursor(cursor, {"h": int})
     if key is not None:
-        if not isinstance(key["h"], int):
-            raise validation_problem([{"loc": ["query", "cursor"], "msg": "not a cursor returned by this list"}])
         query = query.where(col(DealHistoryRow.id) > key["h"])
     query = query.order_by(col(DealHistoryRow.id)).limit(limit + 1)
     rows = list((await session.exec(query)).all())

@@ -6,7 +6,7 @@ import csv
 import io
 import re
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -136,7 +136,7 @@ async def list_programs(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> dict[str, Any]:
-    key = decode_cursor(cursor, ("starts_on", "id"))
+    key = decode_cursor(cursor, {"starts_on": date, "id": str})
     query = select(ProgramRow)
     if vendor_id is not None:
         query = query.where(col(ProgramRow.vendor_id) == vendor_id)
@@ -147,7 +147,7 @@ async def list_programs(
         mine = sorted(principal.partner_ids | ({principal.partner_id} if principal.partner_id else set()))
         query = query.where(col(ProgramRow.partner_id).is_(None) | col(ProgramRow.partner_id).in_(mine))
     if key is not None:
-        after = datetime.fromisoformat(key["starts_on"]).date()
+        after = key["starts_on"]
         query = query.where(
             (col(ProgramRow.starts_on) > after)
             | ((col(ProgramRow.starts_on) == after) & (col(ProgramRow.id) > key["id"]))
@@ -189,7 +189,7 @@ async def ledger(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> dict[str, Any]:
-    key = decode_cursor(cursor, ("seq",))
+    key = decode_cursor(cursor, {"seq": int})
     query = select(LedgerEntryRow).where(visible_to(principal))
     for column, value in (
         (LedgerEntryRow.rep_id, rep_id),

@@ -21,6 +21,7 @@ from notifications.service.views import delivery_json, subscription_json
 from servicekit.auth import CurrentPrincipal
 from servicekit.db import DbSession
 from servicekit.pagination import Cursor, Limit, decode_cursor, next_cursor
+from servicekit.preconditions import check_if_match
 from servicekit.principal import Principal
 from servicekit.problems import Problem, not_found, validation_problem
 
@@ -35,8 +36,7 @@ def _settings(request: Request) -> Settings:
 
 
 def _check_version(if_match: str | None, row: SubscriptionRow) -> None:
-    if if_match is not None and if_match.strip().strip('"') != str(row.version):
-        raise Problem(412, f"The subscription is at version {row.version}.")
+    check_if_match(if_match, row.version)
 
 
 async def _own_subscription(
@@ -67,14 +67,14 @@ async def list_subscriptions(
     cursor: Cursor = None,
     status: Literal["active", "disabled"] | None = None,
 ) -> dict[str, Any]:
-    key = decode_cursor(cursor, ("created_at", "id"))
+    key = decode_cursor(cursor, {"created_at": datetime, "id": str})
     query = select(SubscriptionRow).where(col(SubscriptionRow.status) != SubscriptionStatus.DELETED)
     if not principal.is_admin:
         query = query.where(col(SubscriptionRow.owner_key) == owner_key(principal))
     if status is not None:
         query = query.where(col(SubscriptionRow.status) == status)
     if key is not None:
-        after = (datetime.fromisoformat(key["created_at"]), key["id"])
+        after = (key["created_at"], key["id"])
         query = query.where(tuple_(col(SubscriptionRow.created_at), col(SubscriptionRow.id)) > after)
     query = query.order_by(col(SubscriptionRow.created_at), col(SubscriptionRow.id)).limit(limit + 1)
     rows = list((await session.execute(query)).scalars())
@@ -147,7 +147,7 @@ async def list_deliveries(
     event_id: Annotated[str | None, Query(max_length=200)] = None,
 ) -> dict[str, Any]:
     """The delivery log, newest first."""
-    key = decode_cursor(cursor, ("seq",))
+    key = decode_cursor(cursor, {"seq": int})
     query = select(DeliveryRow).join(SubscriptionRow, col(SubscriptionRow.id) == col(DeliveryRow.subscription_id))
     if not principal.is_admin:
         query = query.where(col(SubscriptionRow.owner_key) == owner_key(principal))
