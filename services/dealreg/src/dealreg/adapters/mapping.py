@@ -6,9 +6,10 @@ from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
 
-from dealreg.adapters.tables import DealRow, VendorPolicyRow
+from dealreg.adapters.tables import DealRow, EnrollmentRow, VendorPolicyRow
 from dealreg.domain.customers import customer_match_keys
 from dealreg.domain.deals import Customer, Deal, DealStage, DealStatus, LineItem, Rep, normalize_sku
+from dealreg.domain.enrolment import Enrolment, PartnerTerms, Terms
 from dealreg.domain.policy import DEFAULT_POLICY, ApprovalPolicy, SlaBreachAction
 
 
@@ -132,3 +133,15 @@ def policy_from_row(row: VendorPolicyRow | None) -> ApprovalPolicy:
         extension_period=row.extension_period,
         auto_approve_currency=row.auto_approve_currency,
     )
+
+
+def terms_from_row(row: EnrollmentRow) -> Terms:
+    return Terms(tier=row.tier, territory=row.territory, region=row.region, channel_manager=row.channel_manager)
+
+
+def partner_terms_from_row(row: EnrollmentRow) -> PartnerTerms:
+    return PartnerTerms(partner_id=row.partner_id, vendor_id=row.vendor_id, terms=terms_from_row(row))
+
+
+def enrolment_from_row(row: EnrollmentRow) -> Enrolment:
+    return Enrolment(vendor_id=row.vendor_id, terms=terms_from_row(row), version=row.version, active=row.active)

@@ -20,33 +20,36 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
-from dealreg.adapters.tables import DealHistoryRow, DealRow, PartnerRow, VendorPolicyRow
+from dealreg.adapters.tables import DealHistoryRow, DealRow, VendorPolicyRow
 from dealreg.domain.conflicts import ExistingRegistration
 from dealreg.domain.customers import CustomerKeys
 from dealreg.domain.deals import ACTIVE_STATUSES, DealStatus
+from dealreg.domain.enrolment import PartnerTerms, Terms
 from events.batching import OUTBOX_COLUMNS, outbox_insert_sql, unnest_rows_sql
 from events.tables import OUTBOX_CHANNEL
 
 T = TypeVar("T")
 
-_PARTNERS: sa.Table = PartnerRow.__table__  # type: ignore[attr-defined]
 _POLICIES: sa.Table = VendorPolicyRow.__table__  # type: ignore[attr-defined]
 _DEALS: sa.Table = DealRow.__table__  # type: ignore[attr-defined]
 _HISTORY_JSON = {c.name for c in DealHistoryRow.__table__.columns if isinstance(c.type, JSONB)}  # type: ignore[attr-defined]
 _DEAL_JSON = {c.name for c in _DEALS.columns if isinstance(c.type, JSONB)}
 assert {"data"} == _HISTORY_JSON
 
-_PARTNER_COLUMNS = [c.name for c in _PARTNERS.columns]
+_TERM_COLUMNS = ("tier", "territory", "region", "channel_manager")
 _POLICY_COLUMNS = [c.name for c in _POLICIES.columns]
 # The locks come first, in ascending order (so two keys never deadlock); the scalar subquery runs
 # once, before the row is returned. No partner row: no locks, and the registration is refused anyway.
+# The partner's active enrolment with the deal's vendor comes in the same row (its primary key).
 _LOCK_WITH_LOOKUPS = (
-    "SELECT "  # noqa: S608  (built from the table metadata, not from input)
-    + ", ".join(f"p.{c} AS p_{c}" for c in _PARTNER_COLUMNS)
+    "SELECT p.id AS p_id, e.vendor_id AS e_vendor_id, "  # noqa: S608  (built from the table metadata, not input)
+    + ", ".join(f"e.{c} AS e_{c}" for c in _TERM_COLUMNS)
     + ", "
     + ", ".join(f"v.{c} AS v_{c}" for c in _POLICY_COLUMNS)
     + ", (SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT unnest($1::bigint[]) AS k ORDER BY 1) o) AS locked"
-    + " FROM partners p LEFT JOIN vendor_policies v ON v.vendor_id = $2 WHERE p.id = $3"
+    + " FROM partners p"
+    + " LEFT JOIN partner_enrollments e ON e.partner_id = p.id AND e.vendor_id = $2 AND e.active"
+    + " LEFT JOIN vendor_policies v ON v.vendor_id = $2 WHERE p.id = $3"
 )
 _LOCK_ONLY = "SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT unnest($1::bigint[]) AS k ORDER BY 1) o"
 
@@ -68,7 +71,13 @@ _CANDIDATES_MANY = (
     f" FROM deals WHERE vendor_id = ANY($1::text[]) AND status IN ({_ACTIVE_SQL})"
     " AND (customer_domain_key = ANY($2::text[]) OR customer_name_key = ANY($3::text[]))"
 )
-_PARTNERS_BY_ID = f"SELECT {', '.join(_PARTNER_COLUMNS)} FROM partners WHERE id = ANY($1::text[])"  # noqa: S608
+# Every listed partner, with its active enrolments among the listed vendors (none: a NULL vendor).
+_ENROLMENTS_OF = (
+    "SELECT p.id AS partner_id, e.vendor_id, "  # noqa: S608
+    + ", ".join(f"e.{c}" for c in _TERM_COLUMNS)
+    + " FROM partners p LEFT JOIN partner_enrollments e"
+    " ON e.partner_id = p.id AND e.active AND e.vendor_id = ANY($2::text[]) WHERE p.id = ANY($1::text[])"
+)
 _POLICIES_BY_VENDOR = f"SELECT {', '.join(_POLICY_COLUMNS)} FROM vendor_policies WHERE vendor_id = ANY($1::text[])"  # noqa: S608
 
 _HISTORY = ("deal_id", "type", "at", "actor", "data")
@@ -142,17 +151,20 @@ class RegistrationStore:
 
     async def lock_with_lookups(
         self, vendor_id: str, keys: CustomerKeys, partner_id: str
-    ) -> tuple[PartnerRow, VendorPolicyRow | None] | None:
-        """One round trip: the customer's advisory locks, the partner profile and the vendor policy.
+    ) -> tuple[PartnerTerms | None, VendorPolicyRow | None] | None:
+        """One round trip: the customer's advisory locks, the partner's terms with the vendor and the
+        vendor policy. None: no such partner; terms None: the partner is not enrolled with the vendor.
 
         The conflict-candidate read must be a later statement, so its snapshot follows the locks.
         """
         row = await self._con.fetchrow(_LOCK_WITH_LOOKUPS, customer_lock_ids(vendor_id, keys), vendor_id, partner_id)
         if row is None:
             return None
-        partner = PartnerRow(**{c: row[f"p_{c}"] for c in _PARTNER_COLUMNS})
+        terms = None
+        if row["e_vendor_id"] is not None:
+            terms = PartnerTerms(partner_id, vendor_id, Terms(**{c: row[f"e_{c}"] for c in _TERM_COLUMNS}))
         policy = None if row["v_vendor_id"] is None else VendorPolicyRow(**{c: row[f"v_{c}"] for c in _POLICY_COLUMNS})
-        return partner, policy
+        return terms, policy
 
     async def lock(self, vendor_id: str, keys: CustomerKeys) -> None:
         lock_ids = customer_lock_ids(vendor_id, keys)
@@ -182,9 +194,19 @@ class RegistrationStore:
         if lock_ids:
             await self._con.fetchval(_LOCK_ONLY, sorted(set(lock_ids)))
 
-    async def partners(self, partner_ids: Sequence[str]) -> dict[str, PartnerRow]:
-        rows = await self._con.fetch(_PARTNERS_BY_ID, sorted(set(partner_ids)))
-        return {r["id"]: PartnerRow(**dict(r)) for r in rows}
+    async def enrolments(
+        self, partner_ids: Sequence[str], vendor_ids: Sequence[str]
+    ) -> tuple[set[str], dict[tuple[str, str], PartnerTerms]]:
+        """The partners that exist, and the terms of their active enrolments with these vendors."""
+        rows = await self._con.fetch(_ENROLMENTS_OF, sorted(set(partner_ids)), sorted(set(vendor_ids)))
+        terms = {
+            (r["partner_id"], r["vendor_id"]): PartnerTerms(
+                r["partner_id"], r["vendor_id"], Terms(**{c: r[c] for c in _TERM_COLUMNS})
+            )
+            for r in rows
+            if r["vendor_id"] is not None
+        }
+        return {r["partner_id"] for r in rows}, terms
 
     async def policies(self, vendor_ids: Sequence[str]) -> dict[str, VendorPolicyRow]:
         rows = await self._con.fetch(_POLICIES_BY_VENDOR, sorted(set(vendor_ids)))

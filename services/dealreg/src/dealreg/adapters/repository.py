@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
+from sqlalchemy import tuple_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from dealreg.adapters.tables import DealRow, PartnerRow, VendorPolicyRow
+from dealreg.adapters.mapping import partner_terms_from_row
+from dealreg.adapters.tables import DealRow, EnrollmentRow, VendorPolicyRow
 from dealreg.domain.deals import DealStatus
+from dealreg.domain.enrolment import PartnerTerms
 
 
 async def get_policy_row(session: AsyncSession, vendor_id: str) -> VendorPolicyRow | None:
@@ -24,12 +27,15 @@ async def policy_rows(session: AsyncSession, vendor_ids: Iterable[str]) -> dict[
     return {r.vendor_id: r for r in rows}
 
 
-async def partner_rows(session: AsyncSession, partner_ids: Iterable[str]) -> dict[str, PartnerRow]:
-    ids = sorted(set(partner_ids))
-    if not ids:
+async def deal_partner_terms(
+    session: AsyncSession, pairs: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], PartnerTerms]:
+    """The terms of (partner, vendor) pairs: what each deal's events carry as `partner`."""
+    wanted = sorted(set(pairs))
+    if not wanted:
         return {}
-    rows = (await session.exec(select(PartnerRow).where(col(PartnerRow.id).in_(ids)))).all()
-    return {r.id: r for r in rows}
+    query = select(EnrollmentRow).where(tuple_(col(EnrollmentRow.partner_id), col(EnrollmentRow.vendor_id)).in_(wanted))
+    return {(r.partner_id, r.vendor_id): partner_terms_from_row(r) for r in (await session.exec(query)).all()}
 
 
 async def lock_deal(session: AsyncSession, deal_id: str) -> DealRow | None:

@@ -23,15 +23,33 @@ def _ts(nullable: bool = False) -> Any:
 
 
 class PartnerRow(ServiceTable, table=True):
+    """A partner's profile: its name. Its terms live in its enrolments, one per vendor."""
+
     __tablename__ = "partners"
 
     id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
     name: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    created_at: datetime = Field(sa_column=_ts())
+    updated_at: datetime = Field(sa_column=_ts())
+    # Bumped by every change of the profile or of any of its enrolments (the admin's and partner's view).
+    version: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))
+
+
+class EnrollmentRow(ServiceTable, table=True):
+    """A partner's terms with one vendor. `active` is false only for a vendor the partner had left
+    before enrolments existed: its deals keep their terms, but no new deal is registered."""
+
+    __tablename__ = "partner_enrollments"
+
+    partner_id: str = Field(
+        sa_column=sa.Column(sa.Text, sa.ForeignKey("partners.id", ondelete="CASCADE"), primary_key=True)
+    )
+    vendor_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
     tier: int = Field(sa_column=sa.Column(sa.SmallInteger, nullable=False))
     territory: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     region: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     channel_manager: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
-    vendor_ids: list[str] = Field(sa_column=sa.Column(ARRAY(sa.Text), nullable=False))
+    active: bool = Field(sa_column=sa.Column(sa.Boolean, nullable=False))
     created_at: datetime = Field(sa_column=_ts())
     updated_at: datetime = Field(sa_column=_ts())
     version: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))

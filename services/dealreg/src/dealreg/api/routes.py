@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Path, Query, Request, Response
+from fastapi import APIRouter, Header, Path, Query, Request
 
 from dealreg.adapters.mapping import deal_from_row
-from dealreg.adapters.tables import PartnerRow
 from dealreg.api.schemas import (
     BatchIn,
     BatchOut,
@@ -26,16 +25,14 @@ from dealreg.api.schemas import (
     StageIn,
 )
 from dealreg.domain.deals import Deal
-from dealreg.service import lifecycle, policies, queries
+from dealreg.service import lifecycle, partners, policies, queries
 from dealreg.service.batch import register_batch
 from dealreg.service.registration import register
 from dealreg.service.views import deal_json
 from servicekit.auth import CurrentPrincipal
 from servicekit.db import DbSession
 from servicekit.pagination import Cursor, Limit
-from servicekit.preconditions import check_if_match
-from servicekit.principal import Principal, Role
-from servicekit.problems import Problem, not_found
+from servicekit.principal import Principal
 from servicekit.responses import FastJSONResponse
 
 router = APIRouter(prefix="/v1")
@@ -54,62 +51,28 @@ def _deal_response(deal: Deal, principal: Principal, status: int = 200, **header
 # --- partners -------------------------------------------------------------------------------
 
 
-def vendor_enrolment(vendor_id: str, current: list[str], body: PartnerIn) -> list[str]:
-    """A vendor manages only its own enrolment of a partner; other vendors' stay as they are."""
-    others_now = sorted(set(current) - {vendor_id})
-    if set(body.vendor_ids) - {vendor_id} - set(current):
-        raise Problem(403, "A vendor may enrol a partner with itself only; other vendors' enrolments are theirs.")
-    if not current and vendor_id not in body.vendor_ids:
-        raise Problem(403, "A vendor creating a partner profile must enrol the partner with itself.")
-    return [*others_now, vendor_id] if vendor_id in body.vendor_ids else others_now
-
-
 @router.put("/partners/{partner_id}", response_model=PartnerOut, tags=["partners"], responses=PROBLEMS)
 async def put_partner(
     partner_id: Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")],
     body: PartnerIn,
     principal: CurrentPrincipal,
     session: DbSession,
-    response: Response,
+    request: Request,
     if_match: IfMatch = None,
-) -> PartnerRow:
-    if principal.role not in (Role.ADMIN, Role.VENDOR):
-        raise Problem(403, "Only vendors and admins manage partner profiles.")
-    now = datetime.now(UTC)
+) -> Any:
     async with session.begin():
-        row = await session.get(PartnerRow, partner_id, with_for_update=True)
-        if principal.role is Role.VENDOR:
-            assert principal.vendor_id is not None
-            if row is not None and principal.vendor_id not in row.vendor_ids:
-                raise not_found("partner")  # another vendor's partner: never reveal or touch it
-            body = body.model_copy(
-                update={"vendor_ids": vendor_enrolment(principal.vendor_id, row.vendor_ids if row else [], body)}
-            )
-        check_if_match(if_match, row.version if row else 0)
-        if row is None:
-            row = PartnerRow(id=partner_id, created_at=now, updated_at=now, version=0, **body.model_dump())
-            session.add(row)
-            response.status_code = 201
-        else:
-            for field, value in body.model_dump().items():
-                setattr(row, field, value)
-            row.updated_at = now
-        row.version += 1
-    response.headers["ETag"] = f'"{row.version}"'
-    return row
+        view, created = await partners.put_partner(
+            session, request.app.state.topics, principal, partner_id, body, if_match
+        )
+    return FastJSONResponse(view, status_code=201 if created else 200, headers={"ETag": f'"{view["version"]}"'})
 
 
 @router.get("/partners/{partner_id}", response_model=PartnerOut, tags=["partners"], responses=PROBLEMS)
-async def get_partner(partner_id: str, principal: CurrentPrincipal, session: DbSession) -> PartnerRow:
-    row = await session.get(PartnerRow, partner_id)
-    if row is None:
-        raise not_found("partner")
-    visible = principal.acts_for_partner(partner_id) or (
-        principal.role is Role.VENDOR and principal.vendor_id in row.vendor_ids
-    )
-    if not visible:
-        raise not_found("partner")
-    return row
+async def get_partner(
+    partner_id: Annotated[str, Path(max_length=100)], principal: CurrentPrincipal, session: DbSession
+) -> Any:
+    view = await partners.get_partner(session, principal, partner_id)
+    return FastJSONResponse(view, headers={"ETag": f'"{view["version"]}"'})
 
 
 # --- vendor approval policy -----------------------------------------------------------------

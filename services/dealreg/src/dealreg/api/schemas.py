@@ -33,22 +33,43 @@ class Strict(BaseModel):
 
 
 class PartnerIn(Strict):
+    """A partner's profile name and its terms with the vendors in `vendor_ids`.
+
+    A vendor sets its own enrolment only (`vendor_ids` left out or `[that vendor]`) and never
+    renames an existing profile; an admin sets the enrolments it lists.
+    """
+
     name: ShortText
     tier: Literal[1, 2, 3]
     territory: ShortText | None = None
     region: ShortText | None = None
     channel_manager: ShortText | None = None
-    vendor_ids: list[Id] = Field(default_factory=list, max_length=100)
+    vendor_ids: list[Id] | None = Field(default=None, max_length=100)
 
 
-class PartnerOut(BaseModel):
-    id: str
-    name: str
+class EnrollmentOut(BaseModel):
+    vendor_id: str
     tier: int
     territory: str | None
     region: str | None
     channel_manager: str | None
+    version: int
+    updated_at: datetime
+
+
+class PartnerOut(BaseModel):
+    """To a vendor: its own terms, `vendor_ids` = [that vendor], `version` = its enrolment's. To the
+    partner and admin: every enrolment under `enrollments` (top-level terms only when there is exactly
+    one), `version` = the profile's (moved by any change of it or its enrolments)."""
+
+    id: str
+    name: str
+    tier: int | None
+    territory: str | None
+    region: str | None
+    channel_manager: str | None
     vendor_ids: list[str]
+    enrollments: list[EnrollmentOut] | None = None
     created_at: datetime
     updated_at: datetime
     version: int

@@ -20,6 +20,7 @@ from dealreg.domain.customers import CustomerKeys
 from dealreg.domain.policy import DEFAULT_POLICY
 from dealreg.service.registration import (
     Decided,
+    Enrolled,
     Lookups,
     Pending,
     check_enrolment,
@@ -217,14 +218,15 @@ async def _register_together(
                 item.answer(problem.status, {"error": _problem_body(problem)})
     vendors = [p.draft.vendor_id for _, p in pending]
     await store.lock_all([k for _, p in pending for k in customer_lock_ids(p.draft.vendor_id, p.new.customer)])
-    partners = await store.partners([p.partner_id for _, p in pending])
+    profiles, enrolments = await store.enrolments([p.partner_id for _, p in pending], vendors)
     policies = {v: policy_from_row(row) for v, row in (await store.policies(vendors)).items()}
     index = _CandidateIndex(await store.active_candidates_of(vendors, [p.new.customer for _, p in pending]))
     decided: list[tuple[_Item, Decided]] = []
     for item, p in pending:
         vendor_id = p.draft.vendor_id
         try:
-            partner = check_enrolment(p, partners.get(p.partner_id))
+            enrolled = Enrolled(p.partner_id in profiles, enrolments.get((p.partner_id, vendor_id)))
+            partner = check_enrolment(p, enrolled)
             policy = policies.get(vendor_id, DEFAULT_POLICY)
             near = index.near(vendor_id, p.new.customer)
             done = decide(p, partner, policy, near, topics, principal, datetime.now(UTC))

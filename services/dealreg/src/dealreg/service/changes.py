@@ -7,8 +7,9 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from dealreg.adapters.tables import DealHistoryRow, PartnerRow
+from dealreg.adapters.tables import DealHistoryRow
 from dealreg.domain.deals import DealChange
+from dealreg.domain.enrolment import PartnerTerms
 from dealreg.service.views import deal_event_data
 from events.envelope import CloudEvent, new_event
 from events.outbox import enqueue
@@ -30,7 +31,7 @@ def _history_data(change: DealChange) -> dict[str, object]:
 
 
 def change_records(
-    topics: TopicNames, partner: PartnerRow, changes: Sequence[tuple[DealChange, str]]
+    topics: TopicNames, partner: PartnerTerms, changes: Sequence[tuple[DealChange, str]]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """History rows and outbox rows (column values, in change order) for a Core insert."""
     traceparent = current_traceparent()
@@ -50,7 +51,7 @@ def change_records(
     return history, outbox
 
 
-def _event(change: DealChange, partner: PartnerRow) -> CloudEvent:
+def _event(change: DealChange, partner: PartnerTerms) -> CloudEvent:
     deal = change.deal
     reason = change.data.get("reason")
     return new_event(
@@ -65,7 +66,7 @@ def _event(change: DealChange, partner: PartnerRow) -> CloudEvent:
 async def record_changes(
     session: AsyncSession,
     topics: TopicNames,
-    partner: PartnerRow,
+    partner: PartnerTerms,
     changes: Sequence[tuple[DealChange, str]],
 ) -> None:
     """History rows and outbox events for (change, actor) pairs, in order, in the caller's transaction."""

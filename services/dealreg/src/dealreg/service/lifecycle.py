@@ -10,7 +10,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from dealreg.adapters import repository
 from dealreg.adapters.mapping import deal_from_row, policy_from_row, write_deal
-from dealreg.adapters.tables import PartnerRow
 from dealreg.domain import deals as rules
 from dealreg.domain.deals import CloseOutcome, Deal, DealChange, DealStage, Decision, InvalidTransition
 from dealreg.domain.policy import ApprovalPolicy
@@ -47,9 +46,9 @@ async def _act(
     except InvalidTransition as exc:
         raise Problem(409, str(exc), title="Invalid transition", type_="/problems/invalid-transition") from None
     write_deal(row, change.deal)
-    partner = await session.get(PartnerRow, deal.partner_id)
-    assert partner is not None  # a deal is only registered for a partner with a profile
-    await record_changes(session, topics, partner, [(change, principal.sub)])
+    # The deal's vendor's terms: a deal is registered only by a partner enrolled with its vendor.
+    terms = await repository.deal_partner_terms(session, [(deal.partner_id, deal.vendor_id)])
+    await record_changes(session, topics, terms[(deal.partner_id, deal.vendor_id)], [(change, principal.sub)])
     return change.deal
 
 

@@ -12,7 +12,6 @@ import asyncpg
 
 from dealreg.adapters.mapping import new_deal_values, policy_from_row
 from dealreg.adapters.registration_store import RegistrationStore, in_registration_transaction
-from dealreg.adapters.tables import PartnerRow
 from dealreg.api.schemas import DealCreate
 from dealreg.domain import registration as domain_registration
 from dealreg.domain.conflicts import (
@@ -24,6 +23,7 @@ from dealreg.domain.conflicts import (
 )
 from dealreg.domain.customers import CustomerKeys
 from dealreg.domain.deals import Customer, Deal, DealDraft, DealEventType, DuplicateRegistration, LineItem, Rep
+from dealreg.domain.enrolment import PartnerTerms
 from dealreg.domain.policy import DEFAULT_POLICY, ApprovalPolicy
 from dealreg.service.changes import POLICY_ACTOR, change_records
 from events.topics import TopicNames
@@ -66,29 +66,38 @@ def draft_from_body(body: DealCreate, partner_id: str, principal: Principal) -> 
     )
 
 
+@dataclass(frozen=True)
+class Enrolled:
+    """What registration knows of the partner: whether it has a profile, and its terms with the vendor."""
+
+    has_profile: bool
+    terms: PartnerTerms | None
+
+
 class Lookups:
-    """Partner profiles and vendor policies read once per request (a batch reuses them for every item)."""
+    """Partner enrolments and vendor policies read once per request (a batch reuses them for every item)."""
 
     def __init__(self) -> None:
-        self._partners: dict[str, PartnerRow | None] = {}
+        self._enrolled: dict[tuple[str, str], Enrolled] = {}
         self._policies: dict[str, ApprovalPolicy] = {}
 
     async def lock_and_load(
         self, store: RegistrationStore, partner_id: str, vendor_id: str, keys: CustomerKeys
-    ) -> tuple[PartnerRow | None, ApprovalPolicy]:
+    ) -> tuple[Enrolled, ApprovalPolicy]:
         """Take the customer's advisory locks and read what is not cached yet, in one round trip."""
-        if partner_id in self._partners and vendor_id in self._policies:
-            partner = self._partners[partner_id]
-            if partner is not None:
+        pair = (partner_id, vendor_id)
+        if pair in self._enrolled and vendor_id in self._policies:
+            enrolled = self._enrolled[pair]
+            if enrolled.terms is not None:
                 await store.lock(vendor_id, keys)
-            return partner, self._policies[vendor_id]
+            return enrolled, self._policies[vendor_id]
         found = await store.lock_with_lookups(vendor_id, keys, partner_id)
         if found is None:
-            self._partners[partner_id] = None
-            return None, DEFAULT_POLICY
-        self._partners[partner_id] = found[0]
+            self._enrolled[pair] = Enrolled(False, None)
+            return self._enrolled[pair], DEFAULT_POLICY
+        self._enrolled[pair] = Enrolled(True, found[0])
         self._policies[vendor_id] = policy_from_row(found[1])
-        return found[0], self._policies[vendor_id]
+        return self._enrolled[pair], self._policies[vendor_id]
 
 
 @dataclass(frozen=True)
@@ -121,17 +130,22 @@ def pending_registration(principal: Principal, body: DealCreate, loc: tuple[str 
     return Pending(partner_id, draft, registration_from_draft(draft))
 
 
-def check_enrolment(pending: Pending, partner: PartnerRow | None) -> PartnerRow:
-    if partner is None:
+def check_enrolment(pending: Pending, enrolled: Enrolled) -> PartnerTerms:
+    """The partner's terms with the deal's vendor; 403 when it has no profile or is not enrolled with it."""
+    if not enrolled.has_profile:
         raise Problem(403, f"Partner {pending.partner_id!r} has no profile; a vendor or admin must create it first.")
-    if pending.draft.vendor_id not in partner.vendor_ids:
-        raise Problem(403, f"Partner {pending.partner_id!r} is not enrolled with vendor {pending.draft.vendor_id!r}.")
-    return partner
+    if enrolled.terms is None:
+        raise Problem(
+            403,
+            f"Partner {pending.partner_id!r} is not enrolled with vendor {pending.draft.vendor_id!r}; that vendor"
+            " (or an admin) enrols it with PUT /v1/partners/{partner_id}.",
+        )
+    return enrolled.terms
 
 
 def decide(
     pending: Pending,
-    partner: PartnerRow,
+    partner: PartnerTerms,
     policy: ApprovalPolicy,
     candidates: Iterable[ExistingRegistration],
     topics: TopicNames,
@@ -142,8 +156,9 @@ def decide(
     match = classify_registration(pending.new, candidates)
     try:
         changes = domain_registration.register_deal(
-            pending.draft, deal_id=str(uuid.uuid4()), now=now, policy=policy, partner_tier=partner.tier, match=match
-        )
+            pending.draft, deal_id=str(uuid.uuid4()), now=now, policy=policy, partner_tier=partner.terms.tier,
+            match=match,
+        )  # fmt: skip
     except DuplicateRegistration as exc:
         raise Problem(
             409,
@@ -170,7 +185,7 @@ async def register_deal(
 ) -> Deal:
     """Register in the store's transaction; raises Problem (403/409/422) with nothing written.
 
-    Three round trips: locks + partner + policy, conflict candidates, then one insert of deal,
+    Three round trips: locks + partner's enrolment + policy, conflict candidates, then one insert of deal,
     history, outbox and NOTIFY.
     """
     lookups = lookups or Lookups()

@@ -38,7 +38,7 @@ async def _apply(
     session: AsyncSession, topics: TopicNames, rows: Sequence[DealRow], now: datetime, *, overdue: bool
 ) -> None:
     policies = await repository.policy_rows(session, (r.vendor_id for r in rows))
-    partners = await repository.partner_rows(session, (r.partner_id for r in rows))
+    partners = await repository.deal_partner_terms(session, ((r.partner_id, r.vendor_id) for r in rows))
     for row in rows:
         deal = deal_from_row(row)
         changes: list[DealChange]
@@ -47,7 +47,8 @@ async def _apply(
         else:
             changes = [expire(deal, now=now)]
         write_deal(row, changes[-1].deal)
-        await record_changes(session, topics, partners[row.partner_id], [(c, SCHEDULER_ACTOR) for c in changes])
+        partner = partners[(row.partner_id, row.vendor_id)]
+        await record_changes(session, topics, partner, [(c, SCHEDULER_ACTOR) for c in changes])
 
 
 async def run_pass(sessions: async_sessionmaker[AsyncSession], topics: TopicNames, now: datetime) -> PassResult:

@@ -7,8 +7,9 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from dealreg.adapters.tables import DealHistoryRow, PartnerRow
+from dealreg.adapters.tables import DealHistoryRow
 from dealreg.domain.deals import Deal, DealStage
+from dealreg.domain.enrolment import PartnerTerms
 from dealreg.domain.policy import ApprovalPolicy
 from servicekit.money import format_money
 from servicekit.principal import Principal
@@ -94,17 +95,19 @@ def deal_json(deal: Deal, viewer: Principal | None) -> dict[str, Any]:
     return body
 
 
-def partner_ref(partner: PartnerRow) -> dict[str, Any]:
+def partner_ref(partner: PartnerTerms) -> dict[str, Any]:
+    """`data.partner` of a deal event: the partner's terms with the deal's vendor (events.schemas.PartnerRef)."""
+    terms = partner.terms
     return {
-        "id": partner.id,
-        "tier": partner.tier,
-        "territory": partner.territory,
-        "region": partner.region,
-        "channel_manager": partner.channel_manager,
+        "id": partner.partner_id,
+        "tier": terms.tier,
+        "territory": terms.territory,
+        "region": terms.region,
+        "channel_manager": terms.channel_manager,
     }
 
 
-def deal_event_data(deal: Deal, partner: PartnerRow, reason: str | None = None) -> dict[str, Any]:
+def deal_event_data(deal: Deal, partner: PartnerTerms, reason: str | None = None) -> dict[str, Any]:
     """The data of a deal event: the deal (as its vendor sees it), the partner, and the change's reason."""
     data = deal_json(deal, viewer=None)
     data["partner"] = partner_ref(partner)
