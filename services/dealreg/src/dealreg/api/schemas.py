@@ -11,14 +11,16 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
 from dealreg.domain import validation
+from servicekit.money import MAX_AMOUNT
 
 Id = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
 Email = Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")]
-Money = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2, allow_inf_nan=False)]
+# An amount column holds NUMERIC(18, 2); the contract allows at most 15 digits before the point.
+Money = Annotated[Decimal, Field(ge=0, le=MAX_AMOUNT, max_digits=17, decimal_places=2, allow_inf_nan=False)]
 Percent = Annotated[Decimal, Field(ge=0, le=100, max_digits=7, decimal_places=4, allow_inf_nan=False)]
 Reason = Annotated[str, StringConstraints(max_length=1000, strip_whitespace=True)]
 
@@ -105,6 +107,11 @@ class ProductIn(Strict):
     quantity: int = Field(ge=1, le=1_000_000)
     unit_price: Money
 
+    @model_validator(mode="after")
+    def _line_total(self) -> ProductIn:
+        _first_message(validation.amount_problems([(self.quantity, self.unit_price)], None))
+        return self
+
 
 class DealCreate(Strict):
     vendor_id: Id
@@ -134,6 +141,15 @@ class DealCreate(Strict):
     @classmethod
     def _products(cls, value: list[ProductIn]) -> list[ProductIn]:
         _first_message(validation.product_problems([p.sku for p in value]))
+        _first_message(validation.amount_problems([(p.quantity, p.unit_price) for p in value], None))
+        return value
+
+    @field_validator("margin_pct")
+    @classmethod
+    def _margin_amount(cls, value: Decimal, info: ValidationInfo) -> Decimal:
+        products: list[ProductIn] = info.data.get("products") or []
+        lines = [(p.quantity, p.unit_price) for p in products]
+        _first_message([p for p in validation.amount_problems(lines, value) if p[0] == ("margin_pct",)])
         return value
 
 

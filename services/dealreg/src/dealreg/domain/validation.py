@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal
 
 from dealreg.domain.customers import normalize_domain
-from dealreg.domain.deals import normalize_sku
+from dealreg.domain.deals import LineItem, deal_amount, margin_amount, normalize_sku
+from servicekit.money import amount_bound_message, amount_fits
 
 Loc = tuple[str | int, ...]
 Problem = tuple[Loc, str]
@@ -108,3 +110,22 @@ def registration_problems(
         *product_problems(skus, loc_prefix=loc_prefix),
         *customer_domain_problems(customer_domain, loc_prefix=loc_prefix),
     ]
+
+
+def amount_problems(lines: Sequence[tuple[int, Decimal]], margin_pct: Decimal | None) -> list[Problem]:
+    """Each line total, the deal amount and the margin amount within what an amount column stores.
+
+    `lines` are (quantity, unit_price); a line's loc is ("products", index), the sum's ("products"),
+    the margin's ("margin_pct"). Without this, 100000 x "1000000000000.00" overflowed NUMERIC(18, 2).
+    """
+    problems: list[Problem] = []
+    for index, (quantity, unit_price) in enumerate(lines):
+        total = quantity * unit_price
+        if not amount_fits(total):
+            problems.append((("products", index), amount_bound_message(f"quantity x unit_price ({total:.2f})")))
+    amount = deal_amount(LineItem("", quantity, unit_price) for quantity, unit_price in lines)
+    if not problems and not amount_fits(amount):
+        problems.append((("products",), amount_bound_message(f"the deal amount, the sum of the lines ({amount:.2f}),")))
+    if not problems and margin_pct is not None and not amount_fits(margin_amount(amount, margin_pct)):
+        problems.append((("margin_pct",), amount_bound_message("the margin amount")))
+    return problems
