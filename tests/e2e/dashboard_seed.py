@@ -71,6 +71,20 @@ async def _ok(response: httpx.Response, *statuses: int) -> dict[str, Any]:
     return dict(response.json())
 
 
+async def put_plan_once_enrolled(
+    pipeline: httpx.AsyncClient, partner_id: str, period: str, plan: dict[str, Any], headers: Headers
+) -> None:
+    """A plan needs the partner's enrolment with the vendor (v1.1): 404 until dealreg's
+    partner-enrolled event has reached the pipeline, a moment after dealreg's PUT."""
+
+    async def attempt() -> bool:
+        response = await pipeline.put(f"/v1/plans/{partner_id}/{period}", json=plan, headers=headers)
+        assert response.status_code == 200, response.text
+        return True
+
+    await eventually(attempt, timeout=30)
+
+
 async def seed_scene(urls: dict[str, str], token: Callable[..., Headers]) -> Scene:
     """Three partners of a fresh vendor with plans and deals in this quarter, rewards partly paid."""
     vendor_id = f"dash-{uuid.uuid4().hex[:8]}"
@@ -98,7 +112,7 @@ async def seed_scene(urls: dict[str, str], token: Callable[..., Headers]) -> Sce
             }
             await _ok(await dealreg.put(f"/v1/partners/{partner_id}", json=profile, headers=admin), 200, 201)
             plan = {"vendor_id": vendor_id, "revenue_target": seed.plan, "currency": "USD"}
-            await _ok(await pipeline.put(f"/v1/plans/{partner_id}/{period}", json=plan, headers=vendor))
+            await put_plan_once_enrolled(pipeline, partner_id, period, plan, vendor)
             for rep_suffix, customer, fate in seed.deals:
                 rep_id = f"{partner_id}-rep-{rep_suffix}"
                 if rep_id not in rep_ids:
@@ -146,13 +160,22 @@ async def seed_scene(urls: dict[str, str], token: Callable[..., Headers]) -> Sce
     return Scene(vendor_id, period, partner_ids, rep_ids, vendor)
 
 
-async def seed_plans(pipeline_url: str, token: Callable[..., Headers], count: int) -> tuple[str, str, Headers]:
-    """A vendor with `count` partners that have a plan (a rollup shows every partner with a plan)."""
+async def seed_plans(urls: dict[str, str], token: Callable[..., Headers], count: int) -> tuple[str, str, Headers]:
+    """A vendor with `count` partners, enrolled in dealreg, that have a plan (a rollup shows
+    every partner with a plan)."""
     vendor_id = f"dash-many-{uuid.uuid4().hex[:8]}"
     period, _ = current_quarter()
     vendor = token("vendor", sub="cm-many", vendor_id=vendor_id)
-    async with httpx.AsyncClient(base_url=pipeline_url, timeout=20) as pipeline:
-        for i in range(count):
+    async with (
+        httpx.AsyncClient(base_url=urls["dealreg"], timeout=20) as dealreg,
+        httpx.AsyncClient(base_url=urls["pipeline"], timeout=20) as pipeline,
+    ):
+        partner_ids = [f"{vendor_id}-p{i:03d}" for i in range(count)]
+        admin = token("admin", sub="ops")
+        for partner_id in partner_ids:
+            profile = {"name": partner_id, "tier": 1, "territory": "west", "region": "NA", "vendor_ids": [vendor_id]}
+            await _ok(await dealreg.put(f"/v1/partners/{partner_id}", json=profile, headers=admin), 200, 201)
+        for i, partner_id in enumerate(partner_ids):
             plan = {"vendor_id": vendor_id, "revenue_target": f"{10000 + 250 * i}.00", "currency": "USD"}
-            await _ok(await pipeline.put(f"/v1/plans/{vendor_id}-p{i:03d}/{period}", json=plan, headers=vendor))
+            await put_plan_once_enrolled(pipeline, partner_id, period, plan, vendor)
     return vendor_id, period, vendor

@@ -200,7 +200,8 @@ async def test_dashboard_renders_the_apis_figures(e2e_stack: Any, token: MakeTok
 async def test_first_render_with_200_partners_is_under_a_second(e2e_stack: Any, token: MakeToken) -> None:
     point_dashboard_at_incentives(e2e_stack)
     pipeline_url = e2e_stack.services["pipeline"].url
-    vendor_id, period, vendor = await seed_plans(pipeline_url, token, 200)
+    urls = {name: service.url for name, service in e2e_stack.services.items()}
+    vendor_id, period, vendor = await seed_plans(urls, token, 200)
     async with headless_chromium() as browser:
         page = await browser.new_page()
         errors: list[str] = []

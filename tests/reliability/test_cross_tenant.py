@@ -84,13 +84,19 @@ def tenant_a(rel_stack: Stack) -> Iterator[TenantA]:
         )
         _ok(http.put(f"{url['dealreg']}/v1/vendors/ten-a/approval-policy", json={}, headers=vendor_a))
         _ok(http.put(f"{url['pipeline']}/v1/vendors/ten-a/pipeline-policy", json={}, headers=vendor_a))
-        _ok(
-            http.put(
+        # A plan needs p-ten-a's enrolment with ten-a, which reaches the pipeline on partners.v1
+        # a moment after dealreg's PUT: 404 until then (v1.1).
+        deadline = time.monotonic() + 30
+        while True:
+            plan = http.put(
                 f"{url['pipeline']}/v1/plans/p-ten-a/{PERIOD}",
                 json={"vendor_id": "ten-a", "revenue_target": "100000.00", "currency": "USD"},
                 headers=vendor_a,
             )
-        )
+            if plan.status_code != 404 or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        _ok(plan)
         _ok(http.put(f"{url['incentives']}/v1/vendors/ten-a/incentive-policy", json={"min_roi": "0"}, headers=vendor_a))
         proposal = _ok(
             http.post(

@@ -11,6 +11,7 @@ import httpx
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from events.envelope import new_event
 from support.events import deal_data, deal_event
 from support.kafka import eventually, produce
 
@@ -24,6 +25,36 @@ def unique(prefix: str) -> str:
 async def send(infra: Any, topic_prefix: str, event_type: str, data: dict[str, Any]) -> None:
     event = deal_event(event_type, data)
     await produce(infra.kafka_bootstrap, topic_prefix + "deals.v1", event.to_json(), key=data["id"].encode())
+
+
+async def enrol(
+    infra: Any,
+    topic_prefix: str,
+    vendor_id: str,
+    partner_id: str,
+    *,
+    event_type: str = "partner-enrolled",
+    version: int = 1,
+    updated_at: Any = None,
+    **terms: Any,
+) -> None:
+    """dealreg's partner-enrolled (or -updated) event of a partner with a vendor, on partners.v1."""
+    from datetime import UTC, datetime
+
+    data = {
+        "partner_id": partner_id,
+        "vendor_id": vendor_id,
+        "name": f"Partner {partner_id}",
+        "tier": 2,
+        "territory": "west",
+        "region": "NA",
+        "channel_manager": "cm-1",
+        "version": version,
+        "updated_at": (updated_at or datetime.now(UTC)).isoformat(),
+        **terms,
+    }
+    event = new_event(event_type=event_type, service="dealreg", subject=partner_id, data=data)
+    await produce(infra.kafka_bootstrap, topic_prefix + "partners.v1", event.to_json(), key=partner_id.encode())
 
 
 def deal(vendor_id: str, partner_id: str, **fields: Any) -> dict[str, Any]:
@@ -109,10 +140,30 @@ def _at(day: str) -> Any:
 
 
 async def put_plan(
-    client: httpx.AsyncClient, headers: dict[str, str], partner_id: str, vendor_id: str, target: str = "10000.00"
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    partner_id: str,
+    vendor_id: str,
+    target: str = "10000.00",
+    *,
+    currency: str = "USD",
+    wait_for_enrolment: bool = True,
 ) -> httpx.Response:
-    body = {"vendor_id": vendor_id, "revenue_target": target, "currency": "USD"}
-    return await client.put(f"/v1/plans/{partner_id}/{PERIOD}", json=body, headers=headers)
+    """PUT the plan; while it is 404, retry for a while (by default): the partner's enrolment
+    event (see enrol) reaches the pipeline asynchronously, and until then its plan is 404."""
+    body = {"vendor_id": vendor_id, "revenue_target": target, "currency": currency}
+
+    async def attempt() -> list[httpx.Response]:
+        response = await client.put(f"/v1/plans/{partner_id}/{PERIOD}", json=body, headers=headers)
+        assert not wait_for_enrolment or response.status_code != 404, response.text
+        return [response]
+
+    try:
+        result = await eventually(attempt, timeout=30)
+    except AssertionError:
+        return await client.put(f"/v1/plans/{partner_id}/{PERIOD}", json=body, headers=headers)
+    assert isinstance(result, list)
+    return result[0]
 
 
 @asynccontextmanager

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from opentelemetry import trace
-from pipeline_scenario import PERIOD, database, deal, put_plan, send, unique, wait_for_figures
+from pipeline_scenario import PERIOD, database, deal, enrol, put_plan, send, unique, wait_for_figures
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -191,6 +191,7 @@ async def test_a_poison_event_in_a_batch_is_dead_lettered_and_the_rest_applied(
     await send(infra, topic_prefix, "deal-registered", good[1])
     await send(infra, topic_prefix, "deal-approved", {**good[1], "status": "approved", "version": 2})
     await send(infra, topic_prefix, "deal-registered", good[2])
+    await enrol(infra, topic_prefix, vendor, partner)
     async with service_client("pipeline") as (client, _):
         await put_plan(client, headers, partner, vendor)
         body = await wait_for_figures(client, headers, partner, vendor, open_deals=3, pipeline_total="6000.00")

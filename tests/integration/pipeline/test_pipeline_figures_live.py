@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline_scenario import EXPECTED, PERIOD, deal, put_plan, scenario_deals, send, unique, wait_for_figures
+from pipeline_scenario import EXPECTED, PERIOD, deal, enrol, put_plan, scenario_deals, send, unique, wait_for_figures
 
 from support.kafka import events_of, eventually, read_topic
 
@@ -13,6 +13,7 @@ async def test_figures_follow_the_deal_events(service_client, token, infra, topi
     vendor, partner = unique("v"), unique("p")
     headers = token("vendor", vendor_id=vendor)
     async with service_client("pipeline") as (client, _):
+        await enrol(infra, topic_prefix, vendor, partner)
         assert (await put_plan(client, headers, partner, vendor)).status_code == 200
         await scenario_deals(infra, topic_prefix, vendor, partner)
 
@@ -55,6 +56,7 @@ async def test_at_risk_fires_once_per_fall_below_the_threshold(service_client, t
     vendor, partner = unique("v"), unique("p")
     headers = token("vendor", vendor_id=vendor)
     async with service_client("pipeline") as (client, _):
+        await enrol(infra, topic_prefix, vendor, partner)
         await put_plan(client, headers, partner, vendor)  # coverage 0: at risk
         await scenario_deals(infra, topic_prefix, vendor, partner)  # still at risk (0.32)
         await wait_for_figures(client, headers, partner, vendor, coverage="0.3200")
@@ -87,6 +89,8 @@ async def test_rollups_group_partners(service_client, token, infra, topic_prefix
     headers = token("vendor", vendor_id=vendor)
     p1, p2, p3 = unique("p"), unique("p"), unique("p")
     async with service_client("pipeline") as (client, _):
+        for partner in (p1, p3):
+            await enrol(infra, topic_prefix, vendor, partner)
         await put_plan(client, headers, p1, vendor, "1000.00")
         await put_plan(client, headers, p3, vendor, "500.00")
         west = {"tier": 1, "territory": "west", "region": "NA", "channel_manager": "cm-1"}

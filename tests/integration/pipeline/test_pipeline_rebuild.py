@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline_scenario import EXPECTED, PERIOD, figures, put_plan, scenario_deals, unique, wait_for_figures
+from pipeline_scenario import EXPECTED, PERIOD, enrol, figures, put_plan, scenario_deals, unique, wait_for_figures
 from sqlalchemy import text
 
 from pipeline.rebuild import rebuild
@@ -18,6 +18,7 @@ async def test_rebuild_reaches_the_same_figures(service_client, token, infra, to
     vendor, partner = unique("v"), unique("p")
     headers = token("vendor", vendor_id=vendor)
     async with service_client("pipeline") as (client, app):
+        await enrol(infra, topic_prefix, vendor, partner)
         await put_plan(client, headers, partner, vendor)
         await scenario_deals(infra, topic_prefix, vendor, partner)
         before = without_as_of(await wait_for_figures(client, headers, partner, vendor, **EXPECTED))

@@ -3,11 +3,12 @@ the rollup computed over the deals (figures.rollup), for every grouping, page af
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
 import httpx
-from pipeline_scenario import PERIOD, deal, put_plan, send, unique
+from pipeline_scenario import PERIOD, deal, enrol, put_plan, send, unique
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from test_pipeline_totals_stored import NEXT_PERIOD, mixed_events, through_both_paths, vendor_snapshots
@@ -16,7 +17,7 @@ from events.envelope import CloudEvent
 from pipeline.domain.figures import GROUP_BY, rollup
 from pipeline.domain.periods import Quarter
 from pipeline.domain.policy import PipelinePolicy
-from pipeline.domain.read_model import DealSnapshot
+from pipeline.domain.read_model import DealSnapshot, PartnerAttributes
 from pipeline.service.views import figures_json
 from support.events import deal_event
 from support.kafka import eventually
@@ -68,6 +69,8 @@ async def test_served_rollups_equal_the_rollups_over_the_deals(service_client, t
     headers = token("vendor", vendor_id=vendor)
     plans = {PERIOD: {p1: Decimal("10000.00"), p3: Decimal("500.00")}, NEXT_PERIOD: {}}
     async with service_client("pipeline") as (client, app):
+        await enrol(infra, topic_prefix, vendor, p1)
+        await enrol(infra, topic_prefix, vendor, p3, territory=None)  # a plan, no deal, no territory
         assert (await put_plan(client, headers, p1, vendor)).status_code == 200
         assert (await put_plan(client, headers, p3, vendor, "500.00")).status_code == 200  # a plan, no deal
         for event in [*mixed_events(vendor, p1, p2), *attribute_events(vendor, p2, p4)]:
@@ -80,14 +83,26 @@ async def test_served_rollups_equal_the_rollups_over_the_deals(service_client, t
             deals = await vendor_deals(app.state.engine, vendor)
             for period in (PERIOD, NEXT_PERIOD):
                 for by in GROUP_BY:
-                    computed = rollup(deals, plans[period], PipelinePolicy(), by=by, period=Quarter.parse(period))
-                    expected = [{"key": key, **figures_json(figures)} for key, figures in computed]
+                    # v1.1: p3 has no deal, but its enrolment gives its terms.
+                    computed = rollup(
+                        deals,
+                        plans[period],
+                        PipelinePolicy(),
+                        by=by,
+                        period=Quarter.parse(period),
+                        partner_attributes={p3: PartnerAttributes(2, None, "NA", "cm-1")},
+                    )
+                    # Every deal and plan is in USD: the figures are in it, nothing elsewhere (v1.1).
+                    expected = [
+                        {"key": key, **figures_json(replace(figures, currency="USD")), "other_plans": {}}
+                        for key, figures in computed
+                    ]
                     assert await served_rollup(client, headers, vendor, period, by) == expected, (period, by)
             return True
 
         await eventually(settled, timeout=60)
         territories = [i["key"] for i in await served_rollup(client, headers, vendor, PERIOD, "territory")]
-        assert territories == ["east", "south", "west", None]  # p3, with a plan only, is unknown: last
+        assert territories == ["east", "south", "west", None]  # p3, enrolled without one, is unknown: last
 
 
 async def stored_attributes(engine: AsyncEngine, vendor: str) -> list[Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline_scenario import PERIOD, deal, put_plan, send, unique, wait_for_figures
+from pipeline_scenario import PERIOD, deal, enrol, put_plan, send, unique, wait_for_figures
 
 
 async def test_each_caller_sees_only_its_own_figures(service_client, token, infra, topic_prefix) -> None:
@@ -46,12 +46,16 @@ async def test_each_caller_sees_only_its_own_figures(service_client, token, infr
         assert (await client.get(f"/v1/partners/{partner}/pipeline", params={"vendor_id": vendor})).status_code == 401
 
 
-async def test_plans_are_set_by_their_vendor_and_read_by_their_partner(service_client, token) -> None:
+async def test_plans_are_set_by_their_vendor_and_read_by_their_partner(
+    service_client, token, infra, topic_prefix
+) -> None:
     vendor, partner = unique("v"), unique("p")
     async with service_client("pipeline") as (client, _):
+        await enrol(infra, topic_prefix, vendor, partner)
         assert (await put_plan(client, token("partner", partner_id=partner), partner, vendor)).status_code == 403
         # another vendor's plan is outside its tenancy: 404, never a hint that it exists
-        assert (await put_plan(client, token("vendor", vendor_id=unique("v")), partner, vendor)).status_code == 404
+        other = token("vendor", vendor_id=unique("v"))
+        assert (await put_plan(client, other, partner, vendor, wait_for_enrolment=False)).status_code == 404
         created = await put_plan(client, token("vendor", vendor_id=vendor), partner, vendor, "25000.00")
         assert created.status_code == 200
         assert created.json() == {**created.json(), "revenue_target": "25000.00", "period": PERIOD, "version": 1}

@@ -197,6 +197,7 @@ def test_divisions_by_zero_and_a_missing_plan_give_none(
     deals: list[DealSnapshot], plan: Decimal | None, policy: PipelinePolicy, expected_none: set[str]
 ) -> None:
     figures = asdict(compute_figures(deals, plan, policy, period=Q4))
+    del figures["currency"]  # which currency (v1.1) is not a figure: one currency's deals here
     assert {name for name, value in figures.items() if value is None} == expected_none | (
         {"plan"} if plan is None else set()
     )

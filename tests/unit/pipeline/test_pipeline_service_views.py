@@ -108,6 +108,8 @@ def test_figures_go_on_the_wire_as_decimal_strings_or_null() -> None:
         "avg_deal_size": "5000.00",
         "avg_cycle_days": "12.50",
         "sales_velocity": "800.00",
+        "currency": None,
+        "other_currencies": {},
     }
 
 

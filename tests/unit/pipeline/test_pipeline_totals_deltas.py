@@ -9,8 +9,7 @@ from decimal import Decimal
 from pipeline.domain.periods import Quarter
 from pipeline.domain.read_model import DealSnapshot, DealStage, DealStatus, Outcome
 from pipeline.domain.totals import ZERO, contribution, totals_of
-from pipeline.service.snapshots import FiguresKey
-from pipeline.service.totals import as_stored, totals_deltas
+from pipeline.service.totals import TotalsKey, as_stored, totals_deltas
 
 D = Decimal
 Q1, Q2 = Quarter(2030, 1), Quarter(2030, 2)
@@ -26,8 +25,9 @@ def deal(deal_id: str, amount: str = "1000.00", expected: date | None = date(203
     )  # fmt: skip
 
 
-def key(partner: str = "p1", period: str = "2030Q1") -> FiguresKey:
-    return FiguresKey(partner, "v", period)
+def key(partner: str = "p1", period: str = "2030Q1", currency: str = "USD") -> TotalsKey:
+    # v1.1: totals are kept per currency, so the key carries it.
+    return TotalsKey(partner, "v", period, currency)
 
 
 def test_a_new_deal_adds_its_contribution_to_its_quarter() -> None:
@@ -76,3 +76,10 @@ def test_amounts_count_as_the_deals_table_stores_them() -> None:
     stored = deal("a", "100.01")
     assert totals_deltas([(None, precise)]) == totals_deltas([(None, stored)])
     assert totals_deltas([(stored, replace(precise, last_sequence=2))]) == {}
+
+
+def test_a_change_of_currency_takes_from_one_currency_and_adds_to_the_other() -> None:
+    before = deal("a", "500.00")
+    after = replace(before, currency="EUR", last_sequence=2)
+    deltas = totals_deltas([(before, after)])
+    assert deltas == {key(currency="EUR"): contribution(after, Q1), key(): -contribution(before, Q1)}

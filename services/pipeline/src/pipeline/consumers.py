@@ -1,4 +1,5 @@
-"""What pipeline reacts to: every deals.v1 event, folded into the read model."""
+"""What pipeline reacts to: every deals.v1 event, folded into the deal read model, and every
+partners.v1 event, folded into the enrolment read model (two consumers, two groups)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from events.consumer import Handler, IdempotentConsumer
-from events.topics import TopicNames
+from events.topics import PARTNER_EVENT_TYPES, TopicNames
 from pipeline.domain.read_model import DEAL_EVENT_TYPES
 from pipeline.service.deal_batches import on_deal_events
 from pipeline.service.deal_events import on_deal_event
+from pipeline.service.enrolments import on_enrolment_event
 from servicekit.app import ServiceContext
 
 CONSUMER_NAME = "pipeline"
+ENROLMENTS_CONSUMER_NAME = "pipeline-enrolments"
 
 
 def handlers(topics: TopicNames) -> dict[str, Handler]:
@@ -51,5 +54,31 @@ async def deal_events_worker(ctx: ServiceContext) -> None:
         bootstrap_servers=ctx.settings.kafka_bootstrap_servers,
         sessions=ctx.sessions,
         batch_wait_ms=ctx.settings.consumer_batch_wait_ms,
+    )
+    await consumer.run()
+
+
+def enrolment_events_consumer(
+    *,
+    topics: TopicNames,
+    bootstrap_servers: str,
+    sessions: async_sessionmaker[AsyncSession],
+    name: str = ENROLMENTS_CONSUMER_NAME,
+) -> IdempotentConsumer:
+    """partners.v1, one event per transaction (enrolments change rarely): the enrolment and its
+    processed_events row commit together."""
+    return IdempotentConsumer(
+        name=name,
+        topics=[topics.partners],
+        group_id=topics.group(ENROLMENTS_CONSUMER_NAME),
+        bootstrap_servers=bootstrap_servers,
+        session_factory=sessions,  # type: ignore[arg-type]
+        handlers=dict.fromkeys(PARTNER_EVENT_TYPES, on_enrolment_event),  # type: ignore[arg-type]
+    )
+
+
+async def enrolment_events_worker(ctx: ServiceContext) -> None:
+    consumer = enrolment_events_consumer(
+        topics=ctx.topics, bootstrap_servers=ctx.settings.kafka_bootstrap_servers, sessions=ctx.sessions
     )
     await consumer.run()

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from pipeline.api.routes import router
 from pipeline.config import Settings
-from pipeline.consumers import deal_events_worker
+from pipeline.consumers import deal_events_worker, enrolment_events_worker
 from pipeline.dashboard import router as dashboard_router
 from servicekit.app import create_service_app
 
@@ -17,5 +17,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="pipeline",
         description="Partner plans, pipeline policies, pipeline-to-plan figures and rollups.",
         routers=[router, dashboard_router],
-        workers={"deal-events": deal_events_worker},
+        workers={"deal-events": deal_events_worker, "enrolment-events": enrolment_events_worker},
     )

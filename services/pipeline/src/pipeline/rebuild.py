@@ -9,6 +9,11 @@ applies afterwards land on the rebuilt rows; their version guard makes that safe
 figure_totals (what figures are computed from) and partner_attributes (what rollups group by)
 are recomputed from the rebuilt deals in the same transaction; at-risk flags are kept (they
 record which pipeline-at-risk events were already sent) and no event is published.
+
+The enrolment read model is restored from partners.v1 the same way, read alongside deals.v1:
+each (partner, vendor)'s highest version is written where it is higher than the stored one
+(enrolments are never withdrawn, so this equals a replacement for every row events made, and
+keeps the rows the migration seeded from deal data for partners with no event yet).
 """
 
 from __future__ import annotations
@@ -26,9 +31,11 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from events.envelope import CloudEvent
-from events.topics import TopicNames
+from events.topics import PARTNER_EVENT_TYPES, TopicNames
 from pipeline.adapters.tables import DealRow
 from pipeline.config import Settings
+from pipeline.domain.enrolments import Enrolment
+from pipeline.service.enrolments import enrolment_of, keep_enrolments
 from pipeline.service.partner_attributes import replace_all_attributes
 from pipeline.service.replay import Replay
 from pipeline.service.snapshots import snapshot_values
@@ -42,14 +49,37 @@ INSERT_CHUNK = 2000
 class RebuildReport:
     events_read: int
     deals: int
+    enrolments: int
     applied: int
     ignored: int
     rejected: int
     seconds: float
 
 
-async def _read_until(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int], replay: Replay) -> int:
+@dataclass
+class Sources:
+    """What the rebuild folds: deals.v1 into `replay`, partners.v1 into `enrolments`."""
+
+    deals_topic: str
+    replay: Replay
+    enrolments: list[Enrolment]
+
+    def fold(self, topic: str, event: CloudEvent) -> None:
+        if topic != self.deals_topic:
+            if event.type not in PARTNER_EVENT_TYPES:
+                self.replay.ignored += 1
+                return
+            try:
+                self.enrolments.append(enrolment_of(event))
+            except (ValidationError, ValueError):
+                self.replay.rejected += 1  # the live consumer dead-letters it too
+            return
+        self.replay.fold(event.type, event.data, event.time)
+
+
+async def _read_until(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int], sources: Sources) -> int:
     """Fold every record before `ends` (per partition); returns how many records were read."""
+    replay = sources.replay
     read = 0
     pending = {tp for tp, end in ends.items() if await consumer.position(tp) < end}
     while pending:
@@ -64,7 +94,7 @@ async def _read_until(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int
                 except (ValidationError, ValueError):
                     replay.rejected += 1
                     continue
-                replay.fold(event.type, event.data, event.time)
+                sources.fold(tp.topic, event)
         # Transaction markers take offsets too: compare positions, not record counts.
         pending = {tp for tp in pending if await consumer.position(tp) < ends[tp]}
     for tp, end in ends.items():
@@ -74,7 +104,7 @@ async def _read_until(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int
     return read
 
 
-async def _replace_rows(conn: AsyncConnection, replay: Replay) -> None:
+async def _replace_rows(conn: AsyncConnection, replay: Replay, enrolments: list[Enrolment]) -> None:
     await conn.execute(text("DELETE FROM deals"))
     rows = [snapshot_values(s) for s in replay.snapshots.values()]
     for start in range(0, len(rows), INSERT_CHUNK):
@@ -82,6 +112,7 @@ async def _replace_rows(conn: AsyncConnection, replay: Replay) -> None:
     # The totals of the rebuilt deals, through the consumers' own delta code.
     await replace_all_totals(conn, replay.snapshots.values())
     await replace_all_attributes(conn, replay.snapshots.values())
+    await keep_enrolments(conn, enrolments)
 
 
 async def _partitions(settings: Settings, topic: str) -> list[int]:
@@ -111,25 +142,36 @@ async def rebuild(settings: Settings) -> RebuildReport:
     )
     engine = make_engine(settings)
     replay = Replay()
+    sources = Sources(topics.deals, replay, [])
     await consumer.start()
     try:
-        tps = [TopicPartition(topics.deals, p) for p in await _partitions(settings, topics.deals)]
+        tps = [
+            TopicPartition(topic, p)
+            for topic in (topics.deals, topics.partners)
+            for p in await _partitions(settings, topic)
+        ]
         consumer.assign(tps)
         await consumer.seek_to_beginning(*tps)
-        read = await _read_until(consumer, await consumer.end_offsets(tps), replay)
+        read = await _read_until(consumer, await consumer.end_offsets(tps), sources)
         async with engine.begin() as conn:
-            # Blocks the live consumer's writes (not readers) until the swap commits.
-            # The consumer writes figure_totals and partner_attributes only after deals, so this
-            # order cannot deadlock.
-            await conn.execute(text("LOCK TABLE deals, figure_totals, partner_attributes IN SHARE ROW EXCLUSIVE MODE"))
-            read += await _read_until(consumer, await consumer.end_offsets(tps), replay)
-            await _replace_rows(conn, replay)
+            # Blocks the live consumers' writes (not readers) until the swap commits.
+            # The deal consumer writes figure_totals and partner_attributes only after deals, and
+            # the enrolment consumer writes partner_enrolments alone, so this order cannot deadlock.
+            await conn.execute(
+                text(
+                    "LOCK TABLE deals, figure_totals, partner_attributes, partner_enrolments"
+                    " IN SHARE ROW EXCLUSIVE MODE"
+                )
+            )
+            read += await _read_until(consumer, await consumer.end_offsets(tps), sources)
+            await _replace_rows(conn, replay, sources.enrolments)
     finally:
         await consumer.stop()
         await engine.dispose()
     return RebuildReport(
         events_read=read,
         deals=len(replay.snapshots),
+        enrolments=len(sources.enrolments),
         applied=replay.applied,
         ignored=replay.ignored,
         rejected=replay.rejected,
@@ -140,7 +182,7 @@ async def rebuild(settings: Settings) -> RebuildReport:
 def main() -> None:
     report = asyncio.run(rebuild(Settings()))
     print(
-        f"rebuilt {report.deals} deals from {report.events_read} events "
+        f"rebuilt {report.deals} deals and {report.enrolments} enrolment events from {report.events_read} events "
         f"({report.applied} applied, {report.ignored} ignored, {report.rejected} rejected) "
         f"in {report.seconds:.2f} s"
     )

@@ -93,6 +93,25 @@ class PartnerAttributesRow(ServiceTable, table=True):
     last_event_time: datetime = Field(sa_column=sa.Column(TS, nullable=False))
 
 
+class PartnerEnrolmentRow(ServiceTable, table=True):
+    """A partner's enrolment with one vendor, as dealreg's partners.v1 events show it (the highest
+    `version` wins). A plan needs one; rollups group by its terms (service/enrolments.py)."""
+
+    __tablename__ = "partner_enrolments"
+    __table_args__ = (sa.Index("partner_enrolments_by_vendor", "vendor_id"),)
+
+    partner_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    vendor_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    name: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    tier: int | None = Field(default=None, sa_column=sa.Column(sa.Integer))
+    territory: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    region: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    channel_manager: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    # 0: seeded by the migration from deal data, replaced by any event (dealreg starts at 1).
+    version: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
+    updated_at: datetime = Field(sa_column=sa.Column(TS, nullable=False))
+
+
 class AtRiskFlagRow(ServiceTable, table=True):
     """Whether a pipeline-at-risk event is outstanding (the hysteresis state)."""
 
@@ -122,15 +141,17 @@ MONEY_SUM_COLUMNS = frozenset({*OPEN_AMOUNT_COLUMNS, "won_amount"})
 
 
 def figure_totals_table(metadata: sa.MetaData) -> sa.Table:
-    """figure_totals: the PeriodTotals of each (partner, vendor, period), the sum of its deals'
-    contributions, kept in the transaction that changes the deals. Money sums are unconstrained
-    NUMERIC (a sum of cents stays exact however large); counts and days are BIGINT."""
+    """figure_totals: the PeriodTotals of each (partner, vendor, period, currency), the sum of its
+    deals' contributions, kept in the transaction that changes the deals (currencies are never
+    added together). Money sums are unconstrained NUMERIC (a sum of cents stays exact however
+    large); counts and days are BIGINT."""
     return sa.Table(
         "figure_totals",
         metadata,
         sa.Column("partner_id", sa.Text, primary_key=True),
         sa.Column("vendor_id", sa.Text, primary_key=True),
         sa.Column("period", sa.Text, primary_key=True),
+        sa.Column("currency", sa.String(3), primary_key=True),
         *(
             sa.Column(name, sa.Numeric if name in MONEY_SUM_COLUMNS else sa.BigInteger, nullable=False)
             for name in SUM_COLUMNS

@@ -8,12 +8,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from pipeline.adapters.tables import PlanRow, PolicyRow
+from pipeline.api.preconditions import IfMatch, check_if_match
 from pipeline.api.schemas import LeadWaterfallIn, PlanIn, PolicyIn
-from pipeline.domain.figures import GroupBy
+from pipeline.domain.figures import GroupBy, other_plans
 from pipeline.domain.lead_waterfall import WaterfallInputError, lead_waterfall
 from pipeline.domain.periods import Quarter, current_period
 from pipeline.domain.policy import InvalidPolicyError, PipelinePolicy
-from pipeline.service.figures import load_policy, partner_figures, refresh_figures
+from pipeline.service.enrolments import is_enrolled
+from pipeline.service.figures import load_policy, partner_figures, reevaluate_vendor, refresh_figures
 from pipeline.service.rollups import page_after, rollup_groups
 from pipeline.service.snapshots import FiguresKey
 from pipeline.service.views import figures_json, plan_json, policy_json
@@ -45,7 +47,17 @@ def _period(text: str | None, loc: list[str]) -> Quarter:
 
 
 @router.put("/vendors/{vendor_id}/pipeline-policy", tags=["policies"])
-async def put_policy(vendor_id: str, body: PolicyIn, principal: CurrentPrincipal, session: DbSession) -> dict[str, Any]:
+async def put_policy(
+    vendor_id: str,
+    body: PolicyIn,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    request: Request,
+    if_match: IfMatch = None,
+) -> dict[str, Any]:
+    """Set the policy (If-Match: the version last read; 0 while the defaults apply). Every
+    partner with a plan is re-evaluated in the same transaction: pipeline-at-risk goes out at
+    once for those whose coverage now falls below the threshold (and a recovery is recorded)."""
     require_vendor_access(principal, vendor_id, "set its pipeline policy")
     try:
         policy = PipelinePolicy(
@@ -61,6 +73,7 @@ async def put_policy(vendor_id: str, body: PolicyIn, principal: CurrentPrincipal
     now = datetime.now(UTC)
     async with session.begin():
         row = await session.get(PolicyRow, vendor_id, with_for_update=True)
+        check_if_match(if_match, 0 if row is None else row.version)
         values: dict[str, Any] = {
             "total_index": policy.total_index,
             "risk_adjusted_index": policy.risk_adjusted_index,
@@ -75,6 +88,9 @@ async def put_policy(vendor_id: str, body: PolicyIn, principal: CurrentPrincipal
                 setattr(row, name, value)
             row.version += 1
         session.add(row)
+        await session.flush()
+        # Same transaction as the policy (events through the outbox): a crash loses neither.
+        await reevaluate_vendor(session, vendor_id, request.app.state.topics)
     return policy_json(vendor_id, policy, row)
 
 
@@ -90,13 +106,25 @@ async def get_policy(vendor_id: str, principal: CurrentPrincipal, session: DbSes
 
 @router.put("/plans/{partner_id}/{period}", tags=["plans"])
 async def put_plan(
-    partner_id: str, period: str, body: PlanIn, principal: CurrentPrincipal, session: DbSession, request: Request
+    partner_id: str,
+    period: str,
+    body: PlanIn,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    request: Request,
+    if_match: IfMatch = None,
 ) -> dict[str, Any]:
+    """Set a partner's plan. 404 unless the partner is enrolled with the vendor, as dealreg's
+    partners.v1 events have told this service: right after enrolling a partner in dealreg, its
+    partner-enrolled event may still be on its way, and the PUT is 404 until it has arrived."""
     quarter = _period(period, ["path", "period"])
     require_vendor_access(principal, body.vendor_id, "set its partners' plans")
     now = datetime.now(UTC)
     async with session.begin():
+        if not await is_enrolled(session, partner_id, body.vendor_id):
+            raise not_found("partner enrolled with this vendor")
         row = await session.get(PlanRow, (partner_id, body.vendor_id, str(quarter)), with_for_update=True)
+        check_if_match(if_match, 0 if row is None else row.version)
         if row is None:
             row = PlanRow(
                 partner_id=partner_id,
@@ -127,7 +155,8 @@ async def get_plan(
     if not principal.sees(vendor_id=vendor_id, partner_id=partner_id):
         raise not_found("plan")
     row = await session.get(PlanRow, (partner_id, vendor_id, str(quarter)))
-    if row is None:
+    # A plan of a partner not enrolled with the vendor does not exist for anyone.
+    if row is None or not await is_enrolled(session, partner_id, vendor_id):
         raise not_found("plan")
     return plan_json(row)
 
@@ -178,10 +207,17 @@ async def get_rollups(
         "vendor_id": vendor_id,
         "period": str(quarter),
         "by": by,
-        "items": [{"key": key, **figures_json(figures)} for key, figures in page],
+        "items": [
+            {"key": key, **figures_json(figures), "other_plans": _money_map(other_plans(plans, figures.currency))}
+            for key, (figures, plans) in page
+        ],
         "next_cursor": None if next_key is None else encode_cursor(next_key),
         "as_of": as_of.isoformat(),
     }
+
+
+def _money_map(amounts: dict[str, Any]) -> dict[str, str]:
+    return {currency: format_money(amount) for currency, amount in amounts.items()}
 
 
 # --- lead waterfall ---

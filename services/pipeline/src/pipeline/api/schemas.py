@@ -14,7 +14,9 @@ from pipeline.domain.policy import (
     DEFAULT_TOTAL_INDEX,
 )
 
-Money = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2, allow_inf_nan=False)]
+# At most 15 digits before the point (the contract's bound; the columns are NUMERIC(18, 2)): more is
+# a 422 naming the field, never a database error.
+Money = Annotated[Decimal, Field(ge=0, max_digits=17, decimal_places=2, allow_inf_nan=False)]
 Fraction = Annotated[Decimal, Field(max_digits=12, decimal_places=6, allow_inf_nan=False)]
 Id = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 

@@ -18,20 +18,27 @@ avg_cycle_days is the average number of days from registration (UTC date of crea
 closed_on over the period's closed deals, won and lost.
 
 A missing plan, or any division by zero, gives None for the figures that depend on it; never an
-error. Deals are assumed to be in one currency (the caller selects one vendor's deals).
+error.
+
+Currencies are never added together. compute_figures and figures_from_totals take deals of one
+currency; figures_by_currency takes per-currency totals and counts only the *reporting
+currency* (reporting_currency): the plan's currency; with no plan, the currency in which most
+deals are placed in the period (ties: the alphabetically first). Every other currency appears
+under other_currencies with its pipeline_total, closed_won and open_deals only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 from pipeline.domain.periods import Quarter
 from pipeline.domain.policy import PipelinePolicy
 from pipeline.domain.read_model import DealSnapshot, PartnerAttributes
-from pipeline.domain.totals import STAGES, PeriodTotals, counts_in, totals_of
+from pipeline.domain.totals import STAGES, ZERO, PeriodTotals, counts_in, totals_of
 from servicekit.money import to_cents
 
 RATIO_PLACES = Decimal("0.0001")
@@ -58,6 +65,69 @@ class PipelineFigures:
     avg_deal_size: Decimal | None
     avg_cycle_days: Decimal | None
     sales_velocity: Decimal | None  # money per day
+    # The currency every money figure above is in (None: no plan and no deal), and what the
+    # deals in each other currency add up to (never added into the figures above).
+    currency: str | None = None
+    other_currencies: Mapping[str, CurrencySummary] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CurrencySummary:
+    """The contract's other_currencies entry: a currency other than the reporting one."""
+
+    pipeline_total: Decimal
+    closed_won: Decimal
+    open_deals: int
+
+
+# A plan's target and the currency it is in.
+PlanAmount = tuple[Decimal, str]
+
+
+def currency_summary(totals: PeriodTotals) -> CurrencySummary:
+    return CurrencySummary(
+        pipeline_total=to_cents(totals.open_total_amount),
+        closed_won=to_cents(totals.won_amount),
+        open_deals=totals.open_total_count,
+    )
+
+
+def reporting_currency(plan_currencies: Iterable[str], totals_by_currency: Mapping[str, PeriodTotals]) -> str | None:
+    """The currency figures are reported in: the one most of the plans are in; with no plan, the
+    one in which most deals are placed in the period; ties go to the alphabetically first (a
+    stable answer however the inputs are ordered). None with neither plans nor deals."""
+    counted = Counter(plan_currencies)
+    if not counted:
+        counted = Counter({c: t.deal_count for c, t in totals_by_currency.items() if t.deal_count > 0})
+    if not counted:
+        return None
+    return min(counted, key=lambda currency: (-counted[currency], currency))
+
+
+def figures_by_currency(
+    totals_by_currency: Mapping[str, PeriodTotals], plans: Sequence[PlanAmount], policy: PipelinePolicy
+) -> PipelineFigures:
+    """The figures of deals in several currencies against plans (one for a partner; a group's for
+    a rollup): only the reporting currency's deals and plans count; every other currency with a
+    deal in the period is summarised under other_currencies. Plans in another currency than the
+    reporting one are left out of `plan` (see other_plans)."""
+    currency = reporting_currency((c for _, c in plans), totals_by_currency)
+    in_currency = [amount for amount, c in plans if c == currency]
+    plan = sum(in_currency, Decimal(0)) if in_currency else None
+    main = ZERO if currency is None else totals_by_currency.get(currency, ZERO)
+    others = {
+        c: currency_summary(t) for c, t in sorted(totals_by_currency.items()) if c != currency and t.deal_count > 0
+    }
+    return replace(figures_from_totals(main, plan, policy), currency=currency, other_currencies=others)
+
+
+def other_plans(plans: Sequence[PlanAmount], currency: str | None) -> dict[str, Decimal]:
+    """A group's plans in other currencies than its reporting one, summed per currency."""
+    out: dict[str, Decimal] = {}
+    for amount, c in plans:
+        if c != currency:
+            out[c] = out.get(c, Decimal(0)) + amount
+    return {c: to_cents(v) for c, v in sorted(out.items())}
 
 
 def deal_in_period(deal: DealSnapshot, period: Quarter) -> bool:

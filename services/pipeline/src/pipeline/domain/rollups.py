@@ -7,7 +7,14 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 
-from pipeline.domain.figures import GroupBy, PipelineFigures, figures_from_totals, group_partners
+from pipeline.domain.figures import (
+    GroupBy,
+    PipelineFigures,
+    PlanAmount,
+    figures_by_currency,
+    figures_from_totals,
+    group_partners,
+)
 from pipeline.domain.policy import PipelinePolicy
 from pipeline.domain.read_model import DealSnapshot, PartnerAttributes
 from pipeline.domain.totals import ZERO, PeriodTotals
@@ -40,6 +47,44 @@ def rollup_from_totals(
         (key, figures_from_totals(sum((totals_by_partner.get(p, ZERO) for p in partners), ZERO), plan, policy))
         for key, partners, plan in groups
     ]
+
+
+def rollup_by_currency(
+    totals_by_partner: Mapping[str, Mapping[str, PeriodTotals]],
+    plans: Mapping[str, PlanAmount],
+    policy: PipelinePolicy,
+    by: GroupBy = "partner",
+    partner_attributes: Mapping[str, PartnerAttributes] | None = None,
+) -> list[tuple[str | None, PipelineFigures, list[PlanAmount]]]:
+    """rollup_from_totals with currencies kept apart: each group's figures are
+    figures_by_currency of its partners' per-currency totals and plans (the reporting currency is
+    the one most of its plans are in, else the one most of its deals are in). Also returns each
+    group's plans, so a caller can show those in other currencies (figures.other_plans).
+
+    Groups, their order and who is listed are rollup_from_totals': a partner counts when it has
+    a plan or a deal placed in the period in any currency.
+    """
+    known = partner_attributes or {}
+
+    def deal_count(partner: str) -> int:
+        return sum(t.deal_count for t in totals_by_partner.get(partner, {}).values())
+
+    groups = group_partners(
+        {*totals_by_partner, *plans},
+        {p: amount for p, (amount, _) in plans.items()},
+        by,
+        key_attributes=lambda p: known.get(p, _UNKNOWN),
+        counts=lambda p: deal_count(p) > 0,
+    )
+    out: list[tuple[str | None, PipelineFigures, list[PlanAmount]]] = []
+    for key, partners, _ in groups:
+        summed: dict[str, PeriodTotals] = {}
+        for partner in partners:
+            for currency, totals in totals_by_partner.get(partner, {}).items():
+                summed[currency] = summed.get(currency, ZERO) + totals
+        group_plans = [plans[p] for p in partners if p in plans]
+        out.append((key, figures_by_currency(summed, group_plans, policy), group_plans))
+    return out
 
 
 def newest_attributes(

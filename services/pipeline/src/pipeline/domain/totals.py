@@ -149,3 +149,13 @@ def totals_of(deals: Iterable[DealSnapshot], period: Quarter | None = None) -> P
 def contribution(deal: DealSnapshot, period: Quarter | None) -> PeriodTotals:
     """What one deal adds to `period`'s totals (ZERO when it does not count there)."""
     return totals_of((deal,), period)
+
+
+def totals_by_currency(deals: Iterable[DealSnapshot], period: Quarter | None = None) -> dict[str, PeriodTotals]:
+    """The totals of the deals that count in `period`, one PeriodTotals per deal currency (what
+    figure_totals keeps: currencies are never added together)."""
+    by_currency: dict[str, list[DealSnapshot]] = {}
+    for deal in deals:
+        by_currency.setdefault(deal.currency, []).append(deal)
+    found = {currency: totals_of(ds, period) for currency, ds in sorted(by_currency.items())}
+    return {currency: totals for currency, totals in found.items() if not totals.is_zero}

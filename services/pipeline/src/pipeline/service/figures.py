@@ -16,7 +16,7 @@ from events.outbox import enqueue
 from events.topics import TopicNames
 from pipeline.adapters.tables import FIGURE_TOTALS, MONEY_SUM_COLUMNS, SUM_COLUMNS, DealRow, PlanRow, PolicyRow
 from pipeline.domain.at_risk import at_risk_transition
-from pipeline.domain.figures import PipelineFigures, figures_from_totals
+from pipeline.domain.figures import PipelineFigures, figures_by_currency
 from pipeline.domain.periods import Quarter
 from pipeline.domain.policy import PipelinePolicy
 from pipeline.domain.read_model import DealSnapshot
@@ -78,10 +78,11 @@ async def deals_in_period(
     return [snapshot_of_values(r) for r in rows]
 
 
-# The key's totals, plan and policy in one round trip (a figures refresh runs for every batch):
-# O(1) in the number of deals.
+# The key's totals (one row per currency, or one row of NULLs), plan and policy in one round
+# trip (a figures refresh runs for every batch): O(currencies), not O(deals).
 _FIGURES_INPUTS = text(  # built from the table's own column names only
-    "SELECT plan.revenue_target, policy.vendor_id AS policy_vendor, policy.total_index,"  # noqa: S608
+    "SELECT plan.revenue_target, plan.currency AS plan_currency, totals.currency AS totals_currency,"  # noqa: S608
+    " policy.vendor_id AS policy_vendor, policy.total_index,"
     " policy.risk_adjusted_index, policy.stage_probabilities, policy.at_risk_threshold, "
     + ", ".join(f"totals.{c}" for c in SUM_COLUMNS)
     + " FROM (VALUES (1)) AS one (x)"
@@ -92,6 +93,8 @@ _FIGURES_INPUTS = text(  # built from the table's own column names only
     " ON totals.partner_id = :partner_id AND totals.vendor_id = :vendor_id AND totals.period = :period"
 ).columns(
     sa.column("revenue_target", sa.Numeric(18, 2)),
+    sa.column("plan_currency", sa.Text),
+    sa.column("totals_currency", sa.Text),
     sa.column("policy_vendor", sa.Text),
     sa.column("total_index", sa.Numeric),
     sa.column("risk_adjusted_index", sa.Numeric),
@@ -104,12 +107,15 @@ _FIGURES_INPUTS = text(  # built from the table's own column names only
 async def partner_figures(
     session: AsyncSession, partner_id: str, vendor_id: str, period: Quarter
 ) -> tuple[PipelineFigures, PipelinePolicy]:
-    """One partner's figures for a period, from its stored totals (not from its deals)."""
+    """One partner's figures for a period, from its stored totals (not from its deals), in its
+    plan's currency (domain.figures.figures_by_currency); other currencies under other_currencies."""
     where = {"partner_id": partner_id, "vendor_id": vendor_id, "period": str(period)}
-    found = (await session.execute(_FIGURES_INPUTS, where)).one()
-    policy = policy_of(None if found.policy_vendor is None else found)  # type: ignore[arg-type]
-    figures = figures_from_totals(totals_of_row(found), found.revenue_target, policy)
-    return figures, policy
+    rows = (await session.execute(_FIGURES_INPUTS, where)).all()
+    first = rows[0]
+    policy = policy_of(None if first.policy_vendor is None else first)  # type: ignore[arg-type]
+    totals = {r.totals_currency: totals_of_row(r) for r in rows if r.totals_currency is not None}
+    plans = [] if first.revenue_target is None else [(first.revenue_target, first.plan_currency)]
+    return figures_by_currency(totals, plans, policy), policy
 
 
 def figures_event(
@@ -169,3 +175,30 @@ async def refresh_figures(session: AsyncSession, key: FiguresKey, topics: TopicN
     figures, events = await recompute_figures(session, key)
     await enqueue(session, [(topics.pipeline, key.partner_id, e) for e in events])
     return figures
+
+
+# Whose at-risk state a policy can move: every partner with a plan (coverage needs one), and any
+# still flagged (so a recovery is recorded too).
+_POLICY_AFFECTED = text(
+    "SELECT partner_id, period FROM partner_plans WHERE vendor_id = :vendor_id"
+    " UNION SELECT partner_id, period FROM at_risk_flags WHERE vendor_id = :vendor_id AND at_risk"
+)
+
+
+async def reevaluate_vendor(session: AsyncSession, vendor_id: str, topics: TopicNames) -> int:
+    """After a change of the vendor's policy (flushed in this transaction): recompute the figures
+    of every affected (partner, period) at once, move their at-risk flags and enqueue their
+    events (pipeline-updated, and pipeline-at-risk where coverage has just fallen below the
+    threshold), all in the caller's transaction, so the policy never commits without them.
+    Holds every key's figures lock (in lock-key order, as the consumer takes them) so that no
+    deal batch recomputes one with the old policy meanwhile. Returns how many were recomputed."""
+    rows = (await session.execute(_POLICY_AFFECTED, {"vendor_id": vendor_id})).all()
+    keys = sorted(FiguresKey(r.partner_id, vendor_id, r.period) for r in rows)
+    await lock_many(session, FIGURES_LOCK, (figures_lock_name(k) for k in keys))
+    outgoing: list[tuple[str, str | None, CloudEvent]] = []
+    for key in keys:
+        _, events = await recompute_figures(session, key, locked=True)
+        outgoing.extend((topics.pipeline, key.partner_id, e) for e in events)
+    if outgoing:
+        await enqueue(session, outgoing)
+    return len(keys)

@@ -1,5 +1,6 @@
 """partner_attributes kept up to date: each (vendor, partner)'s grouping attributes as its most
 recent deal event showed them, so a rollup reads one row per partner instead of its deals.
+Rollups weigh them against the partner's enrolment (service/enrolments.vendor_attributes).
 
 Both consumer paths (deal_events, deal_batches) and the rebuild go through keep_attributes, in
 the transaction that writes the deals. An event older than the stored one changes nothing.
@@ -10,13 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from pipeline.adapters.tables import PartnerAttributesRow
-from pipeline.domain.read_model import DealSnapshot, PartnerAttributes
+from pipeline.domain.read_model import DealSnapshot
 from pipeline.domain.rollups import newest_attributes
 
 _TABLE = PartnerAttributesRow.__tablename__
@@ -55,10 +55,3 @@ async def replace_all_attributes(connection: AsyncSession | AsyncConnection, sna
     """partner_attributes recomputed from scratch for these deals (the whole read model)."""
     await connection.execute(text(f"DELETE FROM {_TABLE}"))  # noqa: S608
     await keep_attributes(connection, snapshots)
-
-
-async def vendor_attributes(session: AsyncSession, vendor_id: str) -> dict[str, PartnerAttributes]:
-    """Each of the vendor's partners' attributes (partners with no deal yet are absent)."""
-    query = select(PartnerAttributesRow).where(col(PartnerAttributesRow.vendor_id) == vendor_id)
-    rows = (await session.execute(query)).scalars().all()
-    return {r.partner_id: PartnerAttributes(r.tier, r.territory, r.region, r.channel_manager) for r in rows}

@@ -1,5 +1,8 @@
 """figure_totals kept up to date: each deal change moves its keys' totals by a delta.
 
+A key is (partner, vendor, period, currency): a deal adds to the totals of its own currency
+only, so no sum ever mixes two currencies (the figures pick a currency: domain.figures).
+
 Both consumer paths (deal_events, deal_batches) and the rebuild go through totals_deltas and
 apply_totals_deltas, so they all leave the same rows. The deltas are applied in the transaction
 that writes the deals, under the keys' figures locks.
@@ -10,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -29,7 +32,21 @@ from pipeline.domain.totals import ZERO, PeriodTotals, contribution
 from pipeline.service.snapshots import FiguresKey, period_text
 from servicekit.money import to_cents
 
-_KEY_COLUMNS = ("partner_id", "vendor_id", "period")
+_KEY_COLUMNS = ("partner_id", "vendor_id", "period", "currency")
+
+
+class TotalsKey(NamedTuple):
+    """figure_totals' key: one partner's deals of one vendor, period and currency."""
+
+    partner_id: str
+    vendor_id: str
+    period: str
+    currency: str
+
+    @property
+    def figures_key(self) -> FiguresKey:
+        return FiguresKey(self.partner_id, self.vendor_id, self.period)
+
 
 # Any number of keys in one statement (one array per column), added to what is stored.
 _ADD_TOTALS = text(  # built from the table's own column names only
@@ -37,7 +54,7 @@ _ADD_TOTALS = text(  # built from the table's own column names only
     + ", ".join(f"CAST(:{c} AS text[])" for c in _KEY_COLUMNS)
     + ", "
     + ", ".join(f"CAST(:{c} AS {'numeric' if c in MONEY_SUM_COLUMNS else 'bigint'}[])" for c in SUM_COLUMNS)
-    + ") ON CONFLICT (partner_id, vendor_id, period) DO UPDATE SET "
+    + ") ON CONFLICT (partner_id, vendor_id, period, currency) DO UPDATE SET "
     + ", ".join(f"{c} = {FIGURE_TOTALS.name}.{c} + EXCLUDED.{c}" for c in SUM_COLUMNS)
 )
 
@@ -52,19 +69,21 @@ def as_stored(snapshot: DealSnapshot) -> DealSnapshot:
     return replace(snapshot, amount=amount, final_amount=final)
 
 
-def keyed_contribution(snapshot: DealSnapshot) -> tuple[FiguresKey, PeriodTotals] | None:
-    """The key of the period the deal counts in and what it adds there (None: no close date)."""
+def keyed_contribution(snapshot: DealSnapshot) -> tuple[TotalsKey, PeriodTotals] | None:
+    """The key of the period (and currency) the deal counts in and what it adds there (None: no
+    close date)."""
     period = period_text(snapshot)
     if period is None:
         return None
-    key = FiguresKey(snapshot.partner_id, snapshot.vendor_id, period)
+    key = TotalsKey(snapshot.partner_id, snapshot.vendor_id, period, snapshot.currency)
     return key, contribution(as_stored(snapshot), Quarter.parse(period))
 
 
-def totals_deltas(changes: Iterable[tuple[DealSnapshot | None, DealSnapshot]]) -> dict[FiguresKey, PeriodTotals]:
+def totals_deltas(changes: Iterable[tuple[DealSnapshot | None, DealSnapshot]]) -> dict[TotalsKey, PeriodTotals]:
     """The net change of each key's totals for deals going from `before` (None: new) to
-    `after`; a deal moving quarters or partners moves two keys. Keys left unchanged are omitted."""
-    deltas: dict[FiguresKey, PeriodTotals] = {}
+    `after`; a deal moving quarters, partners or currencies moves two keys. Keys left unchanged
+    are omitted."""
+    deltas: dict[TotalsKey, PeriodTotals] = {}
     for before, after in changes:
         for snapshot, sign in ((before, -1), (after, 1)):
             found = None if snapshot is None else keyed_contribution(snapshot)
@@ -91,7 +110,7 @@ def _sum_values(totals: PeriodTotals) -> dict[str, int | Decimal]:
 
 
 async def apply_totals_deltas(
-    connection: AsyncSession | AsyncConnection, deltas: Mapping[FiguresKey, PeriodTotals]
+    connection: AsyncSession | AsyncConnection, deltas: Mapping[TotalsKey, PeriodTotals]
 ) -> None:
     """Add each delta to its key's stored totals (created when missing), in one statement.
     The caller holds the keys' figures locks (rows are written in key order anyway)."""

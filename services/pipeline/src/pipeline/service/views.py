@@ -34,7 +34,8 @@ def _decimal(value: Decimal | None) -> str | None:
 
 
 def figures_json(figures: PipelineFigures) -> dict[str, Any]:
-    """The contract's figures: money and ratios as decimal strings (or null), counts as integers."""
+    """The contract's figures: money and ratios as decimal strings (or null), counts as integers;
+    `currency` (the one the money figures are in) and `other_currencies`."""
     out: dict[str, Any] = {}
     for name in MONEY_FIGURES:
         out[name] = _money(getattr(figures, name))
@@ -42,6 +43,15 @@ def figures_json(figures: PipelineFigures) -> dict[str, Any]:
         out[name] = _decimal(getattr(figures, name))
     for name in COUNT_FIGURES:
         out[name] = getattr(figures, name)
+    out["currency"] = figures.currency
+    out["other_currencies"] = {
+        currency: {
+            "pipeline_total": format_money(summary.pipeline_total),
+            "closed_won": format_money(summary.closed_won),
+            "open_deals": summary.open_deals,
+        }
+        for currency, summary in figures.other_currencies.items()
+    }
     return out
 
 
