@@ -55,6 +55,16 @@ _ENSURE_ACCOUNTS = (
 )
 _LOCK_ACCOUNTS = "SELECT id, balance FROM ledger_accounts WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE"
 _DEAL_STATES = "SELECT deal_id, rule_key, amount FROM ledger_entries WHERE deal_id = ANY($1::text[])"
+_RECORDED = "SELECT deal_id, program_id FROM deal_programs WHERE deal_id = ANY($1::text[])"
+_RECORD_PROGRAMS = (
+    "INSERT INTO deal_programs (deal_id, program_id, created_at) "
+    "SELECT u.*, $3::timestamptz FROM unnest($1::text[], $2::text[]) AS u ON CONFLICT (deal_id) DO NOTHING"
+)
+_RECORD_CLOSES = (
+    "INSERT INTO deal_closes (deal_id, partner_id, vendor_id, outcome, amount, margin_pct, currency, closed_at) "
+    "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::numeric[], $6::numeric[], "
+    "$7::text[], $8::timestamptz[]) ON CONFLICT (deal_id) DO NOTHING"
+)
 _ENTRY_COLUMNS = (
     "id",
     "deal_id",
@@ -218,6 +228,28 @@ async def deal_states(con: Any, deal_ids: Iterable[str]) -> dict[str, DealReward
         keys.setdefault(deal_id, set()).add(rule_key)
         nets[deal_id] = nets.get(deal_id, _ZERO) + amount
     return {deal_id: DealRewardState(frozenset(k), nets[deal_id]) for deal_id, k in keys.items()}
+
+
+async def recorded_programs(con: Any, deal_ids: Iterable[str]) -> dict[str, str]:
+    """deal id -> its program of record, for the deals that have one."""
+    ids = sorted(set(deal_ids))
+    if not ids:
+        return {}
+    return {row[0]: row[1] for row in await _fetch(con, _RECORDED, ids)}
+
+
+async def record_programs(con: Any, records: Mapping[str, str], now: datetime) -> None:
+    """Store new programs of record (deal id -> program id); a deal that has one keeps it."""
+    if records:
+        ids = sorted(records)
+        await _fetch(con, _RECORD_PROGRAMS, ids, [records[i] for i in ids], now)
+
+
+async def record_closes(con: Any, closes: Sequence[Mapping[str, Any]]) -> None:
+    """Store closed deals (rewards.close_values rows) for the partners' history, once per deal."""
+    if closes:
+        columns = ("deal_id", "partner_id", "vendor_id", "outcome", "amount", "margin_pct", "currency", "closed_at")
+        await _fetch(con, _RECORD_CLOSES, *([c[column] for c in closes] for column in columns))
 
 
 async def write_batch(

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from incentives.adapters.tables import ProgramRow
+from incentives.adapters.tables import DealProgramRow, ProgramRow
 from incentives.domain import programs as domain
 from incentives.domain.deals import Stage
 from incentives.domain.ledger import funding_transfer, program_budget_account
@@ -37,13 +38,24 @@ def to_domain(row: ProgramRow) -> domain.Program:
         tier_multipliers={int(k): Decimal(str(v)) for k, v in row.tier_multipliers.items()},
         cap_per_deal=row.cap_per_deal,
         budget=row.budget if row.budget is not None else UNLIMITED,
+        effective_from=row.effective_from,
     )
 
 
+async def recorded_program_id(session: AsyncSession, deal_id: str) -> str | None:
+    """The deal's program of record, None before its first reward."""
+    result = await session.execute(select(col(DealProgramRow.program_id)).where(col(DealProgramRow.deal_id) == deal_id))
+    return result.scalar_one_or_none()
+
+
 async def program_for_deal(
-    session: AsyncSession, vendor_id: str, partner_id: str, registered_on: date
+    session: AsyncSession, vendor_id: str, partner_id: str, registered_at: datetime, deal_id: str
 ) -> ProgramRow | None:
-    """The program governing a deal registered that day (a partner's own program wins)."""
+    """The program governing the deal: its program of record, else the one active at its registration."""
+    recorded = await recorded_program_id(session, deal_id)
+    if recorded is not None:
+        return await session.get(ProgramRow, recorded)
+    registered_on = registered_at.astimezone(UTC).date()
     rows = (
         (
             await session.execute(
@@ -58,8 +70,17 @@ async def program_for_deal(
         .all()
     )
     by_id = {row.id: row for row in rows}
-    chosen = domain.active_program([to_domain(r) for r in rows], vendor_id, partner_id, registered_on)
+    chosen = domain.program_of_record(None, [to_domain(r) for r in rows], vendor_id, partner_id, registered_at)
     return by_id[chosen.id] if chosen is not None else None
+
+
+async def record_program(session: AsyncSession, deal_id: str, program_id: str, now: datetime) -> None:
+    """Make `program_id` the deal's program of record (a no-op once it has one)."""
+    await session.execute(
+        insert(DealProgramRow)
+        .values(deal_id=deal_id, program_id=program_id, created_at=now)
+        .on_conflict_do_nothing(index_elements=["deal_id"])
+    )
 
 
 async def spent_and_remaining(session: AsyncSession, row: ProgramRow) -> tuple[Decimal, Decimal | None]:
@@ -77,7 +98,12 @@ class OverlappingPrograms(Exception):
 
 
 async def insert_program(
-    session: AsyncSession, program: domain.Program, *, budget: Decimal | None, now: datetime
+    session: AsyncSession,
+    program: domain.Program,
+    *,
+    budget: Decimal | None,
+    now: datetime,
+    effective_from: datetime | None = None,
 ) -> ProgramRow:
     """Store a validated program and fund its budget account, in the caller's transaction.
 
@@ -111,6 +137,7 @@ async def insert_program(
         budget=budget,
         created_at=now,
         version=1,
+        effective_from=effective_from,
     )
     session.add(row)
     await session.flush()
