@@ -19,11 +19,12 @@ from incentives.adapters.tables import LedgerEntryRow, PayoutLineRow, PayoutRow,
 from incentives.api.schemas import ForecastIn, PayoutCreate, ProgramCreate, SimulateRequest
 from incentives.domain import programs as domain
 from incentives.domain.deals import Stage
-from incentives.domain.simulation import Forecast, InvalidForecast, SimulationResult, simulate
+from incentives.domain.simulation import Forecast, InvalidForecast, simulate
 from incentives.domain.statements import MixedCurrencies, earnings_statement, parse_period
 from incentives.service.ledger_reads import lines_where, visible_to
 from incentives.service.payouts import NothingToPay, SeveralCurrencies, create_payout
 from incentives.service.programs import UNLIMITED, OverlappingPrograms, insert_program, spent_and_remaining
+from incentives.service.proposals import simulation_json
 from servicekit.auth import CurrentPrincipal, require_vendor_access
 from servicekit.db import DbSession
 from servicekit.money import format_money
@@ -363,18 +364,6 @@ def forecast_of(f: ForecastIn) -> Forecast:
         )
     except InvalidForecast as exc:
         raise _problems_422(exc.problems, ("body", "forecast")) from exc
-
-
-def simulation_json(result: SimulationResult) -> dict[str, Any]:
-    return {
-        "expected_registrations": result.expected_registrations,
-        "expected_wins": str(result.expected_wins),
-        "expected_revenue": format_money(result.expected_revenue),
-        "payout_before_budget": format_money(result.payout_before_budget),
-        "expected_payout": format_money(result.expected_payout),
-        "budget_limited": result.budget_limited,
-        "roi": str(result.roi) if result.roi is not None else None,
-    }
 
 
 @router.post("/programs/simulate", tags=["programs"])

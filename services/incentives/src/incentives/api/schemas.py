@@ -78,10 +78,22 @@ class ProposalCreate(BaseModel):
     forecast: ForecastIn
 
 
+Roi = Annotated[Decimal, Field(ge=-1, le=1_000_000, max_digits=12, decimal_places=4, allow_inf_nan=False)]
+
+
 class VendorPolicy(BaseModel):
+    """The vendor's incentive policy; a field left out is its default (see GET, `defaults`)."""
+
     model_config = ConfigDict(extra="forbid")
 
-    min_roi: Annotated[Decimal, Field(ge=-1, le=1_000_000, max_digits=12, decimal_places=4, allow_inf_nan=False)]
+    min_roi: Roi | None = None
+    max_registration_reward_pct: Percent | None = None
+    max_tier_multiplier: Multiplier | None = None
+    max_budget: PositiveMoney | None = None
+    max_cap_per_deal: PositiveMoney | None = None
+    assumed_win_rate: Fraction | None = None
+    assumed_avg_deal_amount: Money | None = None
+    assumed_margin_pct: Percent | None = None
 
 
 class ProposalDecision(BaseModel):

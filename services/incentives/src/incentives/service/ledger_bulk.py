@@ -56,10 +56,6 @@ _ENSURE_ACCOUNTS = (
 _LOCK_ACCOUNTS = "SELECT id, balance FROM ledger_accounts WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE"
 _DEAL_STATES = "SELECT deal_id, rule_key, amount FROM ledger_entries WHERE deal_id = ANY($1::text[])"
 _RECORDED = "SELECT deal_id, program_id FROM deal_programs WHERE deal_id = ANY($1::text[])"
-_RECORD_PROGRAMS = (
-    "INSERT INTO deal_programs (deal_id, program_id, created_at) "
-    "SELECT u.*, $3::timestamptz FROM unnest($1::text[], $2::text[]) AS u ON CONFLICT (deal_id) DO NOTHING"
-)
 _RECORD_CLOSES = (
     "INSERT INTO deal_closes (deal_id, partner_id, vendor_id, outcome, amount, margin_pct, currency, closed_at) "
     "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::numeric[], $6::numeric[], "
@@ -87,10 +83,14 @@ _MONEY_COLUMNS = {"amount", "requested", "cut"}
 _ENTRY_ARRAYS = ", ".join(
     f"${i}::{'numeric' if c in _MONEY_COLUMNS else 'text'}[]" for i, c in enumerate(_ENTRY_COLUMNS, start=14)
 )
+_DEAL_ARRAY = f"${14 + _ENTRY_COLUMNS.index('deal_id')}::text[]"
+_PROGRAM_ARRAY = f"${14 + _ENTRY_COLUMNS.index('program_id')}::text[]"
 # Every write of a batch in one statement. The CTEs share one snapshot but nothing here reads
 # another's rows: the foreign keys (postings -> transfers, entries -> transfers) are checked at
 # the statement's end, and the CHECK (a budget never below zero) and the append-only triggers
-# fire per row as ever: any violation fails the whole statement. Entries RETURNING id so the
+# fire per row as ever: any violation fails the whole statement. A deal's first entries record
+# its program of record (deal_programs); an entry of any other program for that deal breaks
+# the (deal_id, program_id) foreign key and fails the statement. Entries RETURNING id so the
 # caller can tell a conflict (an entry booked already) and roll the batch back. The outbox rows
 # (events.batching.outbox_insert_sql) and the NOTIFY as enqueue_many writes them, the NOTIFY
 # sent only if there are rows.
@@ -105,6 +105,11 @@ WITH transfers AS (
 ), balances AS (
   UPDATE ledger_accounts AS a SET balance = a.balance + d.delta
   FROM unnest($12::text[], $13::numeric[]) AS d(id, delta) WHERE a.id = d.id
+), recorded AS (
+  INSERT INTO deal_programs (deal_id, program_id, created_at)
+  SELECT DISTINCT u.deal_id, u.program_id, $1::timestamptz FROM unnest({_DEAL_ARRAY}, {_PROGRAM_ARRAY})
+    AS u(deal_id, program_id)
+  ON CONFLICT (deal_id) DO NOTHING
 ), booked AS (
   INSERT INTO ledger_entries ({", ".join(_ENTRY_COLUMNS)}, created_at)
   SELECT u.*, $1::timestamptz FROM unnest({_ENTRY_ARRAYS}) AS u
@@ -236,13 +241,6 @@ async def recorded_programs(con: Any, deal_ids: Iterable[str]) -> dict[str, str]
     if not ids:
         return {}
     return {row[0]: row[1] for row in await _fetch(con, _RECORDED, ids)}
-
-
-async def record_programs(con: Any, records: Mapping[str, str], now: datetime) -> None:
-    """Store new programs of record (deal id -> program id); a deal that has one keeps it."""
-    if records:
-        ids = sorted(records)
-        await _fetch(con, _RECORD_PROGRAMS, ids, [records[i] for i in ids], now)
 
 
 async def record_closes(con: Any, closes: Sequence[Mapping[str, Any]]) -> None:

@@ -48,7 +48,6 @@ from incentives.service.ledger_bulk import (
     programs_of,
     raw_connection,
     record_closes,
-    record_programs,
     recorded_programs,
     write_batch,
 )
@@ -123,7 +122,6 @@ async def on_deal_events(session: AsyncSession, items: Sequence[BatchItem], topi
     states = await deal_states(con, {p.deal.id for p in plan})
 
     now = datetime.now(UTC)
-    new_records: dict[str, str] = {}
     transfers: list[Transfer] = []
     rows: list[EntryValues] = []
     outgoing: list[Outgoing] = []
@@ -138,8 +136,6 @@ async def on_deal_events(session: AsyncSession, items: Sequence[BatchItem], topi
             log.warning("reward skipped", deal_id=deal.id, reason=str(exc))
             continue
         states[deal.id] = state.after(accruals)
-        if accruals:
-            new_records.setdefault(deal.id, program.id)
         for accrual in accruals:
             entry_id = reward_id(deal.id, accrual.rule_key)
             transfer = transfer_for_grant(entry_id, program.id, deal.rep.id, accrual.granted, program.currency)
@@ -162,8 +158,6 @@ async def on_deal_events(session: AsyncSession, items: Sequence[BatchItem], topi
                 reward = reward_event(program, deal, accrual, entry_id, event.id, now)
                 outgoing.append((topics.incentives, deal.id, reward, p.item.traceparent))
 
-    # Before the entries: their (deal, program) must match the record (a foreign key).
-    await record_programs(con, new_records, now)
     inserted = await write_batch(con, transfers, rows, outgoing, now)
     if inserted != len(rows):
         # Impossible under the locks; fail loudly so the whole batch (all of its writes) is rolled back.
