@@ -43,6 +43,15 @@ class ProgramCreate(BaseModel):
         return self
 
 
+class ProgramUpdate(BaseModel):
+    """What may change on a program: its name, its end (money rules never change once set)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
+    ends_on: date | None = None
+
+
 class PayoutCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 

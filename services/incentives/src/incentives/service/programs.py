@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import dataclasses
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -15,6 +17,7 @@ from incentives.domain import programs as domain
 from incentives.domain.deals import Stage
 from incentives.domain.ledger import funding_transfer, program_budget_account
 from incentives.service.ledger_store import balance_of, ensure_account, post_transfer
+from incentives.service.preconditions import check_if_match
 
 # A program without a budget is unlimited; the domain wants a number, so it gets one no
 # ledger will reach (NUMERIC(18, 2) holds at most 16 digits before the point).
@@ -144,4 +147,48 @@ async def insert_program(
     await ensure_account(session, program_budget_account(row.id), row.currency, non_negative=budget is not None)
     if budget is not None:
         await post_transfer(session, funding_transfer(f"fund:{row.id}", row.id, budget, row.currency), now)
+    return row
+
+
+class ProgramNotFound(Exception):
+    pass
+
+
+async def update_program(
+    session: AsyncSession,
+    program_id: str,
+    *,
+    may_act: Callable[[str], bool],
+    name: str | None,
+    ends_on: date | None,
+    if_match: str | None,
+) -> ProgramRow:
+    """Rename a program or move its end (If-Match honoured); the money rules never change once set.
+
+    ProgramNotFound when it does not exist or `may_act(vendor_id)` is false;
+    OverlappingPrograms when a later end would run into another program of the same scope;
+    domain.InvalidProgram when the end would be before the start.
+    """
+    row = await session.get(ProgramRow, program_id, with_for_update=True, populate_existing=True)
+    if row is None or not may_act(row.vendor_id):
+        raise ProgramNotFound()
+    # Same lock as insert_program: an extension and a new program cannot both pass the overlap check.
+    await session.execute(select(func.pg_advisory_xact_lock(func.hashtext(f"programs:{row.vendor_id}"))))
+    check_if_match(if_match, row.version)
+    if ends_on is not None and ends_on != row.ends_on:
+        changed = dataclasses.replace(to_domain(row), ends_on=ends_on)
+        others = (
+            (await session.execute(select(ProgramRow).where(col(ProgramRow.vendor_id) == row.vendor_id)))
+            .scalars()
+            .all()
+        )
+        clashes = domain.overlapping_programs([to_domain(r) for r in others], changed)
+        if clashes:
+            raise OverlappingPrograms([p.id for p in clashes])
+        row.ends_on = ends_on
+    if name is not None:
+        row.name = name
+    row.version += 1
+    session.add(row)
+    await session.flush()
     return row
