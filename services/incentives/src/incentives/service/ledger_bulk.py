@@ -39,7 +39,7 @@ _BUDGET_PREFIX, _BUDGET_SUFFIX = program_budget_account("\x00").split("\x00")
 _PROGRAM_COLUMNS = (
     "id, vendor_id, partner_id, name, currency, starts_on, ends_on, registration_reward_pct, "
     "pay_registration_on, stage_bonuses::text AS stage_bonuses, close_won_pct, clawback_on_reject, "
-    "tier_multipliers::text AS tier_multipliers, cap_per_deal, budget, created_at, version"
+    "tier_multipliers::text AS tier_multipliers, cap_per_deal, budget, created_at, version, effective_from"
 )
 # The vendors' programs, and the budget of each deal's active program locked in id order, in one
 # statement (programs are not guarded by the locks, so reading them in the same snapshot is safe).
