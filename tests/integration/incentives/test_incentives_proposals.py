@@ -10,7 +10,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from incentives_helpers import PROGRAM, new_vendor
+from incentives_helpers import PROGRAM, DealFeed, new_vendor
+
+from support.kafka import eventually
 
 TODAY = datetime.now(UTC).date()
 FORECAST = {
@@ -206,3 +208,35 @@ async def test_the_incentive_policy_is_versioned_and_if_match_is_honoured(servic
         # A partner not enrolled with the vendor does not see its policy.
         partner = token("partner", sub="rep-1", partner_id="p-stranger")
         assert (await client.get(url, headers=partner)).status_code == 404
+
+
+async def test_the_gate_takes_the_partners_own_history_once_it_has_ten_closed_deals(
+    service_client, token, infra, topic_prefix
+) -> None:
+    vendor = new_vendor()
+    partner = token("partner", sub="rep-1", partner_id="p-hist")
+    vendor_headers = token("vendor", sub="mgr", vendor_id=vendor)
+    async with service_client("incentives") as (client, _):
+        # A bar no proposal meets, so each probe stays pending and creates no program.
+        await client.put(f"/v1/vendors/{vendor}/incentive-policy", json={"min_roi": "100000"}, headers=vendor_headers)
+        for n in range(10):
+            deal = DealFeed(infra.kafka_bootstrap, topic_prefix, vendor, partner_id="p-hist", margin_pct="10")
+            won = n == 0
+            await deal.send(
+                "deal-closed",
+                stage="closed_won" if won else "closed_lost",
+                status="closed",
+                outcome="won" if won else "lost",
+                final_amount="4000.00",
+            )
+
+        async def gate() -> dict[str, Any] | None:
+            r = await client.post("/v1/program-proposals", json=proposal(vendor), headers=partner)
+            assert (r.status_code, r.json()["status"]) == (201, "pending"), r.text
+            judged: dict[str, Any] = r.json()["gate"]
+            return judged if judged["history"]["closed"] == "10" else None
+
+        judged = await eventually(gate, timeout=30)
+        # 1 won of 10 (0.1 < the assumed 0.2), won deals of 4000.00 (< 10000.00), margin 10 % (< 20 %).
+        assert judged["history"]["counted"] is True
+        assert (judged["win_rate"], judged["avg_deal_amount"], judged["avg_margin_pct"]) == ("0.1", "4000.00", "10")

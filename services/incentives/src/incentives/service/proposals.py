@@ -140,11 +140,16 @@ def simulation_json(result: SimulationResult) -> dict[str, Any]:
     }
 
 
+def _plain(value: Decimal) -> str:
+    # "0.1", never "0.1000" or "1E+1".
+    return format(value.normalize(), "f")
+
+
 def _gate_json(forecast: Forecast, history: PartnerHistory) -> dict[str, Any]:
     return {
-        "win_rate": str(forecast.win_rate),
-        "avg_deal_amount": str(forecast.avg_deal_amount),
-        "avg_margin_pct": str(forecast.avg_margin_pct),
+        "win_rate": _plain(forecast.win_rate),
+        "avg_deal_amount": format_money(forecast.avg_deal_amount),
+        "avg_margin_pct": _plain(forecast.avg_margin_pct),
         "tier": next(iter(forecast.tier_mix)),
         "history": {
             **{k: str(v) if v is not None else None for k, v in asdict(history).items()},
