@@ -102,8 +102,11 @@ def tenant_a(rel_stack: Stack) -> Iterator[TenantA]:
             http.post(
                 f"{url['incentives']}/v1/program-proposals",
                 json={
+                    # v1.1: within the vendor's ceilings, with a budget and a cap, paid on approval.
                     "program": {**PROGRAM, "vendor_id": "ten-a", "partner_id": "p-ten-a", "starts_on": "2031-01-01",
-                                "ends_on": "2031-12-31"},
+                                "ends_on": "2031-12-31", "registration_reward_pct": "5",
+                                "pay_registration_on": "approved", "budget": "10000.00", "cap_per_deal": "500.00",
+                                "tier_multipliers": {"1": "1", "2": "1", "3": "1"}},
                     "forecast": {"expected_registrations": 10, "win_rate": "0.3", "avg_deal_amount": "10000.00",
                                  "avg_margin_pct": "20"},
                 },

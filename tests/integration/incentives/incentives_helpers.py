@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 
+from events.envelope import new_event
 from support.events import deal_data, deal_event
 from support.kafka import produce
 
@@ -64,3 +66,25 @@ def _key(item: dict[str, Any]) -> str:
     return {"registration": "registration", "close_bonus": "close", "clawback": "clawback"}.get(
         item["kind"], f"stage:{item['stage']}"
     )
+
+
+async def enrol(
+    bootstrap: str, topic_prefix: str, partner_id: str, vendor_id: str, *, tier: int = 2, version: int = 1, **extra: Any
+) -> str:
+    """Publish a partner-enrolled (version 1) or partner-updated event on partners.v1, as dealreg does; its id."""
+    data = {
+        "partner_id": partner_id,
+        "vendor_id": vendor_id,
+        "name": f"Partner {partner_id}",
+        "tier": tier,
+        "territory": "west",
+        "region": "NA",
+        "channel_manager": "cm-1",
+        "version": version,
+        "updated_at": datetime.now(UTC).isoformat(),
+        **extra,
+    }
+    event_type = "partner-enrolled" if version == 1 else "partner-updated"
+    event = new_event(event_type=event_type, service="dealreg", subject=partner_id, data=data)
+    await produce(bootstrap, topic_prefix + "partners.v1", event.to_json(), key=partner_id.encode())
+    return event.id

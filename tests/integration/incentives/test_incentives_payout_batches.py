@@ -38,7 +38,8 @@ async def test_racing_payout_requests_never_double_pay(service_client, token, in
         assert sorted(r.status_code for r in responses) == [201, 409, 409, 409]
         payout = created[0]
         # rep-a: 2 x 3000.00 x 25 % x 1.0; rep-b's reward and clawback net to zero and stay unpaid.
-        assert payout["lines"] == [{"rep_id": "rep-a", "partner_id": "p-pay", "amount": "1500.00", "entry_count": 2}]
+        line = {"rep_id": "rep-a", "partner_id": "p-pay", "amount": "1500.00", "currency": "USD", "entry_count": 2}
+        assert payout["lines"] == [line]
         assert payout["total"] == "1500.00"
 
         r = await client.get(f"/v1/payouts/{payout['id']}", headers=vendor_token)

@@ -8,7 +8,8 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from events.consumer import IdempotentConsumer
-from events.topics import TopicNames
+from events.topics import PARTNER_EVENT_TYPES, TopicNames
+from incentives.service.enrolments import on_partner_event
 from incentives.service.reward_batches import on_deal_events
 from incentives.service.rewards import on_deal_event
 from servicekit.app import ServiceContext
@@ -34,6 +35,33 @@ def deal_events_consumer(
         handlers=dict.fromkeys(REWARDING_EVENT_TYPES, partial(on_deal_event, topics=topics)),
         batch_handler=partial(on_deal_events, topics=topics),
     )
+
+
+def partner_events_consumer(
+    *,
+    topics: TopicNames,
+    bootstrap_servers: str,
+    sessions: async_sessionmaker[AsyncSession],
+    name: str = "incentives-partners",
+) -> IdempotentConsumer:
+    """The enrolment read model's consumer (partners.v1), its own group and processed_events name."""
+    return IdempotentConsumer(
+        name=name,
+        topics=[topics.partners],
+        group_id=topics.group("incentives-partners"),
+        bootstrap_servers=bootstrap_servers,
+        session_factory=sessions,  # type: ignore[arg-type]
+        handlers=dict.fromkeys(PARTNER_EVENT_TYPES, on_partner_event),  # type: ignore[arg-type]
+    )
+
+
+async def partner_events_worker(ctx: ServiceContext) -> None:
+    consumer = partner_events_consumer(
+        topics=ctx.topics,
+        bootstrap_servers=ctx.settings.kafka_bootstrap_servers,
+        sessions=ctx.sessions,
+    )
+    await consumer.run()
 
 
 async def deal_events_worker(ctx: ServiceContext) -> None:

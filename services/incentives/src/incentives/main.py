@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from incentives.api.proposals import router as proposals_router
 from incentives.api.routes import router
 from incentives.config import Settings
-from incentives.consumers import deal_events_worker
+from incentives.consumers import deal_events_worker, partner_events_worker
 from servicekit.app import create_service_app
 
 
@@ -17,5 +17,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="incentives",
         description="Incentive programs, the rewards ledger, rep earnings, payouts and program simulations.",
         routers=[router, proposals_router],
-        workers={"deal-events": deal_events_worker},
+        workers={"deal-events": deal_events_worker, "partner-events": partner_events_worker},
     )

@@ -41,6 +41,49 @@ class ProgramRow(ServiceTable, table=True):
     budget: Decimal | None = Field(default=None, sa_column=sa.Column(MONEY))
     created_at: datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
     version: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))
+    # A proposal's program: its approval time; deals registered before it are not the program's.
+    effective_from: datetime | None = Field(default=None, sa_column=sa.Column(sa.DateTime(timezone=True)))
+
+
+class DealProgramRow(ServiceTable, table=True):
+    """A deal's program of record: the one that gave its first reward governs all the others."""
+
+    __tablename__ = "deal_programs"
+
+    deal_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    program_id: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    created_at: datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
+
+
+class DealCloseRow(ServiceTable, table=True):
+    """A closed deal, as deal-closed told it: the partner's own history for the proposals' ROI gate."""
+
+    __tablename__ = "deal_closes"
+
+    deal_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    partner_id: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    vendor_id: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    outcome: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    amount: Decimal = Field(sa_column=sa.Column(MONEY, nullable=False))
+    margin_pct: Decimal = Field(sa_column=sa.Column(sa.Numeric(9, 4), nullable=False))
+    currency: str = Field(sa_column=sa.Column(sa.String(3), nullable=False))
+    closed_at: datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
+
+
+class EnrolmentRow(ServiceTable, table=True):
+    """Who is enrolled with which vendor (from partners.v1); the highest version seen is kept."""
+
+    __tablename__ = "enrolments"
+
+    partner_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    vendor_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    name: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    tier: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))
+    territory: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    region: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    channel_manager: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    version: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))
+    updated_at: datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
 
 
 class AccountRow(ServiceTable, table=True):
@@ -139,12 +182,23 @@ class PayoutItemRow(ServiceTable, table=True):
 
 
 class VendorPolicyRow(ServiceTable, table=True):
-    """A vendor's bar for partners' build-your-own programs: the ROI approved without review."""
+    """A vendor's bar for partners' build-your-own programs: ceilings, assumptions, the ROI approved at once.
+
+    A NULL ceiling or assumption is the documented default (domain.policy.DEFAULT_POLICY).
+    """
 
     __tablename__ = "incentive_policies"
 
     vendor_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
     min_roi: Decimal = Field(sa_column=sa.Column(sa.Numeric(12, 4), nullable=False))
+    max_registration_reward_pct: Decimal | None = Field(default=None, sa_column=sa.Column(sa.Numeric(9, 4)))
+    max_tier_multiplier: Decimal | None = Field(default=None, sa_column=sa.Column(sa.Numeric(6, 4)))
+    max_budget: Decimal | None = Field(default=None, sa_column=sa.Column(MONEY))
+    max_cap_per_deal: Decimal | None = Field(default=None, sa_column=sa.Column(MONEY))
+    assumed_win_rate: Decimal | None = Field(default=None, sa_column=sa.Column(sa.Numeric(6, 4)))
+    assumed_avg_deal_amount: Decimal | None = Field(default=None, sa_column=sa.Column(MONEY))
+    assumed_margin_pct: Decimal | None = Field(default=None, sa_column=sa.Column(sa.Numeric(9, 4)))
+    version: int = Field(default=1, sa_column=sa.Column(sa.Integer, nullable=False))
     updated_at: datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
 
 
@@ -157,9 +211,11 @@ class ProposalRow(ServiceTable, table=True):
     program: dict[str, Any] = Field(sa_column=sa.Column(JSONB, nullable=False))
     forecast: dict[str, Any] = Field(sa_column=sa.Column(JSONB, nullable=False))
     simulation: dict[str, Any] = Field(sa_column=sa.Column(JSONB, nullable=False))
-    roi: Decimal | None = Field(default=None, sa_column=sa.Column(sa.Numeric(18, 4)))
+    roi: Decimal | None = Field(default=None, sa_column=sa.Column(sa.Numeric()))
     min_roi: Decimal | None = Field(default=None, sa_column=sa.Column(sa.Numeric(12, 4)))
     status: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     program_id: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     created_at: datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
     decided_at: datetime | None = Field(default=None, sa_column=sa.Column(sa.DateTime(timezone=True)))
+    gate: dict[str, Any] | None = Field(default=None, sa_column=sa.Column(JSONB))
+    version: int = Field(default=1, sa_column=sa.Column(sa.Integer, nullable=False))

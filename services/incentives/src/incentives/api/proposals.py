@@ -1,4 +1,8 @@
-"""Build-your-own incentives: vendors set a minimum ROI, partners propose, the ROI decides."""
+"""Build-your-own incentives: the vendor's incentive policy, partners' proposals, the vendor's decision.
+
+The rules live in domain.policy and the use cases in service.proposals; these routes read
+the request, check who may act, and map the outcome to HTTP.
+"""
 
 from __future__ import annotations
 
@@ -9,33 +13,66 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from sqlalchemy.dialects.postgresql import insert
 
 from incentives.adapters.tables import ProposalRow, VendorPolicyRow
-from incentives.api.routes import forecast_of, program_of, simulation_json
+from incentives.api.routes import forecast_of, program_of
 from incentives.api.schemas import ProgramCreate, ProposalCreate, ProposalDecision, VendorPolicy
-from incentives.domain.programs import Program
-from incentives.domain.simulation import ProposalStatus, proposal_decision, simulate
-from incentives.service.programs import OverlappingPrograms, insert_program
+from incentives.domain.policy import POLICY_FIELDS
+from incentives.domain.programs import PayRegistrationOn
+from incentives.service import proposals as service
+from incentives.service.preconditions import IfMatch
+from incentives.service.programs import OverlappingPrograms
 from servicekit.auth import CurrentPrincipal, require_vendor_access
 from servicekit.db import DbSession
+from servicekit.money import format_money
 from servicekit.principal import Principal, Role
-from servicekit.problems import Problem, conflict, not_found
+from servicekit.problems import Problem, conflict, not_found, validation_problem
 
 router = APIRouter(prefix="/v1")
 
 
+_MONEY_FIELDS = frozenset({"max_budget", "max_cap_per_deal", "assumed_avg_deal_amount"})
+
+
+def _number(name: str, value: Decimal) -> str:
+    # Money with its two places; rates and percentages as written ("4", "0.2"), never "4E+1".
+    return format_money(value) if name in _MONEY_FIELDS else format(value.normalize(), "f")
+
+
+def policy_json(vendor_id: str, row: VendorPolicyRow | None) -> dict[str, Any]:
+    """Every ceiling and assumption in force; `defaults` lists those the vendor never set."""
+    policy = service.policy_of(row)
+    return {
+        "vendor_id": vendor_id,
+        **{name: _number(name, getattr(policy, name)) for name in POLICY_FIELDS},
+        "defaults": [name for name in POLICY_FIELDS if row is None or getattr(row, name) is None],
+        "version": row.version if row is not None else 0,
+        "updated_at": row.updated_at.isoformat() if row is not None else None,
+    }
+
+
+@router.get("/vendors/{vendor_id}/incentive-policy", tags=["proposals"])
+async def get_policy(vendor_id: str, principal: CurrentPrincipal, session: DbSession) -> Any:
+    """The vendor's policy; its partners (enrolled with it) may read it to build within bounds."""
+    if not principal.acts_for_vendor(vendor_id):
+        partners = sorted(principal.partner_ids | ({principal.partner_id} if principal.partner_id else set()))
+        if principal.role not in (Role.PARTNER, Role.AGGREGATOR) or not any(
+            [await service.enrolment(session, p, vendor_id) for p in partners]
+        ):
+            raise not_found("incentive policy")
+    return policy_json(vendor_id, await session.get(VendorPolicyRow, vendor_id))
+
+
 @router.put("/vendors/{vendor_id}/incentive-policy", tags=["proposals"])
-async def put_policy(vendor_id: str, body: VendorPolicy, principal: CurrentPrincipal, session: DbSession) -> Any:
+async def put_policy(
+    vendor_id: str, body: VendorPolicy, principal: CurrentPrincipal, session: DbSession, if_match: IfMatch = None
+) -> Any:
+    """Set the whole policy (a field left out is its default); If-Match: the version last read (0: none yet)."""
     require_vendor_access(principal, vendor_id, "set its incentive policy")
-    now = datetime.now(UTC)
     async with session.begin():
-        await session.execute(
-            insert(VendorPolicyRow)
-            .values(vendor_id=vendor_id, min_roi=body.min_roi, updated_at=now)
-            .on_conflict_do_update(index_elements=["vendor_id"], set_={"min_roi": body.min_roi, "updated_at": now})
-        )
-    return {"vendor_id": vendor_id, "min_roi": str(body.min_roi), "updated_at": now.isoformat()}
+        row = await service.put_policy(session, vendor_id, body.model_dump(), if_match, datetime.now(UTC))
+        payload = policy_json(vendor_id, row)
+    return JSONResponse(payload, headers={"ETag": f'"{row.version}"'})
 
 
 def proposal_json(row: ProposalRow) -> dict[str, Any]:
@@ -47,57 +84,65 @@ def proposal_json(row: ProposalRow) -> dict[str, Any]:
         "roi": str(row.roi) if row.roi is not None else None,
         "min_roi": str(row.min_roi) if row.min_roi is not None else None,
         "simulation": row.simulation,
+        "gate": row.gate,
         "program": row.program,
         "forecast": row.forecast,
         "program_id": row.program_id,
         "created_at": row.created_at.isoformat(),
         "decided_at": row.decided_at.isoformat() if row.decided_at else None,
+        "version": row.version,
     }
+
+
+def _proposed_program(spec: ProgramCreate) -> ProgramCreate:
+    # Always paid on approval and clawed back on rejection; what the partner sent against
+    # that is refused by the policy check (422), never silently changed.
+    changes: dict[str, Any] = {}
+    if "pay_registration_on" not in spec.model_fields_set:
+        changes["pay_registration_on"] = str(PayRegistrationOn.APPROVED)
+    return spec.model_copy(update=changes)
+
+
+def _refused(exc: service.ProposalRefused) -> Problem:
+    return validation_problem(
+        [{"loc": ["body", "program", p.field], "msg": p.message, "type": "value_error"} for p in exc.problems],
+        detail="The proposal is outside the vendor's incentive policy: see errors.",
+    )
+
+
+def _overlap(exc: OverlappingPrograms) -> Problem:
+    return conflict("The partner already has a program in that time.", conflicting_program_ids=exc.program_ids)
 
 
 @router.post("/program-proposals", status_code=201, tags=["proposals"])
 async def propose(body: ProposalCreate, principal: CurrentPrincipal, session: DbSession) -> JSONResponse:
-    """Approved at once (and the partner's program created) when the ROI meets the vendor's min_roi."""
+    """Approved at once when the ROI on the gate's (lowest) numbers meets min_roi; rejected when negative."""
     partner_id = body.program.partner_id or principal.partner_id
     if principal.role not in (Role.PARTNER, Role.AGGREGATOR, Role.ADMIN) or not (
         partner_id and principal.acts_for_partner(partner_id)
     ):
         raise Problem(403, "Only a partner may propose a program, for itself.")
-    spec = body.program.model_copy(update={"partner_id": partner_id})
-    program = program_of(spec, str(uuid.uuid4()))
-    result = simulate(program, forecast_of(body.forecast))
-    now = datetime.now(UTC)
-    async with session.begin():
-        policy = await session.get(VendorPolicyRow, spec.vendor_id)
-        # No policy: no bar to meet, so the vendor decides every proposal.
-        status = proposal_decision(result.roi, policy.min_roi) if policy else ProposalStatus.PENDING
-        row = ProposalRow(
-            id=str(uuid.uuid4()),
-            vendor_id=spec.vendor_id,
-            partner_id=partner_id,
-            program=spec.model_dump(mode="json"),
-            forecast=body.forecast.model_dump(mode="json"),
-            simulation=simulation_json(result),
-            roi=result.roi,
-            min_roi=policy.min_roi if policy else None,
-            status=str(status),
-            created_at=now,
-        )
-        if status is ProposalStatus.APPROVED:
-            row.program_id = await _create(session, program, spec.budget, now)
-            row.decided_at = now
-        session.add(row)
-    return JSONResponse(proposal_json(row), status_code=201, headers={"Location": f"/v1/program-proposals/{row.id}"})
-
-
-async def _create(session: DbSession, program: Program, budget: Decimal | None, now: datetime) -> str:
+    given = body.program.pay_registration_on if "pay_registration_on" in body.program.model_fields_set else None
+    spec = _proposed_program(body.program.model_copy(update={"partner_id": partner_id}))
+    proposal = service.Proposal(
+        partner_id=partner_id,
+        program=program_of(spec, str(uuid.uuid4())),
+        budget=spec.budget,
+        cap_per_deal=spec.cap_per_deal,
+        pay_registration_on_given=given,
+        program_json=spec.model_dump(mode="json"),
+        forecast=forecast_of(body.forecast),
+        forecast_json=body.forecast.model_dump(mode="json"),
+    )
     try:
-        created = await insert_program(session, program, budget=budget, now=now)
+        async with session.begin():
+            row = await service.propose(session, proposal, datetime.now(UTC))
+            payload = proposal_json(row)
+    except service.ProposalRefused as exc:
+        raise _refused(exc) from exc
     except OverlappingPrograms as exc:
-        raise conflict(
-            "The partner already has a program in that time.", conflicting_program_ids=exc.program_ids
-        ) from exc
-    return created.id
+        raise _overlap(exc) from exc
+    return JSONResponse(payload, status_code=201, headers={"Location": f"/v1/program-proposals/{row.id}"})
 
 
 def _sees(principal: Principal, row: ProposalRow) -> bool:
@@ -105,32 +150,39 @@ def _sees(principal: Principal, row: ProposalRow) -> bool:
 
 
 @router.get("/program-proposals/{proposal_id}", tags=["proposals"])
-async def get_proposal(proposal_id: str, principal: CurrentPrincipal, session: DbSession) -> dict[str, Any]:
+async def get_proposal(proposal_id: str, principal: CurrentPrincipal, session: DbSession) -> Any:
     row = await session.get(ProposalRow, proposal_id)
     if row is None or not _sees(principal, row):
         raise not_found("proposal")
-    return proposal_json(row)
+    return JSONResponse(proposal_json(row), headers={"ETag": f'"{row.version}"'})
 
 
 @router.post("/program-proposals/{proposal_id}/decision", tags=["proposals"])
 async def decide(
-    proposal_id: str, body: ProposalDecision, principal: CurrentPrincipal, session: DbSession
+    proposal_id: str,
+    body: ProposalDecision,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    if_match: IfMatch = None,
 ) -> dict[str, Any]:
-    """The vendor's decision on a pending proposal; approving creates the partner's program."""
-    async with session.begin():
-        row = await session.get(ProposalRow, proposal_id, with_for_update=True)
-        if row is None or not _sees(principal, row):
-            raise not_found("proposal")
-        if not principal.acts_for_vendor(row.vendor_id):
-            raise Problem(403, "Only the vendor or an admin decides a proposal.")
-        if row.status != ProposalStatus.PENDING:
-            raise conflict(f"The proposal is already {row.status}.")
-        now = datetime.now(UTC)
-        if body.decision == "approved":
-            spec = ProgramCreate.model_validate(row.program)
-            row.program_id = await _create(session, program_of(spec, str(uuid.uuid4())), spec.budget, now)
-        row.status = body.decision
-        row.decided_at = now
-        session.add(row)
-        payload = proposal_json(row)
+    """The vendor's decision on a pending proposal; approving creates the partner's program (from now on)."""
+    try:
+        async with session.begin():
+            # Locked here already: the service's read of it is then the same locked row.
+            stored = await session.get(ProposalRow, proposal_id, with_for_update=True)
+            program = None
+            if stored is not None and body.decision == "approved":
+                program = program_of(ProgramCreate.model_validate(stored.program), str(uuid.uuid4()))
+            row = await service.decide(
+                session, principal, proposal_id, body.decision, if_match, program, datetime.now(UTC)
+            )
+            payload = proposal_json(row)
+    except service.ProposalNotFound as exc:
+        raise not_found("proposal") from exc
+    except service.NotTheVendor as exc:
+        raise Problem(403, "Only the vendor or an admin decides a proposal.") from exc
+    except service.AlreadyDecided as exc:
+        raise conflict(f"The proposal is already {exc.status}.") from exc
+    except OverlappingPrograms as exc:
+        raise _overlap(exc) from exc
     return payload

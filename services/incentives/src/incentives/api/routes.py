@@ -12,18 +12,30 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import col
 
 from incentives.adapters.tables import LedgerEntryRow, PayoutLineRow, PayoutRow, ProgramRow
-from incentives.api.schemas import ForecastIn, PayoutCreate, ProgramCreate, SimulateRequest
+from incentives.api.schemas import ForecastIn, PayoutCreate, ProgramCreate, ProgramUpdate, SimulateRequest
 from incentives.domain import programs as domain
 from incentives.domain.deals import Stage
-from incentives.domain.simulation import Forecast, InvalidForecast, SimulationResult, simulate
-from incentives.domain.statements import MixedCurrencies, earnings_statement, parse_period
+from incentives.domain.payouts import csv_cell
+from incentives.domain.rules import RewardKind
+from incentives.domain.simulation import Forecast, InvalidForecast, simulate
+from incentives.domain.statements import EarningsStatement, earnings_statement, parse_period
+from incentives.service.enrolments import enrolled_vendors, is_enrolled, partners_of
 from incentives.service.ledger_reads import lines_where, visible_to
-from incentives.service.payouts import NothingToPay, SeveralCurrencies, create_payout
-from incentives.service.programs import UNLIMITED, OverlappingPrograms, insert_program, spent_and_remaining
+from incentives.service.payouts import NothingToPay, create_payouts
+from incentives.service.preconditions import IfMatch
+from incentives.service.programs import (
+    UNLIMITED,
+    OverlappingPrograms,
+    ProgramNotFound,
+    insert_program,
+    spent_and_remaining,
+    update_program,
+)
+from incentives.service.proposals import simulation_json
 from servicekit.auth import CurrentPrincipal, require_vendor_access
 from servicekit.db import DbSession
 from servicekit.money import format_money
@@ -42,6 +54,19 @@ def _problems_422(problems: list[str], prefix: tuple[str, ...] = ("body",)) -> P
         match = _FIELD.match(message)
         errors.append({"loc": [*prefix, match.group(1) if match else "body"], "msg": message, "type": "value_error"})
     return validation_problem(errors)
+
+
+def _bad_cursor() -> Problem:
+    return validation_problem([{"loc": ["query", "cursor"], "msg": "not a cursor returned by this list"}])
+
+
+def _cursor_date(value: Any) -> date:
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise _bad_cursor()
 
 
 def _money(value: Any) -> str | None:
@@ -112,20 +137,52 @@ async def create_program(body: ProgramCreate, principal: CurrentPrincipal, sessi
     return JSONResponse(payload, status_code=201, headers={"Location": f"/v1/programs/{row.id}"})
 
 
-def _sees_program(principal: Principal, row: ProgramRow) -> bool:
+async def _sees_program(session: DbSession, principal: Principal, row: ProgramRow) -> bool:
+    """A vendor its own; a partner the programs of the vendors it is enrolled with (vendor-wide or its own)."""
+    if principal.role is Role.ADMIN:
+        return True
     if principal.role is Role.VENDOR:
         return principal.acts_for_vendor(row.vendor_id)
-    if row.partner_id is not None and principal.role in (Role.PARTNER, Role.AGGREGATOR):
-        return principal.acts_for_partner(row.partner_id)
-    return True
+    if row.partner_id is not None and not principal.acts_for_partner(row.partner_id):
+        return False
+    return await is_enrolled(session, principal, row.vendor_id)
 
 
 @router.get("/programs/{program_id}", tags=["programs"])
-async def get_program(program_id: str, principal: CurrentPrincipal, session: DbSession) -> dict[str, Any]:
+async def get_program(program_id: str, principal: CurrentPrincipal, session: DbSession) -> Any:
     row = await session.get(ProgramRow, program_id)
-    if row is None or not _sees_program(principal, row):
+    if row is None or not await _sees_program(session, principal, row):
         raise not_found("program")
-    return await program_json(session, row)
+    return JSONResponse(await program_json(session, row), headers={"ETag": f'"{row.version}"'})
+
+
+@router.patch("/programs/{program_id}", tags=["programs"])
+async def patch_program(
+    program_id: str, body: ProgramUpdate, principal: CurrentPrincipal, session: DbSession, if_match: IfMatch = None
+) -> Any:
+    """Rename a program or move its end (vendor or admin); If-Match: the version last read."""
+    if principal.role not in (Role.VENDOR, Role.ADMIN):
+        raise Problem(403, "Only the vendor or an admin changes a program.")
+    try:
+        async with session.begin():
+            row = await update_program(
+                session,
+                program_id,
+                may_act=principal.acts_for_vendor,
+                name=body.name,
+                ends_on=body.ends_on,
+                if_match=if_match,
+            )
+            payload = await program_json(session, row)
+    except ProgramNotFound as exc:
+        raise not_found("program") from exc
+    except domain.InvalidProgram as exc:
+        raise _problems_422(exc.problems) from exc
+    except OverlappingPrograms as exc:
+        raise conflict(
+            "Programs of one vendor may not overlap in time.", conflicting_program_ids=exc.program_ids
+        ) from exc
+    return JSONResponse(payload, headers={"ETag": f'"{row.version}"'})
 
 
 @router.get("/programs", tags=["programs"])
@@ -136,7 +193,10 @@ async def list_programs(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> dict[str, Any]:
-    key = decode_cursor(cursor, {"starts_on": date, "id": str})
+    key = decode_cursor(cursor, ("starts_on", "id"))
+    after = _cursor_date(key["starts_on"]) if key is not None else None
+    if key is not None and not isinstance(key["id"], str):
+        raise _bad_cursor()
     query = select(ProgramRow)
     if vendor_id is not None:
         query = query.where(col(ProgramRow.vendor_id) == vendor_id)
@@ -144,10 +204,12 @@ async def list_programs(
         query = query.where(col(ProgramRow.vendor_id) == (principal.vendor_id or ""))
     elif principal.role in (Role.PARTNER, Role.AGGREGATOR):
         # In SQL, not after the fetch: a filtered page would end the pagination early.
-        mine = sorted(principal.partner_ids | ({principal.partner_id} if principal.partner_id else set()))
-        query = query.where(col(ProgramRow.partner_id).is_(None) | col(ProgramRow.partner_id).in_(mine))
-    if key is not None:
-        after = key["starts_on"]
+        mine = partners_of(principal)
+        query = query.where(
+            col(ProgramRow.vendor_id).in_(enrolled_vendors(principal)),
+            col(ProgramRow.partner_id).is_(None) | col(ProgramRow.partner_id).in_(mine),
+        )
+    if key is not None and after is not None:
         query = query.where(
             (col(ProgramRow.starts_on) > after)
             | ((col(ProgramRow.starts_on) == after) & (col(ProgramRow.id) > key["id"]))
@@ -189,7 +251,10 @@ async def ledger(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> dict[str, Any]:
-    key = decode_cursor(cursor, {"seq": int})
+    key = decode_cursor(cursor, ("seq",))
+    # A well-formed cursor of ours carries an integer; anything else is the caller's (422), never a 500.
+    if key is not None and (type(key["seq"]) is not int or not 0 <= key["seq"] < 2**63):
+        raise _bad_cursor()
     query = select(LedgerEntryRow).where(visible_to(principal))
     for column, value in (
         (LedgerEntryRow.rep_id, rep_id),
@@ -200,7 +265,7 @@ async def ledger(
         if value is not None:
             query = query.where(col(column) == value)
     if key is not None:
-        query = query.where(col(LedgerEntryRow.seq) > int(key["seq"]))
+        query = query.where(col(LedgerEntryRow.seq) > key["seq"])
     query = query.order_by(col(LedgerEntryRow.seq)).limit(limit + 1)
     rows = list((await session.execute(query)).scalars().all())
     page, nxt = next_cursor(rows, limit, lambda r: {"seq": r.seq})
@@ -228,30 +293,9 @@ async def deal_rewards(deal_id: str, principal: CurrentPrincipal, session: DbSes
     }
 
 
-@router.get("/reps/{rep_id}/earnings", tags=["earnings"])
-async def rep_earnings(
-    rep_id: str,
-    principal: CurrentPrincipal,
-    session: DbSession,
-    period: Annotated[str | None, Query(max_length=10, description="A quarter, e.g. 2026Q4")] = None,
-) -> dict[str, Any]:
-    try:
-        window = parse_period(period) if period is not None else None
-    except ValueError as exc:
-        raise validation_problem([{"loc": ["query", "period"], "msg": str(exc), "type": "value_error"}]) from exc
-    lines = await lines_where(session, col(LedgerEntryRow.rep_id) == rep_id, visible_to(principal))
-    if not lines:
-        exists = await session.scalar(select(func.count()).where(col(LedgerEntryRow.rep_id) == rep_id))
-        if exists:
-            raise not_found("rep")
-    try:
-        statement = earnings_statement(lines, rep_id=rep_id, period=window)
-    except MixedCurrencies as exc:
-        raise Problem(409, str(exc)) from exc
-    kinds = {line.kind for line in lines}
+def _statement_json(statement: EarningsStatement, kinds: set[RewardKind]) -> dict[str, Any]:
+    """One currency's figures (the kinds present in its lines only)."""
     return {
-        "rep_id": rep_id,
-        "period": period,
         "currency": statement.currency,
         "earned": format_money(statement.earned),
         "clawed_back": format_money(statement.clawed_back),
@@ -262,6 +306,7 @@ async def rep_earnings(
         "deals": [
             {
                 "deal_id": d.deal_id,
+                "currency": statement.currency,
                 "earned": format_money(d.earned),
                 "clawed_back": format_money(d.clawed_back),
                 "net": format_money(d.net),
@@ -271,19 +316,65 @@ async def rep_earnings(
     }
 
 
+@router.get("/reps/{rep_id}/earnings", tags=["earnings"])
+async def rep_earnings(
+    rep_id: str,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    period: Annotated[str | None, Query(max_length=10, description="A quarter, e.g. 2026Q4")] = None,
+    currency: Annotated[
+        str | None, Query(pattern=r"^[A-Z]{3}$", description="Only this currency's rewards (ISO 4217).")
+    ] = None,
+) -> dict[str, Any]:
+    """The rep's statement. Currencies are never added: with several and no `?currency=`, the
+    top-level figures are null and `by_currency` holds each; `by_currency` is always there.
+
+    A rep the caller cannot see and a rep that does not exist get the same 404.
+    """
+    try:
+        window = parse_period(period) if period is not None else None
+    except ValueError as exc:
+        raise validation_problem([{"loc": ["query", "period"], "msg": str(exc), "type": "value_error"}]) from exc
+    lines = await lines_where(session, col(LedgerEntryRow.rep_id) == rep_id, visible_to(principal))
+    if not lines:
+        raise not_found("rep")
+    currencies = [currency] if currency is not None else sorted({line.currency for line in lines})
+    by_currency = {
+        c: _statement_json(
+            earnings_statement(lines, rep_id=rep_id, period=window, currency=c),
+            {line.kind for line in lines if line.currency == c},
+        )
+        for c in currencies
+    }
+    if len(by_currency) == 1:
+        top = next(iter(by_currency.values()))
+    else:
+        top = dict.fromkeys(("currency", "earned", "clawed_back", "net", "paid", "unpaid", "by_kind"))
+        top["deals"] = [deal for figures in by_currency.values() for deal in figures["deals"]]
+    return {
+        "rep_id": rep_id,
+        "period": period,
+        **top,
+        "by_currency": {c: {k: v for k, v in f.items() if k != "currency"} for c, f in by_currency.items()},
+    }
+
+
 def payout_json(row: PayoutRow, lines: list[PayoutLineRow]) -> dict[str, Any]:
+    """A payout is in one currency: `currency` and `total` are its, `totals` the same per currency."""
     return {
         "id": row.id,
         "vendor_id": row.vendor_id,
         "up_to": row.up_to.isoformat(),
         "currency": row.currency,
         "total": format_money(row.total),
+        "totals": {row.currency: format_money(row.total)},
         "created_at": row.created_at.isoformat(),
         "lines": [
             {
                 "rep_id": x.rep_id,
                 "partner_id": x.partner_id,
                 "amount": format_money(x.amount),
+                "currency": row.currency,
                 "entry_count": x.entry_count,
             }
             for x in lines
@@ -295,21 +386,28 @@ def payout_json(row: PayoutRow, lines: list[PayoutLineRow]) -> dict[str, Any]:
 async def post_payout(
     body: PayoutCreate, request: Request, principal: CurrentPrincipal, session: DbSession
 ) -> JSONResponse:
+    """Pay every unpaid net reward up to `up_to`: one payout per currency owed (only `currency`, if given).
+
+    The answer is the first payout (by currency code); `payouts` lists every payout this
+    request created, each of one currency, so no amounts of two currencies are ever added.
+    """
     require_vendor_access(principal, body.vendor_id, "create its payout batches")
     up_to = body.up_to or datetime.now(UTC)
     try:
         async with session.begin():
-            payout, _ = await create_payout(
+            booked = await create_payouts(
                 session, vendor_id=body.vendor_id, up_to=up_to, currency=body.currency, topics=request.app.state.topics
             )
-            lines = await _payout_lines(session, payout.id)
+            first = booked[0][0]
+            lines = await _payout_lines(session, first.id)
     except NothingToPay as exc:
         raise Problem(409, "No unpaid rewards of this vendor up to that time.") from exc
-    except SeveralCurrencies as exc:
-        raise validation_problem(
-            [{"loc": ["body", "currency"], "msg": f"unpaid rewards in {exc}: name one", "type": "value_error"}]
-        ) from exc
-    return JSONResponse(payout_json(payout, lines), status_code=201, headers={"Location": f"/v1/payouts/{payout.id}"})
+    payload = payout_json(first, lines)
+    payload["payouts"] = [
+        {"id": p.id, "currency": p.currency, "total": format_money(p.total), "line_count": len(b.lines)}
+        for p, b in booked
+    ]
+    return JSONResponse(payload, status_code=201, headers={"Location": f"/v1/payouts/{first.id}"})
 
 
 async def _payout_lines(session: DbSession, payout_id: str) -> list[PayoutLineRow]:
@@ -342,7 +440,8 @@ async def payout_csv(payout_id: str, principal: CurrentPrincipal, session: DbSes
     writer.writerow(["payout_id", "rep_id", "partner_id", "amount", "currency", "entry_count"])
     for line in await _payout_lines(session, payout_id):
         amount = format_money(line.amount)
-        writer.writerow([row.id, line.rep_id, line.partner_id, amount, row.currency, line.entry_count])
+        cells = [row.id, line.rep_id, line.partner_id, amount, row.currency, line.entry_count]
+        writer.writerow([csv_cell(cell) for cell in cells])
     return Response(
         out.getvalue(),
         media_type="text/csv",
@@ -363,18 +462,6 @@ def forecast_of(f: ForecastIn) -> Forecast:
         )
     except InvalidForecast as exc:
         raise _problems_422(exc.problems, ("body", "forecast")) from exc
-
-
-def simulation_json(result: SimulationResult) -> dict[str, Any]:
-    return {
-        "expected_registrations": result.expected_registrations,
-        "expected_wins": str(result.expected_wins),
-        "expected_revenue": format_money(result.expected_revenue),
-        "payout_before_budget": format_money(result.payout_before_budget),
-        "expected_payout": format_money(result.expected_payout),
-        "budget_limited": result.budget_limited,
-        "roi": str(result.roi) if result.roi is not None else None,
-    }
 
 
 @router.post("/programs/simulate", tags=["programs"])

@@ -43,6 +43,15 @@ class ProgramCreate(BaseModel):
         return self
 
 
+class ProgramUpdate(BaseModel):
+    """What may change on a program: its name, its end (money rules never change once set)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
+    ends_on: date | None = None
+
+
 class PayoutCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -78,10 +87,22 @@ class ProposalCreate(BaseModel):
     forecast: ForecastIn
 
 
+Roi = Annotated[Decimal, Field(ge=-1, le=1_000_000, max_digits=12, decimal_places=4, allow_inf_nan=False)]
+
+
 class VendorPolicy(BaseModel):
+    """The vendor's incentive policy; a field left out is its default (see GET, `defaults`)."""
+
     model_config = ConfigDict(extra="forbid")
 
-    min_roi: Annotated[Decimal, Field(ge=-1, le=1_000_000, max_digits=12, decimal_places=4, allow_inf_nan=False)]
+    min_roi: Roi | None = None
+    max_registration_reward_pct: Percent | None = None
+    max_tier_multiplier: Multiplier | None = None
+    max_budget: PositiveMoney | None = None
+    max_cap_per_deal: PositiveMoney | None = None
+    assumed_win_rate: Fraction | None = None
+    assumed_avg_deal_amount: Money | None = None
+    assumed_margin_pct: Percent | None = None
 
 
 class ProposalDecision(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -74,3 +75,18 @@ def payout_transfers(batch: PayoutBatch, payout_id: str) -> list[Transfer]:
         payout_transfer(f"{payout_id}:{line.rep_id}:{line.partner_id}", line.rep_id, line.amount, batch.currency)
         for line in batch.lines
     ]
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
+
+
+def csv_cell(value: object) -> str:
+    """A cell a spreadsheet will not run: text starting like a formula gets a leading "'" (OWASP).
+
+    Numbers ("-12.50") are left as they are, so amounts stay numbers.
+    """
+    text = str(value)
+    if text.startswith(_FORMULA_STARTS) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
@@ -53,6 +53,8 @@ class Program:
     cap_per_deal: Decimal | None = None
     budget: Decimal
     partner_id: str | None = None
+    # Set on a proposal's program (its approval time): a deal registered before it is not its.
+    effective_from: datetime | None = None
 
     def __post_init__(self) -> None:
         problems = program_problems(self)
@@ -72,6 +74,11 @@ class Program:
 
     def runs_on(self, day: date) -> bool:
         return self.starts_on <= day <= self.ends_on
+
+    def takes(self, registered_at: datetime) -> bool:
+        """Whether a deal registered at that moment may fall under this program."""
+        day = registered_at.astimezone(UTC).date()
+        return self.runs_on(day) and (self.effective_from is None or registered_at >= self.effective_from)
 
 
 def _is_cents(value: Decimal) -> bool:
@@ -140,16 +147,44 @@ def overlapping_programs(existing: Iterable[Program], candidate: Program) -> lis
     return [p for p in existing if p.id != candidate.id and programs_overlap(p, candidate)]
 
 
-def active_program(programs: Iterable[Program], vendor_id: str, partner_id: str, on_date: date) -> Program | None:
-    """The program that governs a deal registered on `on_date`, or None.
+def active_program(
+    programs: Iterable[Program], vendor_id: str, partner_id: str, on_date: date, registered_at: datetime | None = None
+) -> Program | None:
+    """The program that governs a deal registered on `on_date` (at `registered_at`), or None.
 
     A program made for this partner wins over the vendor-wide one. Non-overlap makes the
     match unique per scope; should data ever hold two, the later start wins, then the id,
-    so the choice is at least stable.
+    so the choice is at least stable. A program with `effective_from` takes only deals
+    registered at or after it (`registered_at` None: only programs without one).
     """
     candidates = [
-        p for p in programs if p.vendor_id == vendor_id and p.runs_on(on_date) and p.partner_id in (None, partner_id)
+        p
+        for p in programs
+        if p.vendor_id == vendor_id
+        and p.runs_on(on_date)
+        and p.partner_id in (None, partner_id)
+        and (p.effective_from is None or (registered_at is not None and registered_at >= p.effective_from))
     ]
     if not candidates:
         return None
     return max(candidates, key=lambda p: (p.partner_id is not None, p.starts_on, p.id))
+
+
+def program_of_record(
+    recorded_id: str | None,
+    programs: Iterable[Program],
+    vendor_id: str,
+    partner_id: str,
+    registered_at: datetime,
+) -> Program | None:
+    """The program that governs every reward of a deal.
+
+    Once a deal was rewarded (`recorded_id`), that program, whatever programs appeared
+    since; before, the program active on its registration. None: the recorded program is
+    unknown (a caller's bug, never a reason to pick another) or no program applies.
+    """
+    listed = list(programs)
+    if recorded_id is not None:
+        return next((p for p in listed if p.id == recorded_id), None)
+    day = registered_at.astimezone(UTC).date()
+    return active_program(listed, vendor_id, partner_id, day, registered_at)

@@ -39,7 +39,7 @@ _BUDGET_PREFIX, _BUDGET_SUFFIX = program_budget_account("\x00").split("\x00")
 _PROGRAM_COLUMNS = (
     "id, vendor_id, partner_id, name, currency, starts_on, ends_on, registration_reward_pct, "
     "pay_registration_on, stage_bonuses::text AS stage_bonuses, close_won_pct, clawback_on_reject, "
-    "tier_multipliers::text AS tier_multipliers, cap_per_deal, budget, created_at, version"
+    "tier_multipliers::text AS tier_multipliers, cap_per_deal, budget, created_at, version, effective_from"
 )
 # The vendors' programs, and the budget of each deal's active program locked in id order, in one
 # statement (programs are not guarded by the locks, so reading them in the same snapshot is safe).
@@ -55,6 +55,12 @@ _ENSURE_ACCOUNTS = (
 )
 _LOCK_ACCOUNTS = "SELECT id, balance FROM ledger_accounts WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE"
 _DEAL_STATES = "SELECT deal_id, rule_key, amount FROM ledger_entries WHERE deal_id = ANY($1::text[])"
+_RECORDED = "SELECT deal_id, program_id FROM deal_programs WHERE deal_id = ANY($1::text[])"
+_RECORD_CLOSES = (
+    "INSERT INTO deal_closes (deal_id, partner_id, vendor_id, outcome, amount, margin_pct, currency, closed_at) "
+    "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::numeric[], $6::numeric[], "
+    "$7::text[], $8::timestamptz[]) ON CONFLICT (deal_id) DO NOTHING"
+)
 _ENTRY_COLUMNS = (
     "id",
     "deal_id",
@@ -77,10 +83,14 @@ _MONEY_COLUMNS = {"amount", "requested", "cut"}
 _ENTRY_ARRAYS = ", ".join(
     f"${i}::{'numeric' if c in _MONEY_COLUMNS else 'text'}[]" for i, c in enumerate(_ENTRY_COLUMNS, start=14)
 )
+_DEAL_ARRAY = f"${14 + _ENTRY_COLUMNS.index('deal_id')}::text[]"
+_PROGRAM_ARRAY = f"${14 + _ENTRY_COLUMNS.index('program_id')}::text[]"
 # Every write of a batch in one statement. The CTEs share one snapshot but nothing here reads
 # another's rows: the foreign keys (postings -> transfers, entries -> transfers) are checked at
 # the statement's end, and the CHECK (a budget never below zero) and the append-only triggers
-# fire per row as ever: any violation fails the whole statement. Entries RETURNING id so the
+# fire per row as ever: any violation fails the whole statement. A deal's first entries record
+# its program of record (deal_programs); an entry of any other program for that deal breaks
+# the (deal_id, program_id) foreign key and fails the statement. Entries RETURNING id so the
 # caller can tell a conflict (an entry booked already) and roll the batch back. The outbox rows
 # (events.batching.outbox_insert_sql) and the NOTIFY as enqueue_many writes them, the NOTIFY
 # sent only if there are rows.
@@ -95,6 +105,11 @@ WITH transfers AS (
 ), balances AS (
   UPDATE ledger_accounts AS a SET balance = a.balance + d.delta
   FROM unnest($12::text[], $13::numeric[]) AS d(id, delta) WHERE a.id = d.id
+), recorded AS (
+  INSERT INTO deal_programs (deal_id, program_id, created_at)
+  SELECT DISTINCT u.deal_id, u.program_id, $1::timestamptz FROM unnest({_DEAL_ARRAY}, {_PROGRAM_ARRAY})
+    AS u(deal_id, program_id)
+  ON CONFLICT (deal_id) DO NOTHING
 ), booked AS (
   INSERT INTO ledger_entries ({", ".join(_ENTRY_COLUMNS)}, created_at)
   SELECT u.*, $1::timestamptz FROM unnest({_ENTRY_ARRAYS}) AS u
@@ -218,6 +233,21 @@ async def deal_states(con: Any, deal_ids: Iterable[str]) -> dict[str, DealReward
         keys.setdefault(deal_id, set()).add(rule_key)
         nets[deal_id] = nets.get(deal_id, _ZERO) + amount
     return {deal_id: DealRewardState(frozenset(k), nets[deal_id]) for deal_id, k in keys.items()}
+
+
+async def recorded_programs(con: Any, deal_ids: Iterable[str]) -> dict[str, str]:
+    """deal id -> its program of record, for the deals that have one."""
+    ids = sorted(set(deal_ids))
+    if not ids:
+        return {}
+    return {row[0]: row[1] for row in await _fetch(con, _RECORDED, ids)}
+
+
+async def record_closes(con: Any, closes: Sequence[Mapping[str, Any]]) -> None:
+    """Store closed deals (rewards.close_values rows) for the partners' history, once per deal."""
+    if closes:
+        columns = ("deal_id", "partner_id", "vendor_id", "outcome", "amount", "margin_pct", "currency", "closed_at")
+        await _fetch(con, _RECORD_CLOSES, *([c[column] for c in closes] for column in columns))
 
 
 async def write_batch(

@@ -28,16 +28,14 @@ class NothingToPay(Exception):
     pass
 
 
-class SeveralCurrencies(Exception):
-    def __init__(self, currencies: list[str]) -> None:
-        super().__init__(", ".join(currencies))
-        self.currencies = currencies
-
-
-async def create_payout(
+async def create_payouts(
     session: AsyncSession, *, vendor_id: str, up_to: datetime, currency: str | None, topics: TopicNames
-) -> tuple[PayoutRow, PayoutBatch]:
-    """Build and book one batch in the caller's transaction; NothingToPay when no rep is owed."""
+) -> list[tuple[PayoutRow, PayoutBatch]]:
+    """One batch per currency owed (only `currency` when given), booked in the caller's transaction.
+
+    Currencies are never added: a vendor owing USD and EUR gets two payouts, each of one
+    currency. NothingToPay when no rep is owed anything.
+    """
     await session.execute(select(func.pg_advisory_xact_lock(func.hashtext(f"payout:{vendor_id}"))))
     unpaid = await lines_where(
         session,
@@ -47,13 +45,15 @@ async def create_payout(
         col(LedgerEntryRow.amount) != 0,
     )
     currencies = sorted({line.currency for line in unpaid if currency in (None, line.currency)})
-    if len(currencies) > 1:
-        raise SeveralCurrencies(currencies)
-    if not currencies:
+    batches = [build_payout(unpaid, vendor_id=vendor_id, currency=c, up_to=up_to) for c in currencies]
+    booked = [await _book(session, batch, topics) for batch in batches if batch.lines]
+    if not booked:
         raise NothingToPay()
-    batch = build_payout(unpaid, vendor_id=vendor_id, currency=currencies[0], up_to=up_to)
-    if not batch.lines:
-        raise NothingToPay()
+    return booked
+
+
+async def _book(session: AsyncSession, batch: PayoutBatch, topics: TopicNames) -> tuple[PayoutRow, PayoutBatch]:
+    vendor_id, up_to = batch.vendor_id, batch.up_to
     now = datetime.now(UTC)
     payout = PayoutRow(
         id=str(uuid.uuid4()),

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import structlog
@@ -47,10 +47,12 @@ from incentives.service.ledger_bulk import (
     lock_accounts,
     programs_of,
     raw_connection,
+    record_closes,
+    recorded_programs,
     write_batch,
 )
 from incentives.service.programs import UNLIMITED, to_domain
-from incentives.service.rewards import deal_facts, reward_event
+from incentives.service.rewards import close_values, deal_facts, reward_event
 
 log = structlog.get_logger("incentives.rewards")
 
@@ -70,15 +72,15 @@ class _Programs:
         self._by_vendor: dict[str, list[tuple[domain.Program, ProgramRow]]] = {}
         for row in rows:
             self._by_vendor.setdefault(row.vendor_id, []).append((to_domain(row), row))
-        self._chosen: dict[tuple[str, str, date], tuple[domain.Program, ProgramRow] | None] = {}
+        self._by_id = {row.id: (program, row) for pairs in self._by_vendor.values() for program, row in pairs}
 
-    def for_deal(self, vendor_id: str, partner_id: str, on: date) -> tuple[domain.Program, ProgramRow] | None:
-        key = (vendor_id, partner_id, on)
-        if key not in self._chosen:
-            candidates = self._by_vendor.get(vendor_id, [])
-            chosen = domain.active_program([p for p, _ in candidates], vendor_id, partner_id, on)
-            self._chosen[key] = next((c for c in candidates if chosen is not None and c[0].id == chosen.id), None)
-        return self._chosen[key]
+    def for_deal(
+        self, recorded_id: str | None, vendor_id: str, partner_id: str, registered_at: datetime
+    ) -> tuple[domain.Program, ProgramRow] | None:
+        """The deal's program of record, else the one active at its registration."""
+        candidates = [p for p, _ in self._by_vendor.get(vendor_id, [])]
+        chosen = domain.program_of_record(recorded_id, candidates, vendor_id, partner_id, registered_at)
+        return self._by_id.get(chosen.id) if chosen is not None else None
 
 
 async def on_deal_events(session: AsyncSession, items: Sequence[BatchItem], topics: TopicNames) -> None:
@@ -91,12 +93,17 @@ async def on_deal_events(session: AsyncSession, items: Sequence[BatchItem], topi
     # Budgets before reps' accounts, each set in id order, as the per-event path does:
     # whoever holds a rep's account already holds every budget it needs (no deadlock).
     # Payables are ensured after the budgets are locked and before any payable is locked.
+    closes = [close_values(d, item.event.time) for item, d in parsed if item.event.type == DealEventType.DEAL_CLOSED]
+    await record_closes(con, [c for c in closes if c is not None])
     programs = _Programs(await programs_of(con, {d.vendor_id for _, d in parsed}))
+    recorded = await recorded_programs(con, {d.id for _, d in parsed})
     plan: list[_Planned] = []
     for item, deal in parsed:
-        found = programs.for_deal(deal.vendor_id, deal.partner_id, deal.created_at.astimezone(UTC).date())
+        found = programs.for_deal(recorded.get(deal.id), deal.vendor_id, deal.partner_id, deal.created_at)
         if found is None:
             continue
+        # Until its first reward books, a deal's later events in this batch see the same choice.
+        recorded.setdefault(deal.id, found[0].id)
         program, row = found
         if deal.partner.tier not in program.tier_multipliers:
             raise PoisonEvent(f"program {program.id} has no multiplier for tier {deal.partner.tier}")

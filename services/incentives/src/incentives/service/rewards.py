@@ -22,7 +22,7 @@ from events.envelope import CloudEvent, new_event
 from events.outbox import enqueue
 from events.schemas import DealEventData
 from events.topics import TopicNames
-from incentives.adapters.tables import LedgerEntryRow, ProgramRow
+from incentives.adapters.tables import DealCloseRow, LedgerEntryRow, ProgramRow
 from incentives.domain.accrual import Accrual, DealRewardState, accrue_event
 from incentives.domain.deals import DealEventType, DealFacts, Stage
 from incentives.domain.ledger import program_budget_account, reward_id, transfer_for_grant
@@ -30,7 +30,7 @@ from incentives.domain.programs import Program
 from incentives.domain.rules import CurrencyMismatch, RewardKind
 from incentives.service.ledger_bulk import entry_values
 from incentives.service.ledger_store import lock_balance, post_transfer
-from incentives.service.programs import UNLIMITED, program_for_deal, to_domain
+from incentives.service.programs import UNLIMITED, program_for_deal, record_program, to_domain
 from servicekit.money import format_money
 
 log = structlog.get_logger("incentives.rewards")
@@ -64,8 +64,9 @@ async def deal_state(session: AsyncSession, deal_id: str) -> DealRewardState:
 async def on_deal_event(session: AsyncSession, event: CloudEvent, topics: TopicNames) -> None:
     """Every deal event that may earn or reverse a reward goes through here."""
     deal = DealEventData.model_validate(event.data)
-    registered_on = deal.created_at.astimezone(UTC).date()
-    program_row = await program_for_deal(session, deal.vendor_id, deal.partner_id, registered_on)
+    if event.type == DealEventType.DEAL_CLOSED:
+        await record_close(session, deal, event.time)
+    program_row = await program_for_deal(session, deal.vendor_id, deal.partner_id, deal.created_at, deal.id)
     if program_row is None:
         return
     program = to_domain(program_row)
@@ -83,6 +84,9 @@ async def on_deal_event(session: AsyncSession, event: CloudEvent, topics: TopicN
         log.warning("reward skipped", deal_id=deal.id, reason=str(exc))
         return
     now = datetime.now(UTC)
+    if accruals:
+        # Before the entries: their (deal, program) must match the record (a foreign key).
+        await record_program(session, deal.id, program.id, now)
     outgoing = []
     for accrual in accruals:
         reward = await book_accrual(session, program, program_row, deal, accrual, event.id, now)
@@ -127,6 +131,29 @@ async def book_accrual(
     if accrual.granted == 0:
         return None
     return reward_event(program, deal, accrual, entry_id, source_event_id, now)
+
+
+def close_values(deal: DealEventData, at: datetime | None) -> dict[str, object] | None:
+    """The deal_closes row of a deal-closed event (None when it says no outcome)."""
+    if deal.outcome is None:
+        return None
+    return {
+        "deal_id": deal.id,
+        "partner_id": deal.partner_id,
+        "vendor_id": deal.vendor_id,
+        "outcome": deal.outcome,
+        "amount": deal.final_amount if deal.final_amount is not None else deal.amount,
+        "margin_pct": deal.margin_pct,
+        "currency": deal.currency,
+        "closed_at": at or deal.updated_at,
+    }
+
+
+async def record_close(session: AsyncSession, deal: DealEventData, at: datetime | None) -> None:
+    """Keep the close for the partner's history (once per deal, however often it is told)."""
+    values = close_values(deal, at)
+    if values is not None:
+        await session.execute(insert(DealCloseRow).values(**values).on_conflict_do_nothing(index_elements=["deal_id"]))
 
 
 def reward_event(
