@@ -19,8 +19,10 @@ Routes join the request's transaction through `servicekit.db.DbSession` (SQLAlch
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import hashlib
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -45,6 +47,30 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 _REPLAYED_HEADERS = ("content-type", "location", "etag")
 # How long a request waits for another request holding the same key before answering 409.
 LOCK_TIMEOUT = timedelta(seconds=5)
+# Test-only fault hook: "before-commit:<seconds>:<key prefix>" or "after-commit:...". A keyed request
+# whose key starts with the prefix sleeps there, so a test can kill the process between the two points.
+PAUSE_ENV = "IDEMPOTENCY_TEST_PAUSE"
+
+
+@dataclass(frozen=True)
+class _Pause:
+    where: str
+    seconds: float
+    prefix: str
+
+    @classmethod
+    def from_env(cls) -> _Pause | None:
+        spec = os.environ.get(PAUSE_ENV, "")
+        if not spec:
+            return None
+        where, seconds, prefix = spec.split(":", 2)
+        assert where in ("before-commit", "after-commit"), spec
+        return cls(where, float(seconds), prefix)
+
+    async def at(self, where: str, key: str) -> None:
+        if where == self.where and key.startswith(self.prefix):
+            log.warning("test pause", where=where, key=key, seconds=self.seconds)
+            await asyncio.sleep(self.seconds)
 
 
 def create_idempotency_table(op: Any) -> None:
@@ -329,6 +355,7 @@ class IdempotencyMiddleware:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        self.pause = _Pause.from_env()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST":
@@ -352,14 +379,24 @@ class IdempotencyMiddleware:
         body = await request.body()
         store: IdempotencyStore = scope["app"].state.idempotency
         fp = fingerprint(scope["method"], scope["path"], scope.get("query_string", b""), body)
-        await _Keyed(self.app, store, principal.scope_key, key, fp, body).run(scope, request, send)
+        await _Keyed(self.app, store, principal.scope_key, key, fp, body, self.pause).run(scope, request, send)
 
 
 class _Keyed:
     """One keyed request: claim, run the route in the same transaction, remember, commit, answer."""
 
-    def __init__(self, app: ASGIApp, store: IdempotencyStore, scope_key: str, key: str, fp: str, body: bytes) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        store: IdempotencyStore,
+        scope_key: str,
+        key: str,
+        fp: str,
+        body: bytes,
+        pause: _Pause | None,
+    ) -> None:
         self.app, self.store, self.scope_key, self.key, self.fp, self.body = app, store, scope_key, key, fp, body
+        self.pause = pause
 
     async def run(self, scope: Scope, request: Request, send: Send) -> None:
         async with self.store.engine.connect() as conn:
@@ -374,6 +411,8 @@ class _Keyed:
                 if status < 400:
                     kept = [(k, v) for k, v in headers if k.lower() in _REPLAYED_HEADERS]
                     await self.store.remember(conn, self.scope_key, self.key, status, kept, payload)
+                    if self.pause is not None:
+                        await self.pause.at("before-commit", self.key)
                     await transaction.commit()
             finally:
                 if transaction.is_active:
@@ -383,6 +422,8 @@ class _Keyed:
             # does: the same request would be refused the same way.
             kept = [(k, v) for k, v in headers if k.lower() in _REPLAYED_HEADERS]
             await self.store.remember_alone(self.scope_key, self.key, self.fp, status, kept, payload)
+        if self.pause is not None:
+            await self.pause.at("after-commit", self.key)
         # Only now, after the commit: a client that got this answer can count on its effect.
         await send(start)
         await send({"type": "http.response.body", "body": payload, "more_body": False})
