@@ -9,7 +9,7 @@ PACKAGES := -e libs/events -e libs/servicekit -e tools/devstack \
 	-e services/dealreg -e services/incentives -e services/pipeline -e services/notifications
 MANIFESTS := constraints.txt requirements-dev.txt $(wildcard libs/*/pyproject.toml services/*/pyproject.toml tools/*/pyproject.toml)
 
-.PHONY: bootstrap run test test-fast lint token stop bench clean
+.PHONY: bootstrap run test test-fast lint token stop bench soak clean
 
 bootstrap: $(VENV)/.installed .cache/kafka/libs/.complete .cache/bin/kustomize .cache/chromium-path
 
@@ -52,6 +52,11 @@ token: bootstrap
 stop:
 	-bash infra/kafka.sh stop
 	-bash infra/postgres.sh stop
+
+## make soak: COUNT (default 10000) registrations, retried with their Idempotency-Key, through SIGKILLs of
+## every service and restarts of Kafka and PostgreSQL (private servers, like tests/reliability); not part of make test.
+soak: bootstrap
+	$(PY) tests/reliability/soak.py --count $(or $(COUNT),10000)
 
 ## make bench: measures the stack against bare baselines on this machine (not part of make test).
 bench: bootstrap

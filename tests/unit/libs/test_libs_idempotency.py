@@ -47,3 +47,25 @@ def test_fingerprint_is_a_sha256_hex_digest() -> None:
     fp = fingerprint("POST", "/x")
     assert len(fp) == 64
     assert int(fp, 16) >= 0
+
+
+def test_a_stored_answer_is_replayed_with_its_headers() -> None:
+    from servicekit.idempotency import Replay, outcome_of_stored
+
+    out = outcome_of_stored("fp", "fp", 201, b'[["location", "/v1/deals/d-1"]]', b'{"id":"d-1"}', expired=False)
+    assert out == Replay(201, [("location", "/v1/deals/d-1")], b'{"id":"d-1"}')
+
+
+def test_the_same_key_with_another_request_is_a_mismatch() -> None:
+    from servicekit.idempotency import Mismatch, outcome_of_stored
+
+    assert outcome_of_stored("fp", "other", 201, b"[]", b"{}", expired=False) == Mismatch()
+
+
+@pytest.mark.parametrize(("status", "expired"), [(201, True), (None, False), (None, True)])
+def test_an_expired_key_or_one_without_an_answer_is_taken_over(status: int | None, expired: bool) -> None:
+    """No claim ever blocks a retry: a key row without an answer can only be a leftover (key rows
+    and answers commit together), and an expired one is past the 24 h the contract promises."""
+    from servicekit.idempotency import Started, outcome_of_stored
+
+    assert outcome_of_stored("fp", "other", status, None, None, expired=expired) == Started()

@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from servicekit.idempotency import request_transaction
 from servicekit.settings import ServiceSettings
 
 
@@ -54,6 +55,13 @@ def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession
 
 async def _session(request: Request) -> AsyncIterator[AsyncSession]:
     factory: async_sessionmaker[AsyncSession] = request.app.state.sessions
+    keyed = request_transaction()
+    if keyed is not None:
+        # A POST with an Idempotency-Key: its writes join the transaction that holds the key, and
+        # commit with the stored response (the session's own commit is not propagated; a rollback is).
+        async with factory(bind=keyed.connection, join_transaction_mode="rollback_only") as session:
+            yield session
+        return
     async with factory() as session:
         yield session
 

@@ -1,4 +1,4 @@
-"""The four services as separate uvicorn processes, supervised: a dead one is restarted."""
+"""The four services as separate uvicorn processes, supervised: a dead one is restarted (with backoff)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 
+from devstack.backoff import RestartBackoff
 from devstack.infra import PORTS, SERVICES, Infra
 
 
@@ -24,6 +25,7 @@ class ServiceProcess:
     log_path: Path
     process: subprocess.Popen[bytes] | None = None
     restarts: int = 0
+    started_at: float = 0.0  # time.monotonic() of the last start
 
     @property
     def url(self) -> str:
@@ -39,6 +41,16 @@ class ServiceProcess:
             start_new_session=True,
         )
         log.close()
+        self.started_at = time.monotonic()
+
+    def log_tail(self, lines: int = 15) -> str:
+        try:
+            with self.log_path.open("rb") as f:
+                f.seek(max(0, self.log_path.stat().st_size - 64 * 1024))
+                text = f.read().decode("utf-8", "replace")
+        except OSError:
+            return "(no log)"
+        return "\n".join(text.splitlines()[-lines:])
 
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
@@ -121,11 +133,38 @@ class Stack:
                 restarted.append(name)
         return restarted
 
-    async def supervise(self, interval: float = 1.0) -> None:
+    async def supervise(self, interval: float = 0.5) -> None:
+        """Restart dead services, each after its backoff delay (doubling up to 30 s, see backoff.py)."""
+        policies = {name: RestartBackoff(name) for name in self.services}
+        for name, proc in self.services.items():
+            policies[name].started(proc.started_at)
+        due: dict[str, float] = {}  # service -> when to start it again
         while True:
             await asyncio.sleep(interval)
-            for name in self.restart_dead():
-                print(f"supervisor: {name} died; restarted", flush=True)
+            now = time.monotonic()
+            for name, proc in self.services.items():
+                if proc.alive():
+                    continue
+                if name not in due:
+                    code = proc.process.returncode if proc.process is not None else None
+                    restart = policies[name].died(now)
+                    due[name] = now + restart.delay
+                    print(
+                        f"supervisor: {name} exited (code {code}) after {now - proc.started_at:.1f} s;"
+                        f" restarting in {restart.delay:.0f} s",
+                        flush=True,
+                    )
+                    if restart.keeps_dying:
+                        print(
+                            f"supervisor: {restart.keeps_dying}; last lines of its log ({proc.log_path}):\n"
+                            f"{proc.log_tail()}",
+                            flush=True,
+                        )
+                elif now >= due[name]:
+                    del due[name]
+                    proc.restarts += 1
+                    proc.start()
+                    policies[name].started(proc.started_at)
 
     def stop(self) -> None:
         for proc in self.services.values():

@@ -27,6 +27,7 @@ from dealreg.domain.deals import ACTIVE_STATUSES, DealStatus
 from dealreg.domain.enrolment import PartnerTerms, Terms
 from events.batching import OUTBOX_COLUMNS, outbox_insert_sql, unnest_rows_sql
 from events.tables import OUTBOX_CHANNEL
+from servicekit.idempotency import request_transaction
 
 T = TypeVar("T")
 
@@ -251,13 +252,27 @@ def _connection_lost(exc: BaseException) -> bool:
     )
 
 
-async def in_registration_transaction(pool: asyncpg.Pool, work: Callable[[RegistrationStore], Awaitable[T]]) -> T:
+async def in_registration_transaction(
+    pool: asyncpg.Pool, work: Callable[[RegistrationStore], Awaitable[T]], *, savepoint: bool = False
+) -> T:
     """Run `work` in one transaction; commit if it returns, roll back if it raises.
+
+    A request carrying an Idempotency-Key already holds a transaction with its key row: `work`
+    runs in it, so the deal and the key's stored response commit together (no extra round trip).
+    The key's middleware rolls that transaction back on any error answer; `savepoint=True` is for
+    a caller that goes on after `work` failed (a batch falling back to one item at a time).
 
     The pool does not ping a connection before lending it (that would be another round trip per
     request), so after a database restart a pooled connection may be dead. A transaction that
     lost its connection before COMMIT was sent wrote nothing, and is run once more on a fresh one.
     """
+    keyed = request_transaction()
+    if keyed is not None:
+        con = await keyed.driver()
+        if not savepoint:
+            return await work(RegistrationStore(con))
+        async with con.transaction():
+            return await work(RegistrationStore(con))
     for attempt in (1, 2):
         async with pool.acquire() as con:
             transaction = con.transaction()

@@ -104,7 +104,7 @@ async def post_deal(body: DealCreate, principal: CurrentPrincipal, request: Requ
 @router.post("/deals/batch", response_model=BatchOut, tags=["deals"], responses=PROBLEMS)
 async def post_deals_batch(body: BatchIn, principal: CurrentPrincipal, request: Request) -> Any:
     state = request.app.state
-    results = await register_batch(state.pg_pool, state.topics, state.idempotency, principal, body.items)
+    results = await register_batch(state.pg_pool, state.topics, state.idempotency.ttl, principal, body.items)
     return FastJSONResponse({"results": results})
 
 

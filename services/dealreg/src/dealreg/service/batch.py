@@ -31,7 +31,6 @@ from dealreg.service.registration import (
 from dealreg.service.views import deal_json
 from events.topics import TopicNames
 from servicekit.idempotency import (
-    IdempotencyStore,
     InFlight,
     Mismatch,
     Outcome,
@@ -40,6 +39,7 @@ from servicekit.idempotency import (
     claim_keys,
     complete_keys,
     fingerprint,
+    request_transaction,
     valid_key,
 )
 from servicekit.principal import Principal, Role
@@ -68,23 +68,22 @@ def _validation_errors(exc: ValidationError, index: int) -> list[dict[str, Any]]
     ]  # fmt: skip
 
 
-async def _register_one(
-    pool: asyncpg.Pool,
+async def _register_item(
+    store: RegistrationStore,
     topics: TopicNames,
     principal: Principal,
     index: int,
     item: dict[str, Any],
     lookups: Lookups,
 ) -> tuple[int, dict[str, Any]]:
+    """One item in the store's transaction; a refused item raises nothing and writes nothing."""
     try:
         body = DealCreate.model_validate(item)
     except ValidationError as exc:
         return 422, {"error": _problem_body(validation_problem(_validation_errors(exc, index)))}
     try:
         loc = ("body", "items", index)
-        deal = await in_registration_transaction(
-            pool, lambda store: register_deal(store, topics, principal, body, loc=loc, lookups=lookups)
-        )
+        deal = await register_deal(store, topics, principal, body, loc=loc, lookups=lookups)
     except Problem as problem:
         return problem.status, {"error": _problem_body(problem)}
     return 201, {"deal": deal_json(deal, principal)}
@@ -93,41 +92,37 @@ async def _register_one(
 async def _handle_item(
     pool: asyncpg.Pool,
     topics: TopicNames,
-    store: IdempotencyStore,
+    ttl: timedelta,
     principal: Principal,
     index: int,
     raw: dict[str, Any],
     lookups: Lookups,
 ) -> dict[str, Any]:
+    """One item in a transaction (a savepoint of the request's) of its own, its key claimed and its
+    answer remembered in that same transaction."""
     item = dict(raw)
     key = item.pop("idempotency_key", None)
-    if key is None:
-        status, payload = await _register_one(pool, topics, principal, index, item, lookups)
-        return {"index": index, "status": status, **payload}
-    if not isinstance(key, str) or not valid_key(key):
+    if key is not None and (not isinstance(key, str) or not valid_key(key)):
         problem = validation_problem(
             [{"loc": ["body", "items", index, "idempotency_key"], "msg": "1 to 255 printable ASCII characters"}]
         )
         return {"index": index, "status": 422, "error": _problem_body(problem)}
     scope = _item_scope(principal)
-    outcome = await store.begin(scope, key, fingerprint(orjson.dumps(item, option=orjson.OPT_SORT_KEYS)))
-    if isinstance(outcome, Mismatch):
-        problem = Problem(422, "This idempotency_key was already used with a different item.")
-        return {"index": index, "status": 422, "error": _problem_body(problem)}
-    if isinstance(outcome, InFlight):
-        problem = Problem(409, "An item with this idempotency_key is still being processed; retry later.")
-        return {"index": index, "status": 409, "error": _problem_body(problem)}
-    if isinstance(outcome, Replay):
-        return {"index": index, "status": outcome.status_code, **orjson.loads(outcome.body), "replayed": True}
-    completed = False
-    try:
-        status, payload = await _register_one(pool, topics, principal, index, item, lookups)
-        await store.complete(scope, key, status, [], orjson.dumps(payload))
-        completed = True
+    fp = fingerprint(orjson.dumps(item, option=orjson.OPT_SORT_KEYS))
+
+    async def work(store: RegistrationStore) -> dict[str, Any]:
+        if key is not None:
+            [outcome] = await claim_keys(store.connection, scope, [(key, fp)], ttl)
+            answered = _Item(index, item)
+            _answer_claim(answered, outcome)
+            if answered.result is not None:
+                return answered.result
+        status, payload = await _register_item(store, topics, principal, index, item, lookups)
+        if key is not None:
+            await complete_keys(store.connection, scope, [(key, fp, status, orjson.dumps(payload))])
         return {"index": index, "status": status, **payload}
-    finally:
-        if not completed:
-            await store.release(scope, key)
+
+    return await in_registration_transaction(pool, work, savepoint=True)
 
 
 @dataclass
@@ -256,7 +251,7 @@ def _payload(result: dict[str, Any]) -> dict[str, Any]:
 async def register_batch(
     pool: asyncpg.Pool,
     topics: TopicNames,
-    store: IdempotencyStore,
+    ttl: timedelta,
     principal: Principal,
     items: list[dict[str, Any]],
 ) -> list[dict[str, Any]]:
@@ -271,28 +266,29 @@ async def register_batch(
     parsed = [_parse(i, item) for i, item in enumerate(items)]
     try:
         await in_registration_transaction(
-            pool, lambda reg: _register_together(reg, topics, principal, parsed, store.ttl)
+            pool, lambda reg: _register_together(reg, topics, principal, parsed, ttl), savepoint=True
         )
     except Exception:
         log.warning("batch transaction failed; registering its items one by one", exc_info=True)
-        return await _register_one_by_one(pool, topics, store, principal, items)
+        return await _register_one_by_one(pool, topics, ttl, principal, items)
     return [i.result for i in parsed if i.result is not None]
 
 
 async def _register_one_by_one(
     pool: asyncpg.Pool,
     topics: TopicNames,
-    store: IdempotencyStore,
+    ttl: timedelta,
     principal: Principal,
     items: list[dict[str, Any]],
 ) -> list[dict[str, Any]]:
-    gate = asyncio.Semaphore(CONCURRENCY)
+    # A keyed batch request has one connection (its key's transaction): its items take turns on it.
+    gate = asyncio.Semaphore(1 if request_transaction() is not None else CONCURRENCY)
     lookups = Lookups()
 
     async def guarded(index: int, item: dict[str, Any]) -> dict[str, Any]:
         async with gate:
             try:
-                return await _handle_item(pool, topics, store, principal, index, item, lookups)
+                return await _handle_item(pool, topics, ttl, principal, index, item, lookups)
             except Exception:
                 log.exception("batch item failed", index=index)
                 problem = Problem(500, "This item could not be registered; nothing was written for it. Retry it.")
