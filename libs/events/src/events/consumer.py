@@ -27,7 +27,6 @@ import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from opentelemetry import trace
 from pydantic import ValidationError
-from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -35,6 +34,7 @@ from events.batching import BatchHandler, BatchItem, claim_many, traceparent_of
 from events.envelope import CloudEvent
 from events.kafka import idempotent_producer, manual_commit_consumer
 from events.metrics import CONSUMER_LAG, EVENT_PROCESSING_SECONDS, EVENTS_DEAD_LETTERED, EVENTS_PROCESSED
+from events.retrying import CONSUMER, CONSUMER_RESTART, DEAD_LETTER, any_error, is_transient, retrying
 from events.topics import dead_letter_topic
 from events.tracecontext import context_from_headers
 
@@ -42,6 +42,8 @@ log = structlog.get_logger("events.consumer")
 tracer = trace.get_tracer("events.consumer")
 
 Handler = Callable[[AsyncSession, CloudEvent], Awaitable[None]]
+
+__all__ = ["DeadLetter", "Handler", "IdempotentConsumer", "PoisonEvent", "is_transient"]
 
 _CLAIM = text(
     "INSERT INTO processed_events (consumer, event_id, event_type) VALUES (:c, :e, :t) "
@@ -51,30 +53,6 @@ _CLAIM = text(
 
 class PoisonEvent(Exception):
     """Raised by a handler for an event that can never be applied (goes to the DLQ at once)."""
-
-
-def is_transient(exc: BaseException) -> bool:
-    """Failures of the infrastructure, not of the event: retry forever, never dead-letter."""
-    if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
-        return True
-    if isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError | sa_exc.TimeoutError):
-        return True
-    if isinstance(exc, sa_exc.DBAPIError):
-        orig = getattr(exc, "orig", None)
-        cause = getattr(orig, "__cause__", None) or orig
-        name = type(cause).__name__ if cause is not None else ""
-        # asyncpg's connection-level errors and serialization/deadlock retries
-        if name in {
-            "ConnectionDoesNotExistError",
-            "CannotConnectNowError",
-            "AdminShutdownError",
-            "TooManyConnectionsError",
-            "SerializationError",
-            "DeadlockDetectedError",
-            "ConnectionFailureError",
-        }:
-            return True
-    return isinstance(exc, ConnectionError | OSError | TimeoutError)
 
 
 @dataclass(frozen=True)
@@ -125,19 +103,18 @@ class IdempotentConsumer:
         self.batches_replayed = 0  # batches that failed on their data and went record by record
 
     async def run(self) -> None:
-        backoff = 0.5
-        while True:
-            try:
-                await self._consume_forever()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.warning("consumer restarting", consumer=self.name, error=str(exc), retry_in=backoff)
-                await self._close()
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 10.0)
-            finally:
-                await self._close()
+        """Consume until cancelled; after a failure (Kafka gone, a commit refused) start over, backing off."""
+
+        async def restart(_: BaseException) -> None:
+            await self._close()
+
+        try:
+            # Every failure here is the infrastructure's: the data's are handled per record below.
+            await retrying(CONSUMER_RESTART, what="consumer", retry_on=any_error, on_retry=restart, consumer=self.name)(
+                self._consume_forever
+            )
+        finally:
+            await self._close()
 
     async def _consume_forever(self) -> None:
         consumer = manual_commit_consumer(
@@ -247,30 +224,24 @@ class IdempotentConsumer:
         self, pending: list[tuple[ConsumerRecord[bytes, bytes], CloudEvent, trace.Span]]
     ) -> set[str]:
         """The ids applied now; infrastructure failures are retried, the data's are raised."""
-        transient_backoff = 0.2
-        while True:
+        started = time.perf_counter()
+
+        async def attempt() -> set[str]:
+            nonlocal started
             started = time.perf_counter()
-            try:
-                with tracer.start_as_current_span(
-                    f"{self.name} batch",
-                    links=[trace.Link(span.get_span_context()) for _, _, span in pending],
-                    attributes={"messaging.batch.message_count": len(pending)},
-                ):
-                    applied = await self.apply_batch([(event, span) for _, event, span in pending])
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                if not is_transient(exc):
-                    raise
-                log.warning("transient failure in batch; retrying", consumer=self.name, error=str(exc))
-                await asyncio.sleep(transient_backoff)
-                transient_backoff = min(transient_backoff * 2, 5.0)
-                continue
-            elapsed = time.perf_counter() - started
-            timers = {t: EVENT_PROCESSING_SECONDS.labels(self.name, t) for t in {e.type for _, e, _ in pending}}
-            for _, event, _ in pending:
-                timers[event.type].observe(elapsed)  # each event waited for the whole batch
-            return applied
+            with tracer.start_as_current_span(
+                f"{self.name} batch",
+                links=[trace.Link(span.get_span_context()) for _, _, span in pending],
+                attributes={"messaging.batch.message_count": len(pending)},
+            ):
+                return await self.apply_batch([(event, span) for _, event, span in pending])
+
+        applied = await retrying(CONSUMER, what="batch (transient)", consumer=self.name)(attempt)
+        elapsed = time.perf_counter() - started
+        timers = {t: EVENT_PROCESSING_SECONDS.labels(self.name, t) for t in {e.type for _, e, _ in pending}}
+        for _, event, _ in pending:
+            timers[event.type].observe(elapsed)  # each event waited for the whole batch
+        return applied
 
     async def apply_batch(self, events: list[tuple[CloudEvent, trace.Span]]) -> set[str]:
         """Apply events in one transaction through the batch handler; the ids that were new."""
@@ -289,19 +260,16 @@ class IdempotentConsumer:
         self, record: ConsumerRecord[bytes, bytes], event: CloudEvent, handler: Handler, span: trace.Span
     ) -> None:
         attempt = 0
-        transient_backoff = 0.2
         while True:
             started = time.perf_counter()
             try:
-                applied = await self.apply(event, handler)
+                # Infrastructure failures are retried here without limit; only the data's count as attempts.
+                applied = await retrying(CONSUMER, what="event (transient)", consumer=self.name, event_id=event.id)(
+                    self.apply, event, handler
+                )
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                if is_transient(exc):
-                    log.warning("transient failure; retrying", consumer=self.name, event_id=event.id, error=str(exc))
-                    await asyncio.sleep(transient_backoff)
-                    transient_backoff = min(transient_backoff * 2, 5.0)
-                    continue
                 attempt += 1
                 poison = isinstance(exc, PoisonEvent | ValidationError)
                 if poison or attempt >= self._max_attempts:
@@ -336,25 +304,22 @@ class IdempotentConsumer:
             ("dlq-original-partition", str(record.partition).encode()),
             ("dlq-original-offset", str(record.offset).encode()),
         ]
-        backoff = 0.5
-        while True:  # the offset is not committed until the dead letter is safely stored
-            try:
-                if self._dlq is None:
-                    producer = idempotent_producer(self._bootstrap, client_id=f"{self.name}-dlq")
-                    async with asyncio.timeout(15):
-                        await producer.start()
-                    self._dlq = producer
-                await self._dlq.send_and_wait(
-                    dead_letter_topic(record.topic), value=record.value, key=record.key, headers=headers
-                )
-                break
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.warning("dead-letter publish failed; retrying", error=str(exc))
-                await self._close_dlq()
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
+
+        async def publish() -> None:
+            if self._dlq is None:
+                producer = idempotent_producer(self._bootstrap, client_id=f"{self.name}-dlq")
+                async with asyncio.timeout(15):
+                    await producer.start()
+                self._dlq = producer
+            await self._dlq.send_and_wait(
+                dead_letter_topic(record.topic), value=record.value, key=record.key, headers=headers
+            )
+
+        async def reconnect(_: BaseException) -> None:
+            await self._close_dlq()
+
+        # The offset is not committed until the dead letter is safely stored: retry whatever fails.
+        await retrying(DEAD_LETTER, what="dead-letter publish", retry_on=any_error, on_retry=reconnect)(publish)
         EVENTS_DEAD_LETTERED.labels(self.name, dead.event_type).inc()
         EVENTS_PROCESSED.labels(self.name, dead.event_type, "dead_lettered").inc()
         log.error(

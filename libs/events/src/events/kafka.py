@@ -10,6 +10,11 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
+from events.retrying import STARTUP_PATIENCE, TOPICS, retrying
+
+# How long topic creation waits for a broker that is starting.
+TOPIC_PATIENCE = STARTUP_PATIENCE
+
 
 def idempotent_producer(bootstrap_servers: str, client_id: str, **overrides: Any) -> AIOKafkaProducer:
     """acks=all + idempotence: a retried send never duplicates or reorders within a partition."""
@@ -51,11 +56,21 @@ def manual_commit_consumer(
     return AIOKafkaConsumer(*topics, **settings)
 
 
-async def ensure_topics(bootstrap_servers: str, topics: dict[str, int]) -> None:
-    """Create the topics that do not exist yet (replication factor 1 locally)."""
+async def ensure_topics(bootstrap_servers: str, topics: dict[str, int], give_up_after: float = TOPIC_PATIENCE) -> None:
+    """Create the topics that do not exist yet (replication factor 1 locally).
+
+    A broker that is still starting (or briefly away) is waited for, with backoff and jitter,
+    for up to ``give_up_after`` seconds; then the last error is raised.
+    """
+    await retrying(TOPICS, what="topic creation", give_up_after=give_up_after)(
+        _create_missing, bootstrap_servers, topics
+    )
+
+
+async def _create_missing(bootstrap_servers: str, topics: dict[str, int]) -> None:
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="topic-setup")
-    await admin.start()
     try:
+        await admin.start()
         existing = set(await admin.list_topics())
         missing = [
             NewTopic(name=t, num_partitions=p, replication_factor=1) for t, p in topics.items() if t not in existing
@@ -64,7 +79,8 @@ async def ensure_topics(bootstrap_servers: str, topics: dict[str, int]) -> None:
             with contextlib.suppress(TopicAlreadyExistsError):
                 await admin.create_topics(missing)
     finally:
-        await admin.close()
+        with contextlib.suppress(Exception):
+            await admin.close()
 
 
 async def broker_reachable(bootstrap_servers: str, timeout: float = 1.0) -> bool:

@@ -25,6 +25,7 @@ from events.envelope import CONTENT_TYPE, CloudEvent
 from events.kafka import idempotent_producer
 from events.metrics import OUTBOX_BACKLOG, OUTBOX_OLDEST_AGE, OUTBOX_PUBLISH_ERRORS, OUTBOX_PUBLISHED
 from events.pglisten import listen_forever
+from events.retrying import RELAY, is_transient, retrying
 from events.tables import OUTBOX_CHANNEL
 from events.tracecontext import context_from_traceparent, current_traceparent, inject_headers
 
@@ -113,23 +114,11 @@ class OutboxRelay:
 
     async def run(self) -> None:
         listener = asyncio.create_task(listen_forever(self._dsn, OUTBOX_CHANNEL, self._wake), name="outbox-listen")
-        backoff = 0.2
         try:
             while True:
-                try:
-                    published = await self.publish_batch()
-                    await self._update_backlog_metrics()
-                    backoff = 0.2
-                except asyncio.CancelledError:
-                    raise
-                except Exception as exc:
-                    OUTBOX_PUBLISH_ERRORS.inc()
-                    log.warning("outbox publish failed; retrying", error=str(exc), retry_in=backoff)
-                    await self._reset_producer()
-                    await self._reset_connection()
-                    await asyncio.sleep(backoff)
-                    backoff = min(backoff * 2, 5.0)
-                    continue
+                published = await retrying(
+                    RELAY, what="outbox publish", retry_on=is_transient, on_retry=self._after_failure
+                )(self._cycle)
                 if published >= self._batch_size:
                     continue
                 with contextlib.suppress(TimeoutError):
@@ -142,6 +131,17 @@ class OutboxRelay:
                 await listener
             await self._reset_producer()
             await self._reset_connection()
+
+    async def _cycle(self) -> int:
+        published = await self.publish_batch()
+        await self._update_backlog_metrics()
+        return published
+
+    async def _after_failure(self, _: BaseException) -> None:
+        """Kafka or the database failed mid-cycle: start the next attempt from fresh connections."""
+        OUTBOX_PUBLISH_ERRORS.inc()
+        await self._reset_producer()
+        await self._reset_connection()
 
     async def _connection(self) -> asyncpg.Connection:
         if self._con is None or self._con.is_closed():

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -23,9 +24,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from events.outbox import OutboxRelay
+from events.retrying import STARTUP, STARTUP_PATIENCE, WORKER_RESTART, any_error, retrying
 from events.topics import TopicNames
 from servicekit.db import make_engine, make_raw_pool, make_session_factory
-from servicekit.health import health_router
+from servicekit.health import ReadinessProbe, health_router
 from servicekit.http_metrics import HttpMetricsMiddleware, metrics_router
 from servicekit.idempotency import IdempotencyMiddleware, IdempotencyStore
 from servicekit.limits import BodySizeLimitMiddleware
@@ -51,18 +53,35 @@ class ServiceContext:
 Worker = Callable[[ServiceContext], Awaitable[None]]
 
 
+class _WorkerRanWell(Exception):
+    """A worker that had been running for a while ended: restart it from the shortest backoff."""
+
+
+# A worker that ran at least this long before it ended was healthy: its restart backoff starts over.
+_HEALTHY_RUN_SECONDS = 60.0
+
+
 async def _supervise(name: str, worker: Worker, ctx: ServiceContext) -> None:
-    backoff = 0.5
-    while True:
+    """Run a worker forever: after a crash (or a return) start it again, backing off with jitter."""
+
+    async def once() -> None:
+        started = time.monotonic()
         try:
             await worker(ctx)
-            log.warning("worker returned; restarting", worker=name)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("worker crashed; restarting", worker=name, retry_in=backoff)
-        await asyncio.sleep(backoff)
-        backoff = min(backoff * 2, 10.0)
+            ended: BaseException = RuntimeError("worker returned")
+        except Exception as exc:
+            ended = exc
+        if time.monotonic() - started >= _HEALTHY_RUN_SECONDS:
+            log.warning("worker ended; restarting", worker=name, error=repr(ended), exc_info=ended)
+            raise _WorkerRanWell from ended
+        raise ended
+
+    def crashed(exc: BaseException) -> bool:
+        return any_error(exc) and not isinstance(exc, _WorkerRanWell)
+
+    while True:
+        with contextlib.suppress(_WorkerRanWell):
+            await retrying(WORKER_RESTART, what="worker", retry_on=crashed, worker=name, log_traceback=True)(once)
 
 
 def _awaiting(task: asyncio.Task[None]) -> str:
@@ -124,8 +143,15 @@ def create_service_app(
         app.state.topics = ctx.topics
         app.state.idempotency = IdempotencyStore(engine, timedelta(hours=settings.idempotency_ttl_hours))
         app.state.context = ctx
+        app.state.readiness = ReadinessProbe(engine, settings.kafka_bootstrap_servers)
         # app.state.pg_pool: plain asyncpg connections for a service's hot path (see db.make_raw_pool).
-        app.state.pg_pool = await make_raw_pool(settings) if raw_pool else None
+        app.state.pg_pool = (
+            await retrying(STARTUP, what="database at start-up", give_up_after=STARTUP_PATIENCE)(
+                make_raw_pool, settings
+            )
+            if raw_pool
+            else None
+        )
         tasks = [asyncio.create_task(_supervise(n, w, ctx), name=n) for n, w in all_workers.items()]
         # Everything loaded so far (modules, models, compiled SQL) lives as long as the process: keep
         # it out of the collector's full passes, which would otherwise stall requests and events.
@@ -140,6 +166,7 @@ def create_service_app(
             _, stuck = await asyncio.wait(tasks, timeout=15)
             for task in stuck:
                 log.warning("worker did not stop in time", worker=task.get_name(), where=_awaiting(task))
+            app.state.readiness.close()
             with contextlib.suppress(Exception):
                 async with asyncio.timeout(10):
                     await engine.dispose()

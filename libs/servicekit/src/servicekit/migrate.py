@@ -13,6 +13,8 @@ from sqlalchemy import MetaData, pool
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import async_engine_from_config
 
+from events.retrying import STARTUP, STARTUP_PATIENCE, retrying_sync
+
 
 def alembic_config(package: str, database_url: str) -> Config:
     cfg = Config()
@@ -22,7 +24,11 @@ def alembic_config(package: str, database_url: str) -> Config:
 
 
 def upgrade_to_head(package: str, database_url: str) -> None:
-    command.upgrade(alembic_config(package, database_url), "head")
+    # Started with (or before) its database, e.g. as a Kubernetes job: wait for it a while. Each
+    # migration runs in one transaction (PostgreSQL's DDL is transactional), so a retry is safe.
+    retrying_sync(STARTUP, what="migrations", give_up_after=STARTUP_PATIENCE)(
+        command.upgrade, alembic_config(package, database_url), "head"
+    )
 
 
 def run_env(target_metadata: MetaData | Sequence[MetaData]) -> None:

@@ -51,6 +51,10 @@ class Settings(ServiceSettings):
     webhook_poll_interval: float = 0.25
     # A subscription whose deliveries all failed for this long is disabled.
     webhook_disable_after: timedelta = timedelta(days=1)
+    # POST /v1/subscriptions/{id}/replay: the most events one replay may queue (more is 422 with the
+    # count), and how many it queues per statement.
+    webhook_replay_max: int = 10_000
+    webhook_replay_page: int = 1_000
     # Previous secret keeps signing this long after rotate-secret.
     webhook_rotation_grace: timedelta = timedelta(hours=24)
 
@@ -67,4 +71,6 @@ class Settings(ServiceSettings):
             raise ValueError("WEBHOOK_LEASE must be longer than WEBHOOK_TIMEOUT")
         if self.webhook_concurrency < 1 or self.webhook_subscription_concurrency < 1:
             raise ValueError("webhook concurrency limits must be at least 1")
+        if self.webhook_replay_max < 1 or self.webhook_replay_page < 1:
+            raise ValueError("WEBHOOK_REPLAY_MAX and WEBHOOK_REPLAY_PAGE must be at least 1")
         return self

@@ -6,7 +6,6 @@ KAFKA_BOOTSTRAP_SERVERS, when set, point at existing servers instead.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 from dataclasses import dataclass
@@ -87,11 +86,5 @@ def migrate(service: str, database_url: str) -> None:
 
 
 async def create_topics(infra: Infra, prefix: str = "") -> None:
-    for attempt in range(30):
-        try:
-            await ensure_topics(infra.kafka_bootstrap, TopicNames(prefix).all_with_partitions())
-            return
-        except Exception:
-            if attempt == 29:
-                raise
-            await asyncio.sleep(1)
+    # ensure_topics waits (events.retrying.TOPICS: backoff with jitter) for a broker that is still starting.
+    await ensure_topics(infra.kafka_bootstrap, TopicNames(prefix).all_with_partitions())

@@ -65,8 +65,11 @@ class ReceivedEventRow(ServiceTable, table=True):
     __tablename__ = "received_events"
 
     id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    # Taken in the order events arrive (a deal's events come in order, from one partition).
     seq: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, sa.Identity(), unique=True))
     type: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    # The CloudEvent subject (the deal id): a subscription gets one subject's events in order.
+    subject: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     time: datetime = Field(sa_column=_ts())
     vendor_id: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     partner_id: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
@@ -85,8 +88,12 @@ class DeliveryRow(ServiceTable, table=True):
     subscription_id: str = Field(sa_column=sa.Column(sa.Text, sa.ForeignKey("subscriptions.id"), nullable=False))
     event_id: str = Field(sa_column=sa.Column(sa.Text, sa.ForeignKey("received_events.id"), nullable=False))
     event_type: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    # The event's subject: while an earlier (lower seq) delivery of the same subscription and
+    # subject is pending, this one waits (pending with next_attempt_at NULL).
+    subject: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     status: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     attempts: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))
+    # NULL while pending means waiting for an earlier delivery of the same subject.
     next_attempt_at: datetime | None = Field(default=None, sa_column=_ts(True))
     # Claimed by a worker until then; an expired lease means the worker died.
     lease_until: datetime | None = Field(default=None, sa_column=_ts(True))

@@ -11,11 +11,12 @@ from sqlalchemy import select, tuple_
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from notifications.adapters.tables import DeliveryRow, SubscriptionRow, SubscriptionStatus
+from notifications.adapters.tables import DeliveryRow, ReceivedEventRow, SubscriptionRow, SubscriptionStatus
 from notifications.api.schemas import ReplayRequest, SubscriptionCreate
 from notifications.config import Settings
-from notifications.service.intake import new_delivery, queue_deliveries, replay
+from notifications.service.intake import NewDelivery, queue_deliveries
 from notifications.service.owners import may_manage, owner_key
+from notifications.service.replay import ReplayTooLarge, replay
 from notifications.service.subscriptions import create_subscription, delete_subscription, rotate
 from notifications.service.views import delivery_json, subscription_json
 from servicekit.auth import CurrentPrincipal
@@ -42,7 +43,9 @@ def _check_version(if_match: str | None, row: SubscriptionRow) -> None:
 async def _own_subscription(
     session: AsyncSession, principal: Principal, subscription_id: str, lock: bool = False
 ) -> SubscriptionRow:
-    row = await session.get(SubscriptionRow, subscription_id, with_for_update=lock)
+    # FOR NO KEY UPDATE: the id never changes, and deliveries being queued (their foreign key takes
+    # KEY SHARE on this row) need not wait for it (see domain.ordering: lock order).
+    row = await session.get(SubscriptionRow, subscription_id, with_for_update={"key_share": True} if lock else False)
     if row is None or row.status == SubscriptionStatus.DELETED or not may_manage(principal, row):
         raise not_found("subscription")
     return row
@@ -109,20 +112,51 @@ async def rotate_subscription_secret(
     return subscription_json(row, secret=secret)
 
 
-@router.post("/subscriptions/{subscription_id}/replay", status_code=202, tags=["subscriptions"])
+@router.post(
+    "/subscriptions/{subscription_id}/replay",
+    status_code=202,
+    tags=["subscriptions"],
+    description=(
+        "Queue again every event since `since` that the subscription receives (its event types, its "
+        "owner's tenancy), in the order they arrived; a deal's events are sent one after another, behind "
+        "any of that deal's deliveries still pending. At most WEBHOOK_REPLAY_MAX events (10,000 by "
+        "default) at once: a larger range is 422 with its `count` and queues nothing (choose a later `since`)."
+    ),
+)
 async def replay_subscription(
-    subscription_id: str, body: ReplayRequest, principal: CurrentPrincipal, session: DbSession
+    subscription_id: str, body: ReplayRequest, principal: CurrentPrincipal, session: DbSession, request: Request
 ) -> dict[str, Any]:
+    settings = _settings(request)
+    since = body.since.astimezone(UTC)
     async with session.begin():
         row = await _own_subscription(session, principal, subscription_id)
         if row.status != SubscriptionStatus.ACTIVE:
             raise Problem(409, "The subscription is disabled; nothing can be delivered to it.")
-        queued = await replay(session, row, body.since.astimezone(UTC))
+        try:
+            replayed = await replay(
+                session,
+                row,
+                since,
+                datetime.now(UTC),
+                maximum=settings.webhook_replay_max,
+                page=settings.webhook_replay_page,
+            )
+        except ReplayTooLarge as too_large:
+            raise Problem(
+                422,
+                f"{too_large.count} events match since {since.isoformat()}; at most {too_large.maximum} can be "
+                "replayed at once. Choose a later since.",
+                title="Unprocessable Content",
+                type_="/problems/validation-error",
+                errors=[{"loc": ["body", "since"], "msg": f"the range holds {too_large.count} events"}],
+                count=too_large.count,
+                maximum=too_large.maximum,
+            ) from None
     return {
         "subscription_id": row.id,
-        "since": body.since.astimezone(UTC).isoformat().replace("+00:00", "Z"),
-        "queued": len(queued),
-        "delivery_ids": [d.id for d in queued[:500]],
+        "since": since.isoformat().replace("+00:00", "Z"),
+        "queued": replayed.queued,
+        "delivery_ids": list(replayed.delivery_ids),
     }
 
 
@@ -174,13 +208,18 @@ async def get_delivery(delivery_id: str, principal: CurrentPrincipal, session: D
 
 @router.post("/deliveries/{delivery_id}/redeliver", status_code=202, tags=["deliveries"])
 async def redeliver(delivery_id: str, principal: CurrentPrincipal, session: DbSession) -> JSONResponse:
-    """Send the delivery's event again, at once, as a new delivery (the original stays in the log)."""
+    """Send the delivery's event again as a new delivery (the original stays in the log): at once, or
+    after the deliveries of the same deal still pending for the subscription (a deal's order holds)."""
     async with session.begin():
         original = await _visible_delivery(session, principal, delivery_id)
         sub = await session.get(SubscriptionRow, original.subscription_id)
         if sub is None or sub.status != SubscriptionStatus.ACTIVE:
             raise Problem(409, "The subscription is disabled; nothing can be delivered to it.")
-        now = datetime.now(UTC)
-        again = new_delivery(sub.id, original.event_id, original.event_type, now, now)
-        await queue_deliveries(session, [again])
+        event = await session.get(ReceivedEventRow, original.event_id)
+        subject = event.subject if event is not None else original.subject
+        [again_id] = await queue_deliveries(
+            session, [NewDelivery(sub.id, original.event_id, original.event_type, subject)], datetime.now(UTC)
+        )
+        again = await session.get(DeliveryRow, again_id)
+        assert again is not None
     return JSONResponse(delivery_json(again), status_code=202, headers={"Location": f"/v1/deliveries/{again.id}"})

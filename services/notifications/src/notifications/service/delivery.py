@@ -8,6 +8,16 @@ claim query uses FOR UPDATE SKIP LOCKED, so replicas never wait on each other.
 Concurrency: a shared pool of ``webhook_concurrency`` sends, of which one
 subscription holds at most ``webhook_subscription_concurrency`` (per process), so
 a slow or dead receiver ties up only its own slots and never delays the others.
+
+Order: a deal's deliveries to one subscription form a chain (domain.ordering); only
+its head is due, the others wait (next_attempt_at NULL). When the head succeeds or
+finally fails, the same transaction makes the next one due, holding the chain's lock
+so that a delivery queued meanwhile is never left behind. A retried head keeps its
+chain waiting until it is done.
+
+Lock order, everywhere: subscription rows (FOR NO KEY UPDATE, by id), then chain
+locks (ascending), then delivery rows. Queueing deliveries takes chain locks only (its
+foreign-key check's KEY SHARE on the subscription does not conflict with NO KEY UPDATE).
 """
 
 from __future__ import annotations
@@ -42,11 +52,12 @@ from notifications.adapters.tables import (
 )
 from notifications.adapters.webhook_client import Attempt, new_client, post_webhook
 from notifications.config import Settings
+from notifications.domain.ordering import chain_bucket, chain_buckets
 from notifications.domain.outcomes import OutcomeKind, classify, should_disable_subscription
 from notifications.domain.retry_schedule import UniformSource, next_attempt_at
 from notifications.domain.routing import OwnerRole, SubscriptionOwner, visible_data
 from notifications.domain.signing import delivery_headers, secrets_in_force
-from notifications.service.intake import DELIVERIES_CHANNEL
+from notifications.service.intake import DELIVERIES_CHANNEL, lock_chains
 from notifications.service.owners import row_owner
 
 log = structlog.get_logger("notifications.delivery")
@@ -76,6 +87,13 @@ _CLAIM = text(
           AND (d.lease_until IS NULL OR d.lease_until < :now)
           AND s.status = 'active'
           AND NOT (d.subscription_id = ANY(CAST(:full AS text[])))
+          -- Only a chain's head: waiting rows are not due at all; this guards rows that were
+          -- queued due before (the migration) or by a race the chain locks did not cover.
+          AND NOT EXISTS (
+              SELECT 1 FROM deliveries e
+              WHERE e.subscription_id = d.subscription_id AND e.subject = d.subject
+                AND e.status = 'pending' AND e.seq < d.seq
+          )
         ORDER BY d.next_attempt_at, d.seq
         LIMIT :scan
         FOR UPDATE OF d SKIP LOCKED
@@ -91,7 +109,7 @@ _CLAIM = text(
     UPDATE deliveries d SET lease_until = :lease_until
     FROM chosen, subscriptions s, received_events e
     WHERE d.id = chosen.id AND s.id = d.subscription_id AND e.id = d.event_id
-    RETURNING d.id, d.subscription_id, d.event_id, d.next_attempt_at, d.seq,
+    RETURNING d.id, d.subscription_id, d.event_id, d.subject, d.next_attempt_at, d.seq,
               s.url, s.secret, s.previous_secret, s.previous_secret_expires_at,
               s.owner_role, s.owner_vendor_id, s.owner_partner_id, s.owner_partner_ids,
               e.body, e.traceparent
@@ -99,9 +117,12 @@ _CLAIM = text(
 )
 
 # Successful attempts, a batch at a time: the deliveries whose lease is still ours
-# succeed, and their subscriptions' run of failures ends. The subscriptions are
-# locked first (by _LOCK_SUBSCRIPTIONS, in id order): the lock order of record().
-_LOCK_SUBSCRIPTIONS = text("SELECT id FROM subscriptions WHERE id = ANY(CAST(:ids AS text[])) ORDER BY id FOR UPDATE")
+# succeed, the next delivery of each one's chain becomes due, and their subscriptions'
+# run of failures ends. The subscriptions are locked first (by _LOCK_SUBSCRIPTIONS, in id
+# order), then the chains: the lock order of record().
+_LOCK_SUBSCRIPTIONS = text(
+    "SELECT id FROM subscriptions WHERE id = ANY(CAST(:ids AS text[])) ORDER BY id FOR NO KEY UPDATE"
+)
 _SUCCEEDED = text(
     """
     WITH done AS (
@@ -111,10 +132,34 @@ _SUCCEEDED = text(
             updated_at = CAST(:now AS timestamptz)
         FROM unnest(CAST(:ids AS text[]), CAST(:leases AS timestamptz[]), CAST(:codes AS int[])) AS u(id, lease, code)
         WHERE d.id = u.id AND d.status = 'pending' AND d.lease_until = u.lease
-        RETURNING d.subscription_id
+        RETURNING d.subscription_id, d.subject
+    ), moved_on AS (
+        UPDATE deliveries w SET next_attempt_at = CAST(:now AS timestamptz), updated_at = CAST(:now AS timestamptz)
+        FROM done, LATERAL (
+            SELECT n.id FROM deliveries n
+            WHERE n.subscription_id = done.subscription_id AND n.subject = done.subject AND n.status = 'pending'
+              AND n.id <> ALL(CAST(:ids AS text[]))
+            ORDER BY n.seq LIMIT 1
+        ) nxt
+        WHERE w.id = nxt.id AND w.next_attempt_at IS NULL
+        RETURNING 1
     )
     UPDATE subscriptions SET failing_since = NULL, last_success_at = CAST(:now AS timestamptz)
     WHERE id IN (SELECT subscription_id FROM done)
+    """
+)
+
+# A chain's head finally failed: the next delivery of the chain becomes due (chain lock held).
+_MOVE_CHAIN_ON = text(
+    """
+    UPDATE deliveries w SET next_attempt_at = CAST(:now AS timestamptz), updated_at = CAST(:now AS timestamptz)
+    FROM (
+        SELECT n.id FROM deliveries n
+        WHERE n.subscription_id = :subscription_id AND n.subject = :subject AND n.status = 'pending'
+          AND n.id <> :done
+        ORDER BY n.seq LIMIT 1
+    ) nxt
+    WHERE w.id = nxt.id AND w.next_attempt_at IS NULL
     """
 )
 
@@ -125,6 +170,7 @@ class Claimed:
     subscription_id: str
     event_id: str
     lease_until: datetime
+    subject: str | None = None  # the chain it heads (None: no chain)
 
 
 @dataclass(frozen=True)
@@ -167,7 +213,7 @@ def owner_of_claim(row: Row[Any]) -> SubscriptionOwner:
 
 def prepare_claimed(row: Row[Any], lease_until: datetime, now: datetime) -> Prepared:
     """One claimed row (delivery, subscription and event columns) as the attempt it sends."""
-    claim = Claimed(row.id, row.subscription_id, row.event_id, lease_until)
+    claim = Claimed(row.id, row.subscription_id, row.event_id, lease_until, row.subject)
     body = visible_body(owner_of_claim(row), row.body)
     secrets = secrets_in_force(row.secret, row.previous_secret, row.previous_secret_expires_at, now)
     # webhook-id is the event id: the same on every retry, so receivers can deduplicate.
@@ -365,6 +411,7 @@ class DeliveryWorker:
         now = datetime.now(UTC)
         async with self._sessions() as session, session.begin():
             await session.execute(_LOCK_SUBSCRIPTIONS, {"ids": sorted({c.subscription_id for c, _ in done})})
+            await lock_chains(session, chain_buckets((c.subscription_id, c.subject) for c, _ in done))
             await session.execute(
                 _SUCCEEDED,
                 {
@@ -383,8 +430,10 @@ class DeliveryWorker:
         now = datetime.now(UTC)
         reason = f"{outcome.reason}: {attempt.detail}" if attempt.detail else outcome.reason
         async with self._sessions() as session, session.begin():
-            # Subscription first, then delivery: the same lock order everywhere (no deadlocks).
-            sub = await session.get(SubscriptionRow, claim.subscription_id, with_for_update=True)
+            # Subscription, chain, delivery: the same lock order everywhere (no deadlocks).
+            sub = await session.get(SubscriptionRow, claim.subscription_id, with_for_update={"key_share": True})
+            if claim.subject is not None:
+                await lock_chains(session, [chain_bucket(claim.subscription_id, claim.subject)])
             delivery = await session.get(DeliveryRow, claim.delivery_id, with_for_update=True)
             if sub is None or delivery is None:
                 return
@@ -415,12 +464,25 @@ class DeliveryWorker:
             if due is None or sub.status != SubscriptionStatus.ACTIVE:
                 delivery.status = DeliveryStatus.FAILED
                 delivery.next_attempt_at = None
+                # Finally failed: the deal's next delivery goes (its order is kept, not its fate).
+                await session.flush()
+                await move_chain_on(session, delivery, now)
             else:
-                delivery.next_attempt_at = due
+                delivery.next_attempt_at = due  # the head retries; the rest of its chain keeps waiting
             if sub.status == SubscriptionStatus.ACTIVE and should_disable_subscription(
                 failing_since, sub.last_success_at, now, settings.webhook_disable_after
             ):
                 await disable(session, sub, f"every delivery failed since {failing_since.isoformat()}", now)
+
+
+async def move_chain_on(session: AsyncSession, done: DeliveryRow, now: datetime) -> None:
+    """``done`` left pending (its chain's lock is held): the next delivery of its chain becomes due."""
+    if done.subject is None:
+        return
+    await session.execute(
+        _MOVE_CHAIN_ON,
+        {"now": now, "subscription_id": done.subscription_id, "subject": done.subject, "done": done.id},
+    )
 
 
 async def disable(session: AsyncSession, sub: SubscriptionRow, reason: str, now: datetime) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert
@@ -20,18 +20,16 @@ from events.batching import BatchItem
 from events.envelope import CloudEvent
 from events.tracecontext import current_traceparent
 from notifications.adapters.tables import (
-    DeliveryRow,
-    DeliveryStatus,
     ReceivedEventRow,
     SubscriptionRow,
     SubscriptionStatus,
 )
+from notifications.domain.ordering import CHAIN_LOCK_CLASS, chain_buckets, first_of_chain
 from notifications.domain.routing import OwnerRole, SubscriptionOwner, recipients, tenancy_of
 from notifications.service.owners import row_owner
 
 # Wakes the delivery worker as soon as new deliveries are committed.
 DELIVERIES_CHANNEL = "webhook_deliveries"
-_NOTIFY = text(f"SELECT pg_notify('{DELIVERIES_CHANNEL}', '')")
 
 
 @dataclass(frozen=True)
@@ -47,26 +45,73 @@ def routable(row: SubscriptionRow) -> RoutableSubscription:
     return RoutableSubscription(row=row, owner=row_owner(row), event_types=frozenset(row.event_types))
 
 
-def new_delivery(subscription_id: str, event_id: str, event_type: str, due: datetime, now: datetime) -> DeliveryRow:
-    return DeliveryRow(
-        id=str(uuid.uuid4()),
-        subscription_id=subscription_id,
-        event_id=event_id,
-        event_type=event_type,
-        status=DeliveryStatus.PENDING,
-        attempts=0,
-        next_attempt_at=due,
-        created_at=now,
-        updated_at=now,
-    )
+@dataclass(frozen=True)
+class NewDelivery:
+    """One event to queue for one subscription."""
+
+    subscription_id: str
+    event_id: str
+    event_type: str
+    subject: str | None
 
 
-async def queue_deliveries(session: AsyncSession, deliveries: Sequence[DeliveryRow]) -> None:
+# Chain locks (domain.ordering), taken in the order given: callers pass the buckets ascending.
+_LOCK_CHAINS = text("SELECT pg_advisory_xact_lock(CAST(:cls AS int), b) FROM unnest(CAST(:buckets AS int[])) AS b")
+
+
+async def lock_chains(session: AsyncSession, buckets: Sequence[int]) -> None:
+    """Hold these chain buckets until the transaction ends (a statement of its own: what the
+    caller reads next must be read after the lock is held, with a snapshot taken after it)."""
+    if buckets:
+        await session.execute(_LOCK_CHAINS, {"cls": CHAIN_LOCK_CLASS, "buckets": list(buckets)})
+
+
+# Deliveries in one statement, then one wake-up for the delivery worker. ORDER BY ord: seq is
+# taken in the order given (the order events arrived), which is the order of each chain.
+# A delivery is due at once only if it is the first of its chain among these (:firsts) and
+# nothing of its chain is pending yet; otherwise it waits (next_attempt_at NULL) until the
+# delivery worker moves the chain on. Run with the chains' locks held (queue_deliveries).
+_QUEUE_MANY = text(  # built from constants only
+    "WITH rows AS ("  # noqa: S608
+    " INSERT INTO deliveries (id, subscription_id, event_id, event_type, subject, status, attempts,"
+    " next_attempt_at, created_at, updated_at)"
+    " SELECT u.id, u.subscription_id, u.event_id, u.event_type, u.subject, 'pending', 0,"
+    " CASE WHEN u.subject IS NULL OR (u.first AND NOT EXISTS ("
+    "   SELECT 1 FROM deliveries p WHERE p.subscription_id = u.subscription_id AND p.subject = u.subject"
+    "   AND p.status = 'pending'))"
+    " THEN CAST(:now AS timestamptz) END,"
+    " CAST(:now AS timestamptz), CAST(:now AS timestamptz)"
+    " FROM unnest(CAST(:ids AS text[]), CAST(:subscriptions AS text[]), CAST(:events AS text[]),"
+    " CAST(:types AS text[]), CAST(:subjects AS text[]), CAST(:firsts AS boolean[]))"
+    " WITH ORDINALITY AS u(id, subscription_id, event_id, event_type, subject, first, ord)"
+    " ORDER BY u.ord RETURNING 1"
+    f") SELECT pg_notify('{DELIVERIES_CHANNEL}', '')"
+)
+
+
+async def queue_deliveries(session: AsyncSession, deliveries: Sequence[NewDelivery], now: datetime) -> list[str]:
+    """Queue deliveries (in the order given: each chain's order) in the caller's transaction; their ids.
+
+    Two statements whatever their number: lock their chains, insert them.
+    """
     if not deliveries:
-        return
-    session.add_all(deliveries)
-    await session.flush()
-    await session.execute(_NOTIFY)
+        return []
+    chains = [(d.subscription_id, d.subject) for d in deliveries]
+    await lock_chains(session, chain_buckets(chains))
+    ids = [str(uuid.uuid4()) for _ in deliveries]
+    await session.execute(
+        _QUEUE_MANY,
+        {
+            "now": now,
+            "ids": ids,
+            "subscriptions": [d.subscription_id for d in deliveries],
+            "events": [d.event_id for d in deliveries],
+            "types": [d.event_type for d in deliveries],
+            "subjects": [d.subject for d in deliveries],
+            "firsts": first_of_chain(chains),
+        },
+    )
+    return ids
 
 
 async def on_event(session: AsyncSession, event: CloudEvent) -> None:
@@ -78,6 +123,7 @@ async def on_event(session: AsyncSession, event: CloudEvent) -> None:
         .values(
             id=event.id,
             type=event.type,
+            subject=event.subject,
             time=event.time.astimezone(UTC) if event.time.tzinfo else event.time.replace(tzinfo=UTC),
             vendor_id=tenancy.vendor_id,
             partner_id=tenancy.partner_id,
@@ -100,7 +146,13 @@ async def on_event(session: AsyncSession, event: CloudEvent) -> None:
         )
     ).scalars()
     targets = recipients([routable(r) for r in candidates], event.type, event.data)
-    await queue_deliveries(session, [new_delivery(t.row.id, event.id, event.type, now, now) for t in targets])
+    await queue_deliveries(
+        session, [NewDelivery(t.row.id, event.id, event.type, event.subject) for t in sorted(targets, key=_row_id)], now
+    )
+
+
+def _row_id(target: RoutableSubscription) -> str:
+    return target.row.id
 
 
 # A batch's received events, stored and routed-for in ONE statement (one round trip
@@ -110,11 +162,12 @@ async def on_event(session: AsyncSession, event: CloudEvent) -> None:
 # Inserted in batch order (ORDER BY ord), so received_events.seq follows it.
 _STORE_AND_ROUTE = text(
     "WITH stored AS ("
-    " INSERT INTO received_events (id, type, time, vendor_id, partner_id, body, traceparent, received_at)"
-    " SELECT id, type, time, vendor_id, partner_id, body, traceparent, CAST(:now AS timestamptz)"
-    " FROM unnest(CAST(:ids AS text[]), CAST(:types AS text[]), CAST(:times AS timestamptz[]),"
-    " CAST(:vendors AS text[]), CAST(:partners AS text[]), CAST(:bodies AS bytea[]), CAST(:traceparents AS text[]))"
-    " WITH ORDINALITY AS u(id, type, time, vendor_id, partner_id, body, traceparent, ord)"
+    " INSERT INTO received_events (id, type, subject, time, vendor_id, partner_id, body, traceparent, received_at)"
+    " SELECT id, type, subject, time, vendor_id, partner_id, body, traceparent, CAST(:now AS timestamptz)"
+    " FROM unnest(CAST(:ids AS text[]), CAST(:types AS text[]), CAST(:subjects AS text[]),"
+    " CAST(:times AS timestamptz[]), CAST(:vendors AS text[]), CAST(:partners AS text[]), CAST(:bodies AS bytea[]),"
+    " CAST(:traceparents AS text[]))"
+    " WITH ORDINALITY AS u(id, type, subject, time, vendor_id, partner_id, body, traceparent, ord)"
     " ORDER BY ord"
     " ON CONFLICT (id) DO NOTHING RETURNING id, type)"
     " SELECT ARRAY(SELECT id FROM stored) AS new_ids, NULL::text AS id, NULL::text AS owner_role,"
@@ -124,22 +177,6 @@ _STORE_AND_ROUTE = text(
     " SELECT NULL, id, owner_role, owner_vendor_id, owner_partner_id, owner_partner_ids, event_types"
     " FROM subscriptions"
     " WHERE status = 'active' AND event_types && (SELECT array_agg(DISTINCT type) FROM stored)"
-)
-
-# The batch's deliveries in one statement, then one wake-up for the delivery worker.
-# ORDER BY ord: seq is taken in event order, and the claim query breaks ties of
-# next_attempt_at (the whole batch shares one) by seq, so each subscription gets its
-# events in the order they came.
-_QUEUE_MANY = text(  # built from constants only
-    "WITH rows AS ("  # noqa: S608
-    " INSERT INTO deliveries (id, subscription_id, event_id, event_type, status, attempts, next_attempt_at,"
-    " created_at, updated_at)"
-    " SELECT id, subscription_id, event_id, event_type, 'pending', 0, CAST(:now AS timestamptz),"
-    " CAST(:now AS timestamptz), CAST(:now AS timestamptz)"
-    " FROM unnest(CAST(:ids AS text[]), CAST(:subscriptions AS text[]), CAST(:events AS text[]),"
-    " CAST(:types AS text[])) WITH ORDINALITY AS u(id, subscription_id, event_id, event_type, ord)"
-    " ORDER BY ord RETURNING 1"
-    f") SELECT pg_notify('{DELIVERIES_CHANNEL}', '')"
 )
 
 
@@ -159,9 +196,10 @@ def _utc(moment: datetime) -> datetime:
 async def on_events(session: AsyncSession, items: Sequence[BatchItem]) -> None:
     """on_event for a whole poll (the consumer's batch_handler), set-based.
 
-    ``items`` are claimed, distinct and in delivery order. Two statements at most,
+    ``items`` are claimed, distinct and in delivery order. Three statements at most,
     whatever the batch's size: store the events and read the active subscriptions
-    of their types; queue the deliveries (with the NOTIFY) if anyone gets one. On
+    of their types; lock the chains and queue the deliveries (with the NOTIFY) if
+    anyone gets one. On
     any failure the consumer rolls the batch back and replays it record by record
     through on_event.
     """
@@ -176,6 +214,7 @@ async def on_events(session: AsyncSession, items: Sequence[BatchItem]) -> None:
                 "now": now,
                 "ids": [item.event.id for item in items],
                 "types": [item.event.type for item in items],
+                "subjects": [item.event.subject for item in items],
                 "times": [_utc(item.event.time) for item in items],
                 "vendors": [t.vendor_id for t in tenancies],
                 "partners": [t.partner_id for t in tenancies],
@@ -204,53 +243,9 @@ async def on_events(session: AsyncSession, items: Sequence[BatchItem]) -> None:
         return
     # Stable order within one event (the per-event path's order is the database's).
     targets.sort(key=lambda t: t.id)
-    subscriptions: list[str] = []
-    events: list[str] = []
-    types: list[str] = []
-    for event in fresh:
-        for target in recipients(targets, event.type, event.data):
-            subscriptions.append(target.id)
-            events.append(event.id)
-            types.append(event.type)
-    if not subscriptions:
-        return
-    await session.execute(
-        _QUEUE_MANY,
-        {
-            "now": now,
-            "ids": [str(uuid.uuid4()) for _ in subscriptions],
-            "subscriptions": subscriptions,
-            "events": events,
-            "types": types,
-        },
-    )
-
-
-# Replays are capped so one request cannot queue an unbounded backlog.
-MAX_REPLAY = 10_000
-
-
-async def replay(session: AsyncSession, subscription: SubscriptionRow, since: datetime) -> list[DeliveryRow]:
-    """Queue a new delivery of every event since ``since`` the subscription receives, in event order."""
-    rows = (
-        await session.execute(
-            select(ReceivedEventRow)
-            .where(
-                col(ReceivedEventRow.time) >= since,
-                col(ReceivedEventRow.type).in_(list(subscription.event_types)),
-            )
-            .order_by(col(ReceivedEventRow.time), col(ReceivedEventRow.seq))
-            .limit(MAX_REPLAY)
-        )
-    ).scalars()
-    target = routable(subscription)
-    now = datetime.now(UTC)
-    out: list[DeliveryRow] = []
-    for event in rows:
-        data = CloudEvent.from_json(event.body).data
-        if recipients([target], event.type, data):
-            # Due times a microsecond apart: the claim query takes them in event order.
-            due = now + timedelta(microseconds=len(out))
-            out.append(new_delivery(subscription.id, event.id, event.type, due, now))
-    await queue_deliveries(session, out)
-    return out
+    queued = [
+        NewDelivery(target.id, event.id, event.type, event.subject)
+        for event in fresh
+        for target in recipients(targets, event.type, event.data)
+    ]
+    await queue_deliveries(session, queued, now)
