@@ -19,6 +19,8 @@ import httpx
 import pytest
 
 RUN_ID = f"t{uuid.uuid4().hex[:8]}"
+# The tests sign tokens with the development secret, which services accept only in development.
+os.environ.setdefault("ENVIRONMENT", "development")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

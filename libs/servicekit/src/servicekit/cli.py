@@ -6,10 +6,28 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from typing import Any
 
 from fastapi import FastAPI
 
 from servicekit.settings import ServiceSettings
+
+
+def serve_options(settings: ServiceSettings) -> dict[str, Any]:
+    """uvicorn's options for a service (also what the tests run the app with)."""
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        "loop": "uvloop",
+        "http": "httptools",
+        "log_config": None,
+        "access_log": False,
+        "timeout_graceful_shutdown": 10,
+        # The client address (rate limits of callers without a token, logs) is X-Forwarded-For's,
+        # but only when the connection comes from a trusted proxy (FORWARDED_ALLOW_IPS: the Ingress).
+        "proxy_headers": True,
+        "forwarded_allow_ips": settings.forwarded_allow_ips,
+    }
 
 
 def run_cli(package: str, settings_factory: Callable[[], ServiceSettings], app_factory: Callable[[], FastAPI]) -> None:
@@ -29,14 +47,4 @@ def run_cli(package: str, settings_factory: Callable[[], ServiceSettings], app_f
     else:
         import uvicorn
 
-        uvicorn.run(
-            f"{package}.main:create_app",
-            factory=True,
-            host=settings.host,
-            port=settings.port,
-            loop="uvloop",
-            http="httptools",
-            log_config=None,
-            access_log=False,
-            timeout_graceful_shutdown=10,
-        )
+        uvicorn.run(f"{package}.main:create_app", factory=True, **serve_options(settings))
