@@ -13,9 +13,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from notifications.adapters.tables import DeliveryRow, SubscriptionRow, SubscriptionStatus
 from notifications.api.schemas import ReplayRequest, SubscriptionCreate
+from notifications.api.sealed_responses import seal_for_response
 from notifications.config import Settings
 from notifications.service.intake import new_delivery, queue_deliveries, replay
 from notifications.service.owners import may_manage, owner_key
+from notifications.service.replay_limits import admit
 from notifications.service.subscriptions import create_subscription, delete_subscription, rotate
 from notifications.service.views import delivery_json, subscription_json
 from servicekit.auth import CurrentPrincipal
@@ -55,7 +57,10 @@ async def post_subscription(
     async with session.begin():
         row, secret = await create_subscription(session, principal, body, _settings(request).webhook_allow_private)
     return JSONResponse(
-        subscription_json(row, secret=secret), status_code=201, headers={"Location": f"/v1/subscriptions/{row.id}"}
+        # Sealed here, opened by UnsealSecretMiddleware: an idempotency replay never stores it in clear.
+        subscription_json(row, secret=seal_for_response(secret)),
+        status_code=201,
+        headers={"Location": f"/v1/subscriptions/{row.id}"},
     )
 
 
@@ -106,17 +111,18 @@ async def rotate_subscription_secret(
         row = await _own_subscription(session, principal, subscription_id, lock=True)
         _check_version(if_match, row)
         secret = rotate(row, _settings(request).webhook_rotation_grace)
-    return subscription_json(row, secret=secret)
+    return subscription_json(row, secret=seal_for_response(secret))
 
 
 @router.post("/subscriptions/{subscription_id}/replay", status_code=202, tags=["subscriptions"])
 async def replay_subscription(
-    subscription_id: str, body: ReplayRequest, principal: CurrentPrincipal, session: DbSession
+    subscription_id: str, body: ReplayRequest, principal: CurrentPrincipal, session: DbSession, request: Request
 ) -> dict[str, Any]:
     async with session.begin():
         row = await _own_subscription(session, principal, subscription_id)
         if row.status != SubscriptionStatus.ACTIVE:
             raise Problem(409, "The subscription is disabled; nothing can be delivered to it.")
+        await admit(session, row.id, "replay", _settings(request).webhook_replays_per_hour, datetime.now(UTC))
         queued = await replay(session, row, body.since.astimezone(UTC))
     return {
         "subscription_id": row.id,
@@ -173,7 +179,9 @@ async def get_delivery(delivery_id: str, principal: CurrentPrincipal, session: D
 
 
 @router.post("/deliveries/{delivery_id}/redeliver", status_code=202, tags=["deliveries"])
-async def redeliver(delivery_id: str, principal: CurrentPrincipal, session: DbSession) -> JSONResponse:
+async def redeliver(
+    delivery_id: str, principal: CurrentPrincipal, session: DbSession, request: Request
+) -> JSONResponse:
     """Send the delivery's event again, at once, as a new delivery (the original stays in the log)."""
     async with session.begin():
         original = await _visible_delivery(session, principal, delivery_id)
@@ -181,6 +189,7 @@ async def redeliver(delivery_id: str, principal: CurrentPrincipal, session: DbSe
         if sub is None or sub.status != SubscriptionStatus.ACTIVE:
             raise Problem(409, "The subscription is disabled; nothing can be delivered to it.")
         now = datetime.now(UTC)
+        await admit(session, sub.id, "redeliver", _settings(request).webhook_redeliveries_per_hour, now)
         again = new_delivery(sub.id, original.event_id, original.event_type, now, now)
         await queue_deliveries(session, [again])
     return JSONResponse(delivery_json(again), status_code=202, headers={"Location": f"/v1/deliveries/{again.id}"})
