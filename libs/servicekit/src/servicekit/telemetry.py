@@ -12,6 +12,7 @@ import logging
 import os
 import re
 import sys
+from collections.abc import MutableMapping
 from typing import Any
 
 import structlog
@@ -87,7 +88,7 @@ _SQL_VALUES = (
 )
 
 
-def _scrub_sql_values(_: Any, __: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+def _scrub_sql_values(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     """Database errors' messages and tracebacks keep their shape but lose the values they quote."""
     for key in ("event", "exception", "error"):
         value = event_dict.get(key)
