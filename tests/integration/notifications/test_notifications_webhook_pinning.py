@@ -13,12 +13,17 @@ import asyncio
 import contextlib
 import ipaddress
 import socket
+import ssl
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from notifications.adapters import webhook_client
 from notifications.adapters.webhook_client import new_client, post_webhook
@@ -38,8 +43,8 @@ class Recorder:
         self.requests: list[tuple[str, str]] = []  # (path, Host header)
         self._server: asyncio.Server | None = None
 
-    async def start(self, port: int = 0) -> int:
-        self._server = await asyncio.start_server(self._handle, self.host, port)
+    async def start(self, port: int = 0, tls: ssl.SSLContext | None = None) -> int:
+        self._server = await asyncio.start_server(self._handle, self.host, port, ssl=tls)
         return int(self._server.sockets[0].getsockname()[1])
 
     def close(self) -> None:
@@ -172,3 +177,59 @@ async def test_the_webhook_client_refuses_a_connection_nobody_vetted() -> None:
         await client.aclose()
         internal.close()
     assert internal.requests == []
+
+
+def _certificate(name: str, directory: Any) -> tuple[ssl.SSLContext, ssl.SSLContext, list[str]]:
+    """A self-signed certificate for ``name``: (server context recording SNI, client context trusting it, SNIs)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(hours=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_pem = cert.public_bytes(serialization.Encoding.PEM)
+    (directory / "cert.pem").write_bytes(cert_pem)
+    (directory / "key.pem").write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server.load_cert_chain(directory / "cert.pem", directory / "key.pem")
+    names: list[str] = []
+
+    def record(_sock: ssl.SSLObject, server_name: str | None, _ctx: ssl.SSLContext) -> None:
+        names.append(server_name or "")
+
+    server.sni_callback = record  # type: ignore[assignment]
+    client = ssl.create_default_context(cadata=cert_pem.decode())
+    return server, client, names
+
+
+async def test_https_to_a_rebinding_name_goes_to_the_vetted_address_with_the_name_as_sni_and_host(
+    dns: FlippingDns, tmp_path: Any
+) -> None:
+    server_tls, client_tls, sni = _certificate("secure.test", tmp_path)
+    receiver, internal = Recorder(RECEIVER), Recorder(INTERNAL)
+    port = await internal.start()
+    await receiver.start(port, tls=server_tls)
+    client = new_client(verify=client_tls)
+    try:
+        attempt = await post_webhook(
+            client, f"https://secure.test:{port}/hook", b"{}", {}, allow_private=False, timeout=timedelta(seconds=5)
+        )
+    finally:
+        await client.aclose()
+        receiver.close()
+        internal.close()
+    assert internal.requests == []
+    assert attempt.result.status_code == 200, attempt
+    assert sni == ["secure.test"]  # and the certificate was checked against the name, not 127.0.0.2
+    assert receiver.requests == [("/hook", f"secure.test:{port}")]

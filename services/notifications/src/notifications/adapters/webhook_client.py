@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import ssl
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -107,7 +108,7 @@ class PinnedTransport(httpx.AsyncHTTPTransport):
     with the same settings (no proxy, no environment: receivers are reached directly).
     """
 
-    def __init__(self, limits: httpx.Limits, *, verify: bool = True) -> None:
+    def __init__(self, limits: httpx.Limits, *, verify: ssl.SSLContext | bool = True) -> None:
         super().__init__(limits=limits, trust_env=False, verify=verify)
         self._pool = httpcore.AsyncConnectionPool(
             ssl_context=httpx.create_ssl_context(verify=verify, trust_env=False),
@@ -118,12 +119,12 @@ class PinnedTransport(httpx.AsyncHTTPTransport):
         )
 
 
-def new_client() -> httpx.AsyncClient:
+def new_client(verify: ssl.SSLContext | bool = True) -> httpx.AsyncClient:
     # Connection reuse across deliveries; limits above the worker pool so the pool is the bound.
     return httpx.AsyncClient(
         follow_redirects=False,
         trust_env=False,  # never route receivers through an environment proxy
-        transport=PinnedTransport(httpx.Limits(max_connections=256, max_keepalive_connections=64)),
+        transport=PinnedTransport(httpx.Limits(max_connections=256, max_keepalive_connections=64), verify=verify),
     )
 
 
