@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -43,6 +44,8 @@ def run_cli(package: str, settings_factory: Callable[[], ServiceSettings], app_f
 
         upgrade_to_head(package, settings.database_url)
     elif args.command == "openapi":
+        # Only prints a document, never serves: the start-up refusal of development secrets does not apply.
+        os.environ.setdefault("ENVIRONMENT", "development")
         json.dump(app_factory().openapi(), sys.stdout, indent=2)
     else:
         import uvicorn
