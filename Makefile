@@ -9,7 +9,7 @@ PACKAGES := -e libs/events -e libs/servicekit -e tools/devstack \
 	-e services/dealreg -e services/incentives -e services/pipeline -e services/notifications
 MANIFESTS := constraints.txt requirements-dev.txt $(wildcard libs/*/pyproject.toml services/*/pyproject.toml tools/*/pyproject.toml)
 
-.PHONY: bootstrap run test test-fast lint token stop bench soak clean
+.PHONY: bootstrap run test test-fast lint token stop bench soak clean lock
 
 bootstrap: $(VENV)/.installed .cache/kafka/libs/.complete .cache/bin/kustomize .cache/chromium-path
 
@@ -48,6 +48,10 @@ lint: bootstrap
 ## make token ROLE=partner CLAIMS='partner_id=p-100 sub=rep-7'
 token: bootstrap
 	@$(PY) -m devstack token $(or $(ROLE),admin) $(CLAIMS)
+
+## make lock: requirements.lock, the images' hashed lock, from the pyprojects under constraints.txt.
+lock: $(VENV)/.installed
+	$(PY) deploy/lock.py
 
 stop:
 	-bash infra/kafka.sh stop

@@ -19,6 +19,12 @@ import httpx
 import pytest
 
 RUN_ID = f"t{uuid.uuid4().hex[:8]}"
+# The tests sign tokens with the development secret, which services accept only in development.
+os.environ.setdefault("ENVIRONMENT", "development")
+# In-process services serve one test's scripted callers, not the public: one generous limit for
+# all (the per-role production defaults are tested in tests/unit/libs/test_libs_ratelimit_roles.py).
+os.environ.setdefault("RATE_LIMIT_PER_MINUTE", "60000")
+os.environ.setdefault("RATE_LIMIT_BURST", "1000")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

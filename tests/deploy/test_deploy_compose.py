@@ -114,6 +114,8 @@ def test_services_get_the_local_stack_settings(compose: dict[str, Any]) -> None:
         assert env["OTEL_EXPORTER_OTLP_ENDPOINT"] == "http://otel-collector:4318"
         # From the shell when set, else make run's development default, so dev tokens work.
         assert env["AUTH_SECRET"] == f"${{AUTH_SECRET:-{DEV_AUTH_SECRET}}}"
+        # ...which the services accept only in development: compose's default, production when set so.
+        assert env["ENVIRONMENT"] == "${ENVIRONMENT:-development}"
     assert services["notifications"]["environment"]["WEBHOOK_ALLOW_PRIVATE"] == "1"
     assert services["incentives"]["environment"]["DASHBOARD_ORIGIN"].endswith("http://localhost:8003}")
 

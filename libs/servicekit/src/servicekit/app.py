@@ -26,6 +26,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from events.outbox import OutboxRelay
 from events.retrying import STARTUP, STARTUP_PATIENCE, WORKER_RESTART, any_error, retrying
 from events.topics import TopicNames
+from servicekit.auth import TokenVerifier, check_auth_settings
 from servicekit.db import make_engine, make_raw_pool, make_session_factory
 from servicekit.health import ReadinessProbe, health_router
 from servicekit.http_metrics import HttpMetricsMiddleware, metrics_router
@@ -33,7 +34,7 @@ from servicekit.idempotency import IdempotencyMiddleware, IdempotencyStore
 from servicekit.limits import BodySizeLimitMiddleware
 from servicekit.openapi import problems_in_openapi
 from servicekit.problems import install_problem_handlers
-from servicekit.ratelimit import RateLimitMiddleware
+from servicekit.ratelimit import RateLimitMiddleware, limits_from_settings
 from servicekit.settings import DEV_AUTH_SECRET, ServiceSettings
 from servicekit.telemetry import setup_logging, setup_tracing
 
@@ -133,8 +134,8 @@ def create_service_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if settings.auth_secret.get_secret_value() == DEV_AUTH_SECRET:
-            log.warning("AUTH_SECRET is the development default; set it outside local development")
+        if settings.auth_secret.get_secret_value() == DEV_AUTH_SECRET and not settings.auth_jwks_url:
+            log.warning("AUTH_SECRET is the development default (ENVIRONMENT=development only)")
         engine = make_engine(settings)
         sessions = make_session_factory(engine)
         ctx = ServiceContext(settings, engine, sessions, TopicNames(settings.kafka_topic_prefix))
@@ -175,10 +176,12 @@ def create_service_app(
                     async with asyncio.timeout(10):
                         await app.state.pg_pool.close()
 
+    check_auth_settings(settings)  # before anything starts: a production service on the dev secret stops here
     setup_logging(settings.service_name, settings.log_level, settings.log_json)
     setup_tracing(settings.service_name)
     app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
     app.state.settings = settings
+    app.state.token_verifier = TokenVerifier.from_settings(settings)
     install_problem_handlers(app)
     problems_in_openapi(app)
     app.include_router(health_router)
@@ -188,7 +191,7 @@ def create_service_app(
     # Added innermost first: metrics wraps everything, then rate limit, size limit, idempotency.
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(RateLimitMiddleware, per_minute=settings.rate_limit_per_minute, burst=settings.rate_limit_burst)
+    app.add_middleware(RateLimitMiddleware, limits=limits_from_settings(settings))
     if settings.dashboard_origin:
         # Only the dashboard's origin may call from a browser; tokens travel in headers, never cookies.
         app.add_middleware(

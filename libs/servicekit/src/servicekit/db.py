@@ -25,6 +25,9 @@ def make_engine(settings: ServiceSettings) -> AsyncEngine:
         # that their Idempotency-Key makes safe to retry.
         pool_pre_ping=False,
         pool_recycle=1800,
+        # An error's message (logged, and in a 500's trace) never carries the statement's values:
+        # they can be secrets, tokens' subjects or a customer's data.
+        hide_parameters=True,
         connect_args={"server_settings": {"application_name": settings.service_name, "timezone": "UTC"}},
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -20,7 +22,17 @@ class ServiceSettings(BaseSettings):
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     # Prefix for topic and consumer-group names: lets test runs share one broker in isolation.
     kafka_topic_prefix: str = ""
+    # ENVIRONMENT=development (make run, the tests, compose's default) allows the development secret;
+    # anything else is production: the service refuses to start on it (servicekit.auth.check_auth_settings).
+    environment: str = "production"
     auth_secret: SecretStr = SecretStr(DEV_AUTH_SECRET)
+    # RS256 tokens from an identity provider: its JWKS URL (AUTH_SECRET is then not used for tokens).
+    auth_jwks_url: str | None = None
+    # Checked when set: the token's iss must equal AUTH_ISSUER, its aud must contain AUTH_AUDIENCE.
+    auth_issuer: str | None = None
+    auth_audience: str | None = None
+    # A token valid longer than this (exp - iat, or exp - now) is refused (ISO 8601 duration).
+    auth_max_token_lifetime: timedelta = timedelta(hours=24)
     log_level: str = "INFO"
     log_json: bool = True
     # How long Kafka may hold a consumer's fetch to fill a batch (CONSUMER_BATCH_WAIT_MS); 0: answer at once.
@@ -31,9 +43,19 @@ class ServiceSettings(BaseSettings):
     idempotency_ttl_hours: int = 24
     # The pipeline dashboard's origin (scheme://host:port): the only origin allowed by CORS.
     dashboard_origin: str | None = None
-    # Per caller (token's principal, else client address); 0 turns the limit off.
-    rate_limit_per_minute: int = 60000
-    rate_limit_burst: int = 1000
+    # Per caller (token's principal, else client address) and replica, by the caller's role:
+    # "role=per_minute/burst", comma-separated; "anonymous" is a caller without a valid token.
+    rate_limits: str = "anonymous=60/20,partner=300/30,vendor=300/30,aggregator=1200/120,admin=1200/120"
+    # Set, these replace every role's limit (one machine's stacks, load tests); 0 turns limits off.
+    rate_limit_per_minute: int | None = None
+    rate_limit_burst: int | None = None
+    # Addresses of the proxies whose X-Forwarded-For uvicorn trusts (comma-separated, CIDRs allowed;
+    # uvicorn's FORWARDED_ALLOW_IPS): behind the Ingress each caller is then limited on its own address.
+    forwarded_allow_ips: str = "127.0.0.1,::1"
+
+    @property
+    def is_development(self) -> bool:
+        return self.environment.strip().lower() == "development"
 
     @property
     def asyncpg_dsn(self) -> str:

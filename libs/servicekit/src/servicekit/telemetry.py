@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
+from collections.abc import MutableMapping
 from typing import Any
 
 import structlog
@@ -76,6 +78,27 @@ def _redact(_: Any, __: str, event_dict: dict[str, Any]) -> dict[str, Any]:
     return event_dict
 
 
+# Values a database error quotes back: asyncpg's "query argument $1: 'value'", PostgreSQL's
+# 'invalid input syntax for type uuid: "value"' and a constraint's "Key (col)=(value)".
+_SQL_VALUES = (
+    (re.compile(r"(query argument \$\d+): .*?(?= \(|$)", re.M), r"\1: [redacted]"),
+    (re.compile(r'(for type [\w ]+): ".*?"'), r'\1: "[redacted]"'),
+    (re.compile(r"(Key \([^)]*\))=\(.*?\)(?= )"), r"\1=([redacted])"),
+    (re.compile(r"\[parameters: .*?\]$", re.M), "[parameters: redacted]"),
+)
+
+
+def _scrub_sql_values(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """Database errors' messages and tracebacks keep their shape but lose the values they quote."""
+    for key in ("event", "exception", "error"):
+        value = event_dict.get(key)
+        if isinstance(value, str):
+            for pattern, replacement in _SQL_VALUES:
+                value = pattern.sub(replacement, value)
+            event_dict[key] = value
+    return event_dict
+
+
 def setup_logging(service_name: str, level: str = "INFO", json_logs: bool = True) -> None:
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
@@ -97,6 +120,7 @@ def setup_logging(service_name: str, level: str = "INFO", json_logs: bool = True
         processors=[
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
             structlog.processors.format_exc_info,
+            _scrub_sql_values,
             renderer,
         ],
     )

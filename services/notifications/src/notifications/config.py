@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Any
 
-from pydantic import TypeAdapter, field_validator, model_validator
+from pydantic import SecretStr, TypeAdapter, field_validator, model_validator
 from pydantic_settings import NoDecode
 
 from notifications.domain.retry_schedule import DEFAULT_SCHEDULE
@@ -57,6 +57,12 @@ class Settings(ServiceSettings):
     webhook_replay_page: int = 1_000
     # Previous secret keeps signing this long after rotate-secret.
     webhook_rotation_grace: timedelta = timedelta(hours=24)
+    # Fernet keys for the webhook secrets at rest, comma-separated: the first encrypts, all decrypt.
+    # Unset: refused outside ENVIRONMENT=development (which uses a published development key).
+    webhook_secret_keys: SecretStr | None = None
+    # Replays and redeliveries per subscription and hour (one replay at a time); over it: 429.
+    webhook_replays_per_hour: int = 6
+    webhook_redeliveries_per_hour: int = 60
 
     @field_validator("webhook_retry_schedule", mode="before")
     @classmethod

@@ -85,6 +85,12 @@ class Stack:
 
     def env_for(self, name: str) -> dict[str, str]:
         env = dict(os.environ)
+        # A stack on one machine is a developer's (make run, the e2e and reliability suites, bench):
+        # the development secret is allowed, and every caller is the developer, so the per-role
+        # production limits (which bench and schemathesis would exceed) give way to one generous one.
+        env.setdefault("ENVIRONMENT", "development")
+        env.setdefault("RATE_LIMIT_PER_MINUTE", "60000")
+        env.setdefault("RATE_LIMIT_BURST", "1000")
         env.update(
             {
                 "DATABASE_URL": self.infra.database_url(self.databases[name]),

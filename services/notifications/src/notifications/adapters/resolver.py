@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 
-from notifications.domain.ssrf import Destination, check_redirect, vet_destination
+from notifications.domain.ssrf import Destination, vet_destination, vet_redirect_destination
 
 
 def resolve(host: str, port: int) -> list[str]:
@@ -33,5 +33,5 @@ async def vet(url: str, allow_private: bool) -> Destination:
         return await asyncio.to_thread(vet_destination, url, resolve, allow_private)
 
 
-async def vet_redirect(current_url: str, location: str, allow_private: bool) -> str:
-    return await asyncio.to_thread(check_redirect, current_url, location, resolve, allow_private)
+async def vet_redirect(current_url: str, location: str, allow_private: bool) -> Destination:
+    return await asyncio.to_thread(vet_redirect_destination, current_url, location, resolve, allow_private)

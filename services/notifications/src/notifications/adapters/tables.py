@@ -11,6 +11,7 @@ from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
 from events.tables import OutboxRow, ProcessedEvent  # noqa: F401  (same metadata)
+from notifications.adapters.secret_box import SealedText
 
 
 class ServiceTable(SQLModel, registry=registry()):
@@ -46,8 +47,9 @@ class SubscriptionRow(ServiceTable, table=True):
     url: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     event_types: list[str] = Field(sa_column=sa.Column(ARRAY(sa.Text), nullable=False))
     description: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
-    secret: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
-    previous_secret: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    # Encrypted at rest (WEBHOOK_SECRET_KEYS); the ORM encrypts and decrypts them.
+    secret: str = Field(sa_column=sa.Column(SealedText, nullable=False))
+    previous_secret: str | None = Field(default=None, sa_column=sa.Column(SealedText))
     previous_secret_expires_at: datetime | None = Field(default=None, sa_column=_ts(True))
     status: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     disabled_reason: str | None = Field(default=None, sa_column=sa.Column(sa.Text))

@@ -1,25 +1,36 @@
-"""One webhook attempt over HTTP: SSRF-vetted, redirects followed by hand, a hard time limit.
+"""One webhook attempt over HTTP: SSRF-vetted, pinned, redirects followed by hand, a hard time limit.
 
 httpx never follows redirects itself: each Location is vetted by the SSRF guard
 (after DNS) before it is followed, up to ``max_redirects`` hops. The body and
 signature headers are sent again unchanged on every hop (a webhook is a POST; a
 303-to-GET would deliver nothing). The whole attempt, redirects included, must
 finish within ``timeout``.
+
+Pinning (DNS rebinding): httpx would resolve the name again when it connects, and a
+TTL-0 answer can flip from the public address the guard saw to 127.0.0.1. So the
+client's network backend never resolves: it connects only to the addresses the guard
+vetted for this hop (handed over in a context variable), and refuses any connection
+it was not given addresses for. The URL keeps the name, so the Host header, TLS SNI
+and certificate check use the name, and the pool keeps keep-alive connections per
+name; a pooled connection stays on the address that was vetted when it was opened.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import ssl
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import httpcore
 import httpx
 
 from notifications.adapters.resolver import vet, vet_redirect
 from notifications.domain.outcomes import AttemptResult, TransportError, parse_retry_after
-from notifications.domain.ssrf import BlockedDestination
+from notifications.domain.ssrf import BlockedDestination, Destination
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
@@ -30,12 +41,90 @@ class Attempt:
     detail: str | None = None  # why a transport error happened, for the delivery log
 
 
-def new_client() -> httpx.AsyncClient:
+@dataclass(frozen=True)
+class _Pin:
+    """Where the current hop may connect: the host as httpcore names it, its port, the vetted addresses."""
+
+    host: str
+    port: int
+    addresses: tuple[str, ...]
+
+
+# Set by post_webhook for each hop; the backend reads it in the same task (httpcore connects there).
+_pin: contextvars.ContextVar[_Pin | None] = contextvars.ContextVar("webhook_pin", default=None)
+
+
+def _pin_for(destination: Destination) -> _Pin:
+    url = httpx.URL(destination.url)
+    # httpcore hands connect_tcp the URL's host as httpx normalised it (lower case, IDNA, brackets off).
+    return _Pin(url.raw_host.decode("ascii"), destination.port, destination.addresses)
+
+
+class PinnedBackend(httpcore.AsyncNetworkBackend):
+    """Connects only to the vetted addresses of the current hop; never resolves a name itself."""
+
+    def __init__(self, inner: httpcore.AsyncNetworkBackend | None = None) -> None:
+        self._inner = inner or httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        pin = _pin.get()
+        if pin is None or pin.host != host or pin.port != port:
+            # Fail closed: a connection nobody vetted (a stray request, a proxy hop) is refused.
+            raise httpcore.ConnectError(f"{host}:{port} was not vetted for this attempt")
+        failure: Exception | None = None
+        for address in pin.addresses:
+            try:
+                return await self._inner.connect_tcp(
+                    address, port, timeout=timeout, local_address=local_address, socket_options=socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                failure = exc  # the next vetted address may answer (dual stack)
+        assert failure is not None  # a Destination always has at least one address
+        raise failure
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise httpcore.ConnectError("webhooks never use unix sockets")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+class PinnedTransport(httpx.AsyncHTTPTransport):
+    """httpx's transport over a pool whose backend is PinnedBackend.
+
+    httpx 0.28 does not take a network backend, so the pool it built is replaced by one
+    with the same settings (no proxy, no environment: receivers are reached directly).
+    """
+
+    def __init__(self, limits: httpx.Limits, *, verify: ssl.SSLContext | bool = True) -> None:
+        super().__init__(limits=limits, trust_env=False, verify=verify)
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=httpx.create_ssl_context(verify=verify, trust_env=False),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=PinnedBackend(),
+        )
+
+
+def new_client(verify: ssl.SSLContext | bool = True) -> httpx.AsyncClient:
     # Connection reuse across deliveries; limits above the worker pool so the pool is the bound.
     return httpx.AsyncClient(
         follow_redirects=False,
         trust_env=False,  # never route receivers through an environment proxy
-        limits=httpx.Limits(max_connections=256, max_keepalive_connections=64),
+        transport=PinnedTransport(httpx.Limits(max_connections=256, max_keepalive_connections=64), verify=verify),
     )
 
 
@@ -78,16 +167,21 @@ async def post_webhook(
     seconds = timeout.total_seconds()
     try:
         async with asyncio.timeout(seconds):
-            current = (await vet(url, allow_private)).url
+            destination = await vet(url, allow_private)
             for hop in range(max_redirects + 1):
+                current = destination.url
                 request = client.build_request("POST", current, content=body, headers=dict(headers), timeout=seconds)
-                response = await client.send(request, stream=True)
+                pinned = _pin.set(_pin_for(destination))
+                try:
+                    response = await client.send(request, stream=True)
+                finally:
+                    _pin.reset(pinned)
                 try:
                     location = response.headers.get("location")
                     if response.status_code in REDIRECT_STATUSES and location:
                         if hop == max_redirects:
                             return Attempt(AttemptResult(took(), error=TransportError.TOO_MANY_REDIRECTS))
-                        current = await vet_redirect(current, location, allow_private)
+                        destination = await vet_redirect(current, location, allow_private)
                         continue
                     retry_after = parse_retry_after(response.headers.get("retry-after"), datetime.now(UTC))
                     return Attempt(AttemptResult(took(), status_code=response.status_code, retry_after=retry_after))

@@ -13,10 +13,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from notifications.adapters.tables import DeliveryRow, ReceivedEventRow, SubscriptionRow, SubscriptionStatus
 from notifications.api.schemas import ReplayRequest, SubscriptionCreate
+from notifications.api.sealed_responses import seal_for_response
 from notifications.config import Settings
 from notifications.service.intake import NewDelivery, queue_deliveries
 from notifications.service.owners import may_manage, owner_key
 from notifications.service.replay import ReplayTooLarge, replay
+from notifications.service.replay_limits import admit
 from notifications.service.subscriptions import create_subscription, delete_subscription, rotate
 from notifications.service.views import delivery_json, subscription_json
 from servicekit.auth import CurrentPrincipal
@@ -58,7 +60,10 @@ async def post_subscription(
     async with session.begin():
         row, secret = await create_subscription(session, principal, body, _settings(request).webhook_allow_private)
     return JSONResponse(
-        subscription_json(row, secret=secret), status_code=201, headers={"Location": f"/v1/subscriptions/{row.id}"}
+        # Sealed here, opened by UnsealSecretMiddleware: an idempotency replay never stores it in clear.
+        subscription_json(row, secret=seal_for_response(secret)),
+        status_code=201,
+        headers={"Location": f"/v1/subscriptions/{row.id}"},
     )
 
 
@@ -109,7 +114,7 @@ async def rotate_subscription_secret(
         row = await _own_subscription(session, principal, subscription_id, lock=True)
         _check_version(if_match, row)
         secret = rotate(row, _settings(request).webhook_rotation_grace)
-    return subscription_json(row, secret=secret)
+    return subscription_json(row, secret=seal_for_response(secret))
 
 
 @router.post(
@@ -132,6 +137,7 @@ async def replay_subscription(
         row = await _own_subscription(session, principal, subscription_id)
         if row.status != SubscriptionStatus.ACTIVE:
             raise Problem(409, "The subscription is disabled; nothing can be delivered to it.")
+        await admit(session, row.id, "replay", settings.webhook_replays_per_hour, datetime.now(UTC))
         try:
             replayed = await replay(
                 session,
@@ -207,7 +213,9 @@ async def get_delivery(delivery_id: str, principal: CurrentPrincipal, session: D
 
 
 @router.post("/deliveries/{delivery_id}/redeliver", status_code=202, tags=["deliveries"])
-async def redeliver(delivery_id: str, principal: CurrentPrincipal, session: DbSession) -> JSONResponse:
+async def redeliver(
+    delivery_id: str, principal: CurrentPrincipal, session: DbSession, request: Request
+) -> JSONResponse:
     """Send the delivery's event again as a new delivery (the original stays in the log): at once, or
     after the deliveries of the same deal still pending for the subscription (a deal's order holds)."""
     async with session.begin():
@@ -215,6 +223,7 @@ async def redeliver(delivery_id: str, principal: CurrentPrincipal, session: DbSe
         sub = await session.get(SubscriptionRow, original.subscription_id)
         if sub is None or sub.status != SubscriptionStatus.ACTIVE:
             raise Problem(409, "The subscription is disabled; nothing can be delivered to it.")
+        await admit(session, sub.id, "redeliver", _settings(request).webhook_redeliveries_per_hour, datetime.now(UTC))
         event = await session.get(ReceivedEventRow, original.event_id)
         subject = event.subject if event is not None else original.subject
         [again_id] = await queue_deliveries(

@@ -178,8 +178,11 @@ def check_destination(url: str, resolve: Resolver, allow_private: bool) -> None:
     vet_destination(url, resolve, allow_private)
 
 
+def vet_redirect_destination(current_url: str, location: str, resolve: Resolver, allow_private: bool) -> Destination:
+    """Vet one redirect hop; ``location`` may be relative. The result's addresses pin the hop's connection."""
+    return vet_destination(urljoin(current_url, location), resolve, allow_private)
+
+
 def check_redirect(current_url: str, location: str, resolve: Resolver, allow_private: bool) -> str:
     """Vet one redirect hop; return the absolute URL to follow (``location`` may be relative)."""
-    target = urljoin(current_url, location)
-    check_destination(target, resolve, allow_private)
-    return target
+    return vet_redirect_destination(current_url, location, resolve, allow_private).url

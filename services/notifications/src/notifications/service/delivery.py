@@ -44,6 +44,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from events.envelope import CONTENT_TYPE, CloudEvent
 from events.pglisten import listen_forever
 from events.tracecontext import context_from_traceparent
+from notifications.adapters.secret_box import reveal
 from notifications.adapters.tables import (
     DeliveryRow,
     DeliveryStatus,
@@ -215,7 +216,10 @@ def prepare_claimed(row: Row[Any], lease_until: datetime, now: datetime) -> Prep
     """One claimed row (delivery, subscription and event columns) as the attempt it sends."""
     claim = Claimed(row.id, row.subscription_id, row.event_id, lease_until, row.subject)
     body = visible_body(owner_of_claim(row), row.body)
-    secrets = secrets_in_force(row.secret, row.previous_secret, row.previous_secret_expires_at, now)
+    # Raw SQL reads the stored ciphertext (the ORM type decrypts only ORM reads).
+    secret = reveal(row.secret)
+    assert secret is not None
+    secrets = secrets_in_force(secret, reveal(row.previous_secret), row.previous_secret_expires_at, now)
     # webhook-id is the event id: the same on every retry, so receivers can deduplicate.
     headers = delivery_headers(secrets, row.event_id, now, body)
     headers["content-type"] = CONTENT_TYPE
