@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0002_security_edges"
-down_revision: str | None = "0001"
+down_revision: str | None = "0002_webhook_order_deal_order"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
