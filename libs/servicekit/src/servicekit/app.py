@@ -82,6 +82,7 @@ def outbox_relay_worker(ctx: ServiceContext) -> Awaitable[None]:
         dsn=ctx.settings.asyncpg_dsn,
         bootstrap_servers=ctx.settings.kafka_bootstrap_servers,
         service=ctx.settings.service_name,
+        security=ctx.settings.kafka_security,
         batch_size=ctx.settings.outbox_batch_size,
         poll_interval=ctx.settings.outbox_poll_interval,
     )

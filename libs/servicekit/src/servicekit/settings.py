@@ -5,6 +5,8 @@ from __future__ import annotations
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from events.kafka import KafkaSecurity
+
 DEV_AUTH_SECRET = "dev-only-secret-change-me-0123456789abcdef"
 
 
@@ -20,6 +22,13 @@ class ServiceSettings(BaseSettings):
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     # Prefix for topic and consumer-group names: lets test runs share one broker in isolation.
     kafka_topic_prefix: str = ""
+    # How this service authenticates to Kafka: PLAINTEXT (none), SASL_PLAINTEXT (make run's
+    # broker) or SASL_SSL (production, with the cluster's CA in KAFKA_SSL_CAFILE).
+    kafka_security_protocol: str = "PLAINTEXT"
+    kafka_sasl_mechanism: str = "SCRAM-SHA-512"
+    kafka_username: str | None = None
+    kafka_password: SecretStr | None = None
+    kafka_ssl_cafile: str | None = None
     auth_secret: SecretStr = SecretStr(DEV_AUTH_SECRET)
     log_level: str = "INFO"
     log_json: bool = True
@@ -34,6 +43,16 @@ class ServiceSettings(BaseSettings):
     # Per caller (token's principal, else client address); 0 turns the limit off.
     rate_limit_per_minute: int = 60000
     rate_limit_burst: int = 1000
+
+    @property
+    def kafka_security(self) -> KafkaSecurity:
+        return KafkaSecurity(
+            protocol=self.kafka_security_protocol,
+            mechanism=self.kafka_sasl_mechanism,
+            username=self.kafka_username,
+            password=self.kafka_password.get_secret_value() if self.kafka_password else None,
+            ssl_cafile=self.kafka_ssl_cafile,
+        )
 
     @property
     def asyncpg_dsn(self) -> str:

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from events.consumer import IdempotentConsumer
+from events.kafka import KafkaSecurity
 from events.topics import TopicNames
 from incentives.service.reward_batches import on_deal_events
 from incentives.service.rewards import on_deal_event
@@ -23,6 +24,7 @@ def deal_events_consumer(
     bootstrap_servers: str,
     sessions: async_sessionmaker[AsyncSession],
     name: str = "incentives",
+    security: KafkaSecurity | None = None,
 ) -> IdempotentConsumer:
     """The deal-events consumer: a poll's records in one transaction; on a failure of the data, one by one."""
     return IdempotentConsumer(
@@ -33,6 +35,7 @@ def deal_events_consumer(
         session_factory=sessions,  # type: ignore[arg-type]
         handlers=dict.fromkeys(REWARDING_EVENT_TYPES, partial(on_deal_event, topics=topics)),
         batch_handler=partial(on_deal_events, topics=topics),
+        security=security,
     )
 
 
@@ -41,5 +44,6 @@ async def deal_events_worker(ctx: ServiceContext) -> None:
         topics=ctx.topics,
         bootstrap_servers=ctx.settings.kafka_bootstrap_servers,
         sessions=ctx.sessions,
+        security=ctx.settings.kafka_security,
     )
     await consumer.run()

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from events.consumer import Handler, IdempotentConsumer
+from events.kafka import KafkaSecurity
 from events.topics import TopicNames
 from pipeline.domain.read_model import DEAL_EVENT_TYPES
 from pipeline.service.deal_batches import on_deal_events
@@ -30,6 +31,7 @@ def deal_events_consumer(
     sessions: async_sessionmaker[AsyncSession],
     name: str = CONSUMER_NAME,
     batch_wait_ms: int = 0,
+    security: KafkaSecurity | None = None,
 ) -> IdempotentConsumer:
     """A poll's records in one transaction (on_deal_events); on a failure of the data, one by
     one through on_deal_event, which dead-letters the bad event."""
@@ -42,6 +44,7 @@ def deal_events_consumer(
         handlers=handlers(topics),
         batch_handler=partial(on_deal_events, topics=topics),
         batch_wait_ms=batch_wait_ms,
+        security=security,
     )
 
 
@@ -51,5 +54,6 @@ async def deal_events_worker(ctx: ServiceContext) -> None:
         bootstrap_servers=ctx.settings.kafka_bootstrap_servers,
         sessions=ctx.sessions,
         batch_wait_ms=ctx.settings.consumer_batch_wait_ms,
+        security=ctx.settings.kafka_security,
     )
     await consumer.run()
