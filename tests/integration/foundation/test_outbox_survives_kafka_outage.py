@@ -19,7 +19,8 @@ from support.kafka import eventually, read_topic
 from support.scenario import create_program, put_partner, registration
 
 ROOT = Path(__file__).resolve().parents[3]
-PORT = int(os.environ.get("OUTAGE_KAFKA_PORT", "19092"))
+# Its listeners take PORT..PORT+2: clear of the reliability suite's broker (19093-19095).
+PORT = int(os.environ.get("OUTAGE_KAFKA_PORT", "19192"))
 
 
 def kafka(command: str) -> None:
@@ -44,11 +45,11 @@ async def test_deals_registered_while_kafka_is_down_are_rewarded_once_it_returns
     admin = token("admin", sub="ops")
     partner = token("partner", sub="rep-outage", partner_id="p-outage")
     # The private broker authenticates even when the shared one does not.
-    kafka = {key.lower(): value for key, value in private_broker.kafka_env("admin").items()}
-    kafka["kafka_bootstrap_servers"] = private_broker.kafka_bootstrap
+    broker = {key.lower(): value for key, value in private_broker.kafka_env("admin").items()}
+    broker["kafka_bootstrap_servers"] = private_broker.kafka_bootstrap
     async with (
-        service_client("dealreg", **kafka) as (dealreg, dealreg_app),
-        service_client("incentives", **kafka) as (incentives, incentives_app),
+        service_client("dealreg", **broker) as (dealreg, dealreg_app),
+        service_client("incentives", **broker) as (incentives, incentives_app),
     ):
         await put_partner(dealreg, admin, "p-outage", tier=1)
         await create_program(incentives, admin)
