@@ -2,7 +2,9 @@
 # Creates the platform's Kafka topics if they do not exist yet (idempotent). Runs in
 # the apache/kafka image: the compose "kafka-topics" service and the Kubernetes
 # "kafka-topics" Job both use this one file.
-# Settings: KAFKA_BOOTSTRAP_SERVERS, TOPIC_REPLICATION_FACTOR (1), TOPIC_MIN_INSYNC_REPLICAS (1).
+# Settings: KAFKA_BOOTSTRAP_SERVERS, TOPIC_REPLICATION_FACTOR (1), TOPIC_MIN_INSYNC_REPLICAS (1),
+# KAFKA_COMMAND_CONFIG (optional: a client properties file, e.g. SASL credentials of a user
+# allowed to create topics).
 # Topic names and partition counts follow CONTRACT.md: 6 partitions per event topic
 # (consumers scale up to 6), 3 per dead-letter topic.
 set -eu
@@ -12,7 +14,7 @@ MIN_ISR="${TOPIC_MIN_INSYNC_REPLICAS:-1}"
 KAFKA_TOPICS="${KAFKA_TOPICS_BIN:-/opt/kafka/bin/kafka-topics.sh}"
 
 create() {
-  "$KAFKA_TOPICS" --bootstrap-server "$BOOTSTRAP" --create --if-not-exists \
+  "$KAFKA_TOPICS" --bootstrap-server "$BOOTSTRAP" ${KAFKA_COMMAND_CONFIG:+--command-config "$KAFKA_COMMAND_CONFIG"} --create --if-not-exists \
     --topic "$1" --partitions "$2" --replication-factor "$RF" \
     --config min.insync.replicas="$MIN_ISR"
 }
@@ -21,7 +23,7 @@ for topic in deals.v1 incentives.v1 pipeline.v1 partners.v1; do
   create "$topic" 6
   create "$topic.dlq" 3
 done
-"$KAFKA_TOPICS" --bootstrap-server "$BOOTSTRAP" --describe \
+"$KAFKA_TOPICS" --bootstrap-server "$BOOTSTRAP" ${KAFKA_COMMAND_CONFIG:+--command-config "$KAFKA_COMMAND_CONFIG"} --describe \
   --topic 'deals.v1|incentives.v1|pipeline.v1|partners.v1|deals.v1.dlq|incentives.v1.dlq|pipeline.v1.dlq|partners.v1.dlq' \
   | grep -E '^Topic:' || true
 echo "create-topics: done"
