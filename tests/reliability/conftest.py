@@ -8,6 +8,7 @@ services on 28001-28004, and stops all of them at the end of the session.
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -28,6 +29,8 @@ def private_infra() -> Iterator[PrivateInfra]:
     servers = PrivateInfra(local_kafka_infra(f"postgresql+asyncpg://platform:platform@127.0.0.1:{PG_PORT}", KAFKA_PORT))
     servers.postgres("start")
     servers.kafka("start")
+    # The tests' own Kafka clients (support.kafka, raw aiokafka) authenticate as admin.
+    os.environ.update(servers.infra.kafka_env("admin"))
     try:
         yield servers
     finally:
