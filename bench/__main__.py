@@ -41,6 +41,7 @@ from bench.stats import epoch, reward_stages, summary
 from devstack.infra import SERVICES, Infra, create_databases, create_topics, drop_databases, ensure_infra, migrate
 from devstack.processes import Stack
 from devstack.tokens import dev_token
+from events.kafka import client_options
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -400,6 +401,7 @@ class Bench:
         consumer = AIOKafkaConsumer(
             deals_topic,
             rewards_topic,
+            **client_options(),
             bootstrap_servers=self.infra.kafka_bootstrap,
             group_id=f"bench-e2e-{self.run}",
             auto_offset_reset="latest",
@@ -590,6 +592,7 @@ class Bench:
 
 async def main_async(cfg: Config) -> dict[str, Any]:
     infra = ensure_infra()
+    os.environ.update(infra.kafka_env("admin"))  # the bench's own clients: admin
     bench = Bench(cfg, infra)
     t0 = time.monotonic()
     try:

@@ -12,12 +12,12 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
 from events.envelope import CONTENT_TYPE, new_event
-from events.kafka import ensure_topics, idempotent_producer
+from events.kafka import client_options, ensure_topics, idempotent_producer
 
 
 async def delete_topics_with_prefix(bootstrap: str, prefix: str, timeout: float = 30) -> list[str]:
     """Delete every topic under `prefix` and wait until the broker no longer lists them."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="bench-admin")
+    admin = AIOKafkaAdminClient(**client_options(), bootstrap_servers=bootstrap, client_id="bench-admin")
     await admin.start()
     try:
         doomed = [t for t in await admin.list_topics() if t.startswith(prefix)]
@@ -48,6 +48,7 @@ async def roundtrip(bootstrap: str, topic: str, count: int, warmup: int = 20) ->
     await ensure_topics(bootstrap, {topic: 1})
     consumer = AIOKafkaConsumer(
         topic,
+        **client_options(),
         bootstrap_servers=bootstrap,
         group_id=f"bench-rt-{uuid.uuid4()}",
         auto_offset_reset="latest",
@@ -108,7 +109,9 @@ def deal_registered(n: int, partner_id: str = "p-bench", reps: int = 50) -> tupl
 
 async def produce_events(bootstrap: str, topic: str, count: int) -> float:
     """Pre-produce `count` deal-registered events; returns the seconds it took."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=5, max_batch_size=512 * 1024, acks="all")
+    producer = AIOKafkaProducer(
+        **client_options(), bootstrap_servers=bootstrap, linger_ms=5, max_batch_size=512 * 1024, acks="all"
+    )
     await producer.start()
     t0 = time.perf_counter()
     try:
@@ -128,6 +131,7 @@ async def consume_all(bootstrap: str, topic: str, count: int, timeout: float = 1
     """Raw consume-only baseline: a fresh group reads `count` records from the beginning."""
     consumer = AIOKafkaConsumer(
         topic,
+        **client_options(),
         bootstrap_servers=bootstrap,
         group_id=f"bench-raw-{uuid.uuid4()}",
         auto_offset_reset="earliest",

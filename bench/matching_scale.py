@@ -70,6 +70,7 @@ def summary(latencies: list[float]) -> str:
 
 async def main() -> None:
     infra = ensure_infra()
+    os.environ.update(infra.kafka_env("admin"))  # the bench's own clients: admin
     run = f"scale{uuid.uuid4().hex[:6]}"
     db = f"{run}_dealreg"
     await create_databases(infra, [db])

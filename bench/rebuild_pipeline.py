@@ -14,6 +14,7 @@ sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1]
 from aiokafka import AIOKafkaProducer
 
 from devstack.infra import create_databases, create_topics, drop_databases, ensure_infra, migrate
+from events.kafka import client_options
 from support.events import deal_data, deal_event
 
 N = int(os.environ.get("N", "100000"))
@@ -21,6 +22,7 @@ N = int(os.environ.get("N", "100000"))
 
 async def main():
     infra = ensure_infra()
+    os.environ.update(infra.kafka_env("admin"))  # the bench's own clients: admin
     run = f"rb{uuid.uuid4().hex[:6]}"
     db = f"{run}_pipeline"
     await create_databases(infra, [db])
@@ -28,7 +30,9 @@ async def main():
     await asyncio.to_thread(migrate, "pipeline", url)
     prefix = f"{run}."
     await create_topics(infra, prefix)
-    p = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap, linger_ms=20, max_batch_size=512 * 1024)
+    p = AIOKafkaProducer(
+        **client_options(), bootstrap_servers=infra.kafka_bootstrap, linger_ms=20, max_batch_size=512 * 1024
+    )
     await p.start()
     t0 = time.perf_counter()
     deals = N // 3

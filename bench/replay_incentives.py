@@ -16,6 +16,7 @@ from aiokafka import AIOKafkaProducer
 from sqlalchemy import text
 
 from devstack.infra import create_databases, create_topics, drop_databases, ensure_infra, migrate
+from events.kafka import client_options
 from support.events import deal_data, deal_event
 
 N = int(os.environ.get("N", "1000"))
@@ -23,6 +24,7 @@ N = int(os.environ.get("N", "1000"))
 
 async def main():
     infra = ensure_infra()
+    os.environ.update(infra.kafka_env("admin"))  # the bench's own clients: admin
     run = f"prof{uuid.uuid4().hex[:6]}"
     db = f"{run}_incentives"
     await create_databases(infra, [db])
@@ -41,7 +43,7 @@ async def main():
 
     admin = {"Authorization": f"Bearer {dev_token('admin', sub='ops')}"}
     # produce first
-    p = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap, linger_ms=5)
+    p = AIOKafkaProducer(**client_options(), bootstrap_servers=infra.kafka_bootstrap, linger_ms=5)
     await p.start()
     for i in range(N):
         ev = deal_event("deal-registered", deal_data(rep_id=f"rep-{i % 50}", partner_id=f"p-{i % 20}"))

@@ -38,7 +38,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def infra() -> Any:
     from devstack.infra import ensure_infra
 
-    return ensure_infra()
+    found = ensure_infra()
+    # The tests' own Kafka clients (feeding events, reading topics, consumers and relays built
+    # in a test) authenticate as admin: events.kafka reads KAFKA_* when given no security.
+    os.environ.update(found.kafka_env("admin"))
+    return found
 
 
 @pytest.fixture(scope="session")
@@ -104,6 +108,11 @@ async def service_client(
         main = importlib.import_module(f"{service}.main")
         database_url = overrides.pop("database_url", None) or await make_db(service)
         overrides.setdefault("kafka_bootstrap_servers", infra.kafka_bootstrap)
+        # In-process services use admin: a test's own topics then need no ACLs (the broker takes
+        # about half a second to apply new ones). Their own users are tested with the ACLs in
+        # foundation/test_kafka_acls.py, e2e and reliability.
+        for key, value in infra.kafka_env(overrides.pop("kafka_user", "admin")).items():
+            overrides.setdefault(key.lower(), value)
         overrides.setdefault("kafka_topic_prefix", topic_prefix)
         overrides.setdefault("outbox_poll_interval", 0.2)
         settings = config.Settings(database_url=database_url, **overrides)

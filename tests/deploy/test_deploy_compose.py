@@ -100,7 +100,7 @@ def test_each_service_and_its_migration_use_its_image_and_database(compose: dict
             assert env["DATABASE_URL"].startswith("postgresql+asyncpg://")
             assert env["DATABASE_URL"].endswith(f"@postgres:5432/{service}")
         assert app["environment"]["PORT"] == port
-        assert app["ports"] == [f"{port}:{port}"]
+        assert app["ports"] == [f"127.0.0.1:{port}:{port}"]
 
 
 def test_services_get_the_local_stack_settings(compose: dict[str, Any]) -> None:
@@ -118,6 +118,33 @@ def test_services_get_the_local_stack_settings(compose: dict[str, Any]) -> None:
         assert env["ENVIRONMENT"] == "${ENVIRONMENT:-development}"
     assert services["notifications"]["environment"]["WEBHOOK_ALLOW_PRIVATE"] == "1"
     assert services["incentives"]["environment"]["DASHBOARD_ORIGIN"].endswith("http://localhost:8003}")
+
+
+def test_every_published_port_is_bound_to_the_loopback_interface(compose: dict[str, Any]) -> None:
+    published = {name: s["ports"] for name, s in compose["services"].items() if s.get("ports")}
+    assert "kafka" in published
+    for name, ports in published.items():
+        for port in ports:
+            assert str(port).startswith("127.0.0.1:"), f"{name} publishes {port} on every interface"
+
+
+def test_kafka_authenticates_each_service_as_itself(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    kafka = services["kafka"]["environment"]
+    protocols = dict(p.split(":") for p in kafka["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"].split(","))
+    assert set(protocols.values()) == {"SASL_PLAINTEXT"}, "no listener without authentication"
+    assert kafka["KAFKA_AUTHORIZER_CLASS_NAME"] == "org.apache.kafka.metadata.authorizer.StandardAuthorizer"
+    assert kafka["KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND"] == "false"
+    assert kafka["KAFKA_SUPER_USERS"] == "User:admin"
+    for service in SERVICES:
+        env = services[service]["environment"]
+        assert (env["KAFKA_SECURITY_PROTOCOL"], env["KAFKA_SASL_MECHANISM"]) == ("SASL_PLAINTEXT", "SCRAM-SHA-512")
+        assert env["KAFKA_USERNAME"] == service
+        assert env["KAFKA_PASSWORD"] == f"${{KAFKA_{service.upper()}_PASSWORD:-dev-kafka-{service}}}"
+        assert env["KAFKA_PASSWORD"] == kafka[f"KAFKA_{service.upper()}_PASSWORD"]
+    setup = (ROOT / "deploy" / "compose" / "kafka" / "setup.sh").read_text()
+    assert "allow incentives Write --topic incentives.v1 --topic deals.v1.dlq --topic partners.v1.dlq" in setup
+    assert "allow dealreg Write --topic deals.v1 --topic partners.v1\n" in setup
 
 
 def test_mounted_files_exist(compose: dict[str, Any]) -> None:

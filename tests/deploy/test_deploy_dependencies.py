@@ -5,7 +5,10 @@ kubernetes-validate; the plain Kubernetes objects among them are validated stric
 from __future__ import annotations
 
 import kubernetes_validate
-from deploy_manifests import K8S, K8S_VERSIONS, SERVICES, TOPICS, build, of_kind
+from deploy_manifests import K8S, K8S_VERSIONS, SERVICES, TOPICS, build, named, of_kind
+
+from events.acls import PatternType, service_bindings
+from events.topics import TopicNames
 
 
 def test_strimzi_declares_the_platform_topics(kustomize: str) -> None:
@@ -48,3 +51,49 @@ def test_plain_objects_of_the_dependencies_validate(kustomize: str) -> None:
     for name in ("strimzi", "cloudnativepg"):
         for manifest in of_kind(build(kustomize, K8S / "dependencies" / name), "Namespace"):
             kubernetes_validate.validate(manifest, K8S_VERSIONS[-1], strict=True)
+
+
+def test_strimzi_authenticates_and_authorizes_every_client(kustomize: str) -> None:
+    kafka = of_kind(build(kustomize, K8S / "dependencies" / "strimzi"), "Kafka")[0]["spec"]
+    listeners = kafka["kafka"]["listeners"]
+    assert listeners and all(listener["authentication"]["type"] == "scram-sha-512" for listener in listeners)
+    assert all(listener["tls"] is True for listener in listeners), "no clear-text listener in production"
+    assert kafka["kafka"]["authorization"]["type"] == "simple"
+    assert kafka["entityOperator"]["userOperator"]["watchedNamespace"] == "partner-platform"
+
+
+def test_each_services_kafka_user_has_the_acls_of_the_local_broker(kustomize: str) -> None:
+    users = build(kustomize, K8S / "dependencies" / "strimzi-users")
+    assert {u["metadata"]["namespace"] for u in users} == {"partner-platform"}
+    granted = set()
+    for user in users:
+        assert user["metadata"]["labels"]["strimzi.io/cluster"] == "platform-kafka"
+        assert user["spec"]["authentication"]["type"] == "scram-sha-512"
+        if user["metadata"]["name"] == "kafka-topics":
+            continue
+        for acl in user["spec"]["authorization"]["acls"]:
+            resource = acl["resource"]
+            pattern = {"literal": PatternType.LITERAL, "prefix": PatternType.PREFIXED}[resource["patternType"]]
+            for operation in acl["operations"]:
+                if operation != "Describe":  # implied by Read and Write on the local broker
+                    granted.add((user["metadata"]["name"], resource["type"], resource["name"], pattern, operation))
+    expected = {
+        (b.principal.removeprefix("User:"), b.resource_type.name.lower(), b.name, b.pattern, b.operation.name.title())
+        for b in service_bindings(TopicNames(""))
+    }
+    assert granted == expected
+    assert {u["metadata"]["name"] for u in users} == {*SERVICES, "kafka-topics"}
+
+
+def test_prod_services_authenticate_to_kafka_as_their_own_user(kustomize: str) -> None:
+    prod = build(kustomize, K8S / "overlays" / "prod")
+    config = next(m for m in of_kind(prod, "ConfigMap") if m["metadata"]["name"].startswith("platform-config-"))
+    assert config["data"]["KAFKA_SECURITY_PROTOCOL"] == "SASL_SSL"
+    assert config["data"]["KAFKA_BOOTSTRAP_SERVERS"].endswith(":9093")
+    for service in SERVICES:
+        container = named(prod, "Deployment", service)["spec"]["template"]["spec"]["containers"][0]
+        env = {e["name"]: e for e in container["env"]}
+        assert env["KAFKA_USERNAME"]["value"] == service
+        assert env["KAFKA_PASSWORD"]["valueFrom"]["secretKeyRef"] == {"name": service, "key": "password"}
+        mounts = {m["mountPath"] for m in container["volumeMounts"]}
+        assert config["data"]["KAFKA_SSL_CAFILE"].rsplit("/", 1)[0] in mounts

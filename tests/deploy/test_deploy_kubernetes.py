@@ -271,7 +271,9 @@ def test_each_service_is_reachable_on_its_own_port_only(overlay: Overlay) -> Non
 
 def test_each_workload_may_reach_only_what_it_needs(overlay: Overlay) -> None:
     _, manifests = overlay
-    dns, postgres, kafka, otlp, web = {53}, {5432}, {9092}, {4317, 4318}, {443, 80}
+    # Kafka's port is the overlay's listener: 9092 plain in dev, 9093 SASL_SSL under Strimzi.
+    bootstrap = configmap(manifests, "platform-config")["data"]["KAFKA_BOOTSTRAP_SERVERS"]
+    dns, postgres, kafka, otlp, web = {53}, {5432}, {int(bootstrap.rsplit(":", 1)[1])}, {4317, 4318}, {443, 80}
     for service in SERVICES:
         labels = named(manifests, "Deployment", service)["spec"]["template"]["metadata"]["labels"]
         expected = dns | postgres | kafka | otlp | (web if service == "notifications" else set())

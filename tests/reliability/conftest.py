@@ -8,12 +8,13 @@ services on 28001-28004, and stops all of them at the end of the session.
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Iterator
 
 import pytest
 from rel_infra import EXTRA_ENV, KAFKA_PORT, PG_PORT, PORTS, ROOT, RUN, PrivateInfra, drop_run_databases
 
-from devstack.infra import SERVICES, Infra, create_databases, create_topics, migrate
+from devstack.infra import SERVICES, create_databases, create_topics, local_kafka_infra, migrate
 from devstack.processes import Stack
 
 
@@ -25,14 +26,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(scope="session")
 def private_infra() -> Iterator[PrivateInfra]:
-    servers = PrivateInfra(
-        Infra(
-            server_url=f"postgresql+asyncpg://platform:platform@127.0.0.1:{PG_PORT}",
-            kafka_bootstrap=f"127.0.0.1:{KAFKA_PORT}",
-        )
-    )
+    servers = PrivateInfra(local_kafka_infra(f"postgresql+asyncpg://platform:platform@127.0.0.1:{PG_PORT}", KAFKA_PORT))
     servers.postgres("start")
     servers.kafka("start")
+    # The tests' own Kafka clients (support.kafka, raw aiokafka) authenticate as admin.
+    os.environ.update(servers.infra.kafka_env("admin"))
     try:
         yield servers
     finally:

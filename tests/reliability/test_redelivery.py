@@ -16,6 +16,7 @@ from scene import ledger_entries, registered_on_topic, registration_rewards, rol
 
 from devstack.processes import Stack
 from devstack.tokens import dev_token
+from events.kafka import client_options
 from support.events import deal_data, deal_event
 from support.kafka import eventually, read_topic
 from support.scenario import create_program, partner_profile, registration
@@ -47,7 +48,7 @@ async def _scene(stack: Stack, deals: int) -> set[str]:
 
 
 async def _group_offsets(bootstrap: str, group: str, topic: str) -> dict[int, int]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **client_options())
     await admin.start()
     try:
         offsets = await admin.list_consumer_group_offsets(group)
@@ -57,7 +58,7 @@ async def _group_offsets(bootstrap: str, group: str, topic: str) -> dict[int, in
 
 
 async def _end_offsets(bootstrap: str, topic: str) -> dict[int, int]:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, **client_options(), enable_auto_commit=False)
     await consumer.start()
     try:
         tps = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
@@ -71,7 +72,9 @@ async def _end_offsets(bootstrap: str, topic: str) -> dict[int, int]:
 
 
 async def _commit_beginning(bootstrap: str, group: str, topic: str, partitions: list[int]) -> None:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, **client_options(), group_id=group, enable_auto_commit=False
+    )
     await consumer.start()
     try:
         tps = [TopicPartition(topic, p) for p in partitions]
@@ -161,7 +164,7 @@ async def test_a_malformed_record_is_dead_lettered_and_its_partition_keeps_flowi
     open_before = await _open_deals(rel_stack)
     poison = b'{"specversion": "1.0", "type": "deal-registered", "data": {not json'
     good = deal_data(vendor_id=VENDOR, partner_id=PARTNER, rep_id="rep-after-poison")
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, **client_options())
     await producer.start()
     try:
         sent = await producer.send_and_wait(topic, value=poison, key=good["id"].encode(), partition=2)

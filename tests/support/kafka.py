@@ -10,6 +10,7 @@ from collections.abc import Callable
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 
 from events.envelope import CloudEvent
+from events.kafka import KafkaSecurity, client_options
 
 
 async def read_topic(
@@ -17,10 +18,12 @@ async def read_topic(
     topic: str,
     until: Callable[[list[ConsumerRecord[bytes, bytes]]], bool],
     timeout: float = 30.0,
+    security: KafkaSecurity | None = None,
 ) -> list[ConsumerRecord[bytes, bytes]]:
     """Every record of a topic from the beginning, until `until(records)` holds (or time runs out)."""
     consumer = AIOKafkaConsumer(
         topic,
+        **client_options(security),  # default: the tests' user (KAFKA_* set by the infra fixture)
         bootstrap_servers=bootstrap,
         group_id=f"test-reader-{uuid.uuid4()}",
         auto_offset_reset="earliest",
@@ -46,9 +49,14 @@ def events_of(records: list[ConsumerRecord[bytes, bytes]]) -> list[CloudEvent]:
 
 
 async def produce(
-    bootstrap: str, topic: str, value: bytes, key: bytes | None = None, headers: list[tuple[str, bytes]] | None = None
+    bootstrap: str,
+    topic: str,
+    value: bytes,
+    key: bytes | None = None,
+    headers: list[tuple[str, bytes]] | None = None,
+    security: KafkaSecurity | None = None,
 ) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, **client_options(security))
     await producer.start()
     try:
         await producer.send_and_wait(topic, value=value, key=key, headers=headers or [])

@@ -14,12 +14,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from devstack.infra import create_topics
+from devstack.infra import create_topics, local_kafka_infra
 from support.kafka import eventually, read_topic
 from support.scenario import create_program, put_partner, registration
 
 ROOT = Path(__file__).resolve().parents[3]
-PORT = int(os.environ.get("OUTAGE_KAFKA_PORT", "19092"))
+# Its listeners take PORT..PORT+2: clear of the reliability suite's broker (19093-19095).
+PORT = int(os.environ.get("OUTAGE_KAFKA_PORT", "19192"))
 
 
 def kafka(command: str) -> None:
@@ -30,10 +31,10 @@ def kafka(command: str) -> None:
 @pytest.fixture
 async def private_broker(infra, topic_prefix):
     await asyncio.to_thread(kafka, "start")
-    bootstrap = f"127.0.0.1:{PORT}"
-    await create_topics(type(infra)(infra.server_url, bootstrap), topic_prefix)
+    private = local_kafka_infra(infra.server_url, PORT)
+    await create_topics(private, topic_prefix, acls=False)
     try:
-        yield bootstrap
+        yield private
     finally:
         await asyncio.to_thread(kafka, "stop")
 
@@ -43,9 +44,12 @@ async def test_deals_registered_while_kafka_is_down_are_rewarded_once_it_returns
 ) -> None:
     admin = token("admin", sub="ops")
     partner = token("partner", sub="rep-outage", partner_id="p-outage")
+    # The private broker authenticates even when the shared one does not.
+    broker = {key.lower(): value for key, value in private_broker.kafka_env("admin").items()}
+    broker["kafka_bootstrap_servers"] = private_broker.kafka_bootstrap
     async with (
-        service_client("dealreg", kafka_bootstrap_servers=private_broker) as (dealreg, dealreg_app),
-        service_client("incentives", kafka_bootstrap_servers=private_broker) as (incentives, incentives_app),
+        service_client("dealreg", **broker) as (dealreg, dealreg_app),
+        service_client("incentives", **broker) as (incentives, incentives_app),
     ):
         await put_partner(dealreg, admin, "p-outage", tier=1)
         await create_program(incentives, admin)
@@ -80,8 +84,9 @@ async def test_deals_registered_while_kafka_is_down_are_rewarded_once_it_returns
         assert r.json()["net"] == "3750.00"  # 5 x 3000.00 x 25 % x 1.0 (tier 1)
 
     records = await read_topic(
-        private_broker,
+        private_broker.kafka_bootstrap,
         topic_prefix + "deals.v1",
         until=lambda rs: {r.key for r in rs} >= {d.encode() for d in deal_ids},
+        security=private_broker.kafka_security("admin"),
     )
     assert {r.key.decode() for r in records} >= set(deal_ids)

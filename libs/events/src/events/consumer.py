@@ -32,10 +32,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from events.batching import BatchHandler, BatchItem, claim_many, traceparent_of
 from events.envelope import CloudEvent
-from events.kafka import idempotent_producer, manual_commit_consumer
+from events.kafka import KafkaSecurity, idempotent_producer, manual_commit_consumer
 from events.metrics import CONSUMER_LAG, EVENT_PROCESSING_SECONDS, EVENTS_DEAD_LETTERED, EVENTS_PROCESSED
 from events.retrying import CONSUMER, CONSUMER_RESTART, DEAD_LETTER, any_error, is_transient, retrying
-from events.topics import dead_letter_topic
+from events.topics import dead_letter_topic, expected_source
 from events.tracecontext import context_from_headers
 
 log = structlog.get_logger("events.consumer")
@@ -79,8 +79,10 @@ class IdempotentConsumer:
         max_batch: int = 500,
         batch_wait_ms: int = 0,
         consumer_overrides: dict[str, Any] | None = None,
+        security: KafkaSecurity | None = None,
     ) -> None:
         self.name = name
+        self._security = security
         self._topics = topics
         self._group_id = group_id
         self._bootstrap = bootstrap_servers
@@ -122,6 +124,7 @@ class IdempotentConsumer:
             self._bootstrap,
             group_id=self._group_id,
             client_id=f"{self.name}-consumer",
+            security=self._security,
             **self._consumer_overrides,
         )
         self._consumer = consumer
@@ -150,6 +153,9 @@ class IdempotentConsumer:
             event = CloudEvent.from_json(record.value or b"")
         except (ValidationError, ValueError) as exc:
             await self._dead_letter(DeadLetter(record, f"malformed CloudEvent: {_short(exc)}", "unknown"))
+            return
+        if (forged := _foreign_source(record.topic, event)) is not None:
+            await self._dead_letter(DeadLetter(record, forged, event.type))
             return
         handler = self._handlers.get(event.type)
         if handler is None:
@@ -188,6 +194,9 @@ class IdempotentConsumer:
                 event = CloudEvent.from_json(record.value or b"")
             except (ValidationError, ValueError) as exc:
                 await self._dead_letter(DeadLetter(record, f"malformed CloudEvent: {_short(exc)}", "unknown"))
+                continue
+            if (forged := _foreign_source(record.topic, event)) is not None:
+                await self._dead_letter(DeadLetter(record, forged, event.type))
                 continue
             if event.type not in self._handlers:
                 EVENTS_PROCESSED.labels(self.name, event.type, "ignored").inc()
@@ -307,7 +316,7 @@ class IdempotentConsumer:
 
         async def publish() -> None:
             if self._dlq is None:
-                producer = idempotent_producer(self._bootstrap, client_id=f"{self.name}-dlq")
+                producer = idempotent_producer(self._bootstrap, client_id=f"{self.name}-dlq", security=self._security)
                 async with asyncio.timeout(15):
                     await producer.start()
                 self._dlq = producer
@@ -356,6 +365,18 @@ class IdempotentConsumer:
                 async with asyncio.timeout(10):
                     await consumer.stop()
         await self._close_dlq()
+
+
+def _foreign_source(topic: str, event: CloudEvent) -> str | None:
+    """The dead-letter reason if the event does not come from the topic's owner, else None.
+
+    Kafka's ACLs let only the owner write a topic; this check also holds where they are
+    missing or too wide, and catches a service publishing on a topic that is not its own.
+    """
+    expected = expected_source(topic)
+    if expected is None or event.source == expected:
+        return None
+    return f"source {event.source[:200]!r} may not publish on {topic} (its owner is {expected})"
 
 
 def _short(exc: BaseException, limit: int = 500) -> str:

@@ -1,14 +1,17 @@
-"""aiokafka glue: producer and consumer settings, topic creation, broker reachability."""
+"""aiokafka glue: producer and consumer settings, authentication, topic creation, broker reachability."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.helpers import create_ssl_context
 
 from events.retrying import STARTUP_PATIENCE, TOPICS, retrying
 
@@ -16,9 +19,60 @@ from events.retrying import STARTUP_PATIENCE, TOPICS, retrying
 TOPIC_PATIENCE = STARTUP_PATIENCE
 
 
-def idempotent_producer(bootstrap_servers: str, client_id: str, **overrides: Any) -> AIOKafkaProducer:
+@dataclass(frozen=True)
+class KafkaSecurity:
+    """How a client authenticates to the brokers (PLAINTEXT: not at all, the old default).
+
+    Production uses SASL_SSL with SCRAM-SHA-512 and the cluster's CA (`ssl_cafile`); the
+    local broker SASL_PLAINTEXT with SCRAM-SHA-512 and one user per service.
+    """
+
+    protocol: str = "PLAINTEXT"  # PLAINTEXT | SASL_PLAINTEXT | SASL_SSL | SSL
+    mechanism: str = "SCRAM-SHA-512"
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    ssl_cafile: str | None = None
+
+    @classmethod
+    def from_env(cls) -> KafkaSecurity:
+        """KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_USERNAME, KAFKA_PASSWORD, KAFKA_SSL_CAFILE."""
+        return cls(
+            protocol=os.environ.get("KAFKA_SECURITY_PROTOCOL") or "PLAINTEXT",
+            mechanism=os.environ.get("KAFKA_SASL_MECHANISM") or "SCRAM-SHA-512",
+            username=os.environ.get("KAFKA_USERNAME") or None,
+            password=os.environ.get("KAFKA_PASSWORD") or None,
+            ssl_cafile=os.environ.get("KAFKA_SSL_CAFILE") or None,
+        )
+
+    def client_options(self) -> dict[str, Any]:
+        """The keyword arguments every aiokafka client (producer, consumer, admin) takes."""
+        options: dict[str, Any] = {"security_protocol": self.protocol}
+        if self.protocol.startswith("SASL_"):
+            if not self.username or not self.password:
+                raise ValueError(f"{self.protocol} needs KAFKA_USERNAME and KAFKA_PASSWORD")
+            options.update(
+                sasl_mechanism=self.mechanism, sasl_plain_username=self.username, sasl_plain_password=self.password
+            )
+        if self.protocol.endswith("SSL"):
+            options["ssl_context"] = create_ssl_context(cafile=self.ssl_cafile)
+        return options
+
+
+def client_options(security: KafkaSecurity | None = None) -> dict[str, Any]:
+    """Authentication options for a client; without `security`, from the environment (KAFKA_*)."""
+    return (security or KafkaSecurity.from_env()).client_options()
+
+
+def admin_client(bootstrap_servers: str, client_id: str, security: KafkaSecurity | None = None) -> AIOKafkaAdminClient:
+    return AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id=client_id, **client_options(security))
+
+
+def idempotent_producer(
+    bootstrap_servers: str, client_id: str, *, security: KafkaSecurity | None = None, **overrides: Any
+) -> AIOKafkaProducer:
     """acks=all + idempotence: a retried send never duplicates or reorders within a partition."""
     settings: dict[str, Any] = {
+        **client_options(security),
         "bootstrap_servers": bootstrap_servers,
         "client_id": client_id,
         "enable_idempotence": True,
@@ -36,10 +90,17 @@ def idempotent_producer(bootstrap_servers: str, client_id: str, **overrides: Any
 
 
 def manual_commit_consumer(
-    topics: list[str], bootstrap_servers: str, group_id: str, client_id: str, **overrides: Any
+    topics: list[str],
+    bootstrap_servers: str,
+    group_id: str,
+    client_id: str,
+    *,
+    security: KafkaSecurity | None = None,
+    **overrides: Any,
 ) -> AIOKafkaConsumer:
     """Offsets are committed by us, after the database commit, never automatically."""
     settings: dict[str, Any] = {
+        **client_options(security),
         "bootstrap_servers": bootstrap_servers,
         "group_id": group_id,
         "client_id": client_id,
@@ -56,19 +117,24 @@ def manual_commit_consumer(
     return AIOKafkaConsumer(*topics, **settings)
 
 
-async def ensure_topics(bootstrap_servers: str, topics: dict[str, int], give_up_after: float = TOPIC_PATIENCE) -> None:
+async def ensure_topics(
+    bootstrap_servers: str,
+    topics: dict[str, int],
+    security: KafkaSecurity | None = None,
+    give_up_after: float = TOPIC_PATIENCE,
+) -> None:
     """Create the topics that do not exist yet (replication factor 1 locally).
 
     A broker that is still starting (or briefly away) is waited for, with backoff and jitter,
     for up to ``give_up_after`` seconds; then the last error is raised.
     """
     await retrying(TOPICS, what="topic creation", give_up_after=give_up_after)(
-        _create_missing, bootstrap_servers, topics
+        _create_missing, bootstrap_servers, topics, security
     )
 
 
-async def _create_missing(bootstrap_servers: str, topics: dict[str, int]) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="topic-setup")
+async def _create_missing(bootstrap_servers: str, topics: dict[str, int], security: KafkaSecurity | None) -> None:
+    admin = admin_client(bootstrap_servers, "topic-setup", security)
     try:
         await admin.start()
         existing = set(await admin.list_topics())

@@ -22,7 +22,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from events.envelope import CONTENT_TYPE, CloudEvent
-from events.kafka import idempotent_producer
+from events.kafka import KafkaSecurity, idempotent_producer
 from events.metrics import OUTBOX_BACKLOG, OUTBOX_OLDEST_AGE, OUTBOX_PUBLISH_ERRORS, OUTBOX_PUBLISHED
 from events.pglisten import listen_forever
 from events.retrying import RELAY, is_transient, retrying
@@ -93,8 +93,10 @@ class OutboxRelay:
         batch_size: int = 500,
         poll_interval: float = 1.0,
         producer_overrides: dict[str, Any] | None = None,
+        security: KafkaSecurity | None = None,
     ) -> None:
         self._dsn = dsn
+        self._security = security
         self._bootstrap = bootstrap_servers
         self._service = service
         self._batch_size = batch_size
@@ -208,7 +210,10 @@ class OutboxRelay:
     async def _ensure_producer(self) -> AIOKafkaProducer:
         if self._producer is None:
             producer = idempotent_producer(
-                self._bootstrap, client_id=f"{self._service}-outbox", **self._producer_overrides
+                self._bootstrap,
+                client_id=f"{self._service}-outbox",
+                security=self._security,
+                **self._producer_overrides,
             )
             try:
                 async with asyncio.timeout(15):

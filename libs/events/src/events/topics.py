@@ -34,9 +34,34 @@ TOPIC_OF_TYPE: dict[str, str] = {
 PARTITIONS = {DEALS: 6, INCENTIVES: 6, PIPELINE: 6, PARTNERS: 6}
 DLQ_PARTITIONS = 3
 
+# The one service that may write each topic: the broker's ACLs grant it alone WRITE, and
+# consumers accept only events whose CloudEvents `source` names it (/services/<owner>).
+TOPIC_OWNERS: dict[str, str] = {DEALS: "dealreg", PARTNERS: "dealreg", INCENTIVES: "incentives", PIPELINE: "pipeline"}
+# What each service reads (READ on the topic, and on its consumer groups `<prefix><service>*`);
+# a consumer dead-letters, so it also writes the `.dlq` of each topic it reads.
+SERVICE_READS: dict[str, tuple[str, ...]] = {
+    "dealreg": (),
+    "incentives": (DEALS, PARTNERS),
+    "pipeline": (DEALS, INCENTIVES, PARTNERS),
+    "notifications": (DEALS, INCENTIVES, PIPELINE),
+}
+
 
 def dead_letter_topic(topic: str) -> str:
     return f"{topic}.dlq"
+
+
+def source_of(service: str) -> str:
+    """The CloudEvents `source` a service's events carry (events.envelope.new_event)."""
+    return f"/services/{service}"
+
+
+def expected_source(topic: str) -> str | None:
+    """The `source` an event on this topic must carry, whatever the topic's prefix; None if unowned."""
+    for base, owner in TOPIC_OWNERS.items():
+        if topic.endswith(base):
+            return source_of(owner)
+    return None
 
 
 @dataclass(frozen=True)

@@ -102,6 +102,7 @@ def outbox_relay_worker(ctx: ServiceContext) -> Awaitable[None]:
         dsn=ctx.settings.asyncpg_dsn,
         bootstrap_servers=ctx.settings.kafka_bootstrap_servers,
         service=ctx.settings.service_name,
+        security=ctx.settings.kafka_security,
         batch_size=ctx.settings.outbox_batch_size,
         poll_interval=ctx.settings.outbox_poll_interval,
     )
@@ -144,7 +145,9 @@ def create_service_app(
         app.state.topics = ctx.topics
         app.state.idempotency = IdempotencyStore(engine, timedelta(hours=settings.idempotency_ttl_hours))
         app.state.context = ctx
-        app.state.readiness = ReadinessProbe(engine, settings.kafka_bootstrap_servers)
+        app.state.readiness = ReadinessProbe(
+            engine, settings.kafka_bootstrap_servers, client_options=settings.kafka_security.client_options()
+        )
         # app.state.pg_pool: plain asyncpg connections for a service's hot path (see db.make_raw_pool).
         app.state.pg_pool = (
             await retrying(STARTUP, what="database at start-up", give_up_after=STARTUP_PATIENCE)(

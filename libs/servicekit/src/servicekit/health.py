@@ -61,8 +61,12 @@ def _hosts(bootstrap_servers: str) -> list[tuple[str, int]]:
 class KafkaProbe:
     """Asks a broker for its API versions over one kept connection (the cheapest request there is)."""
 
-    def __init__(self, bootstrap_servers: str, timeout: float = PROBE_TIMEOUT) -> None:
+    def __init__(
+        self, bootstrap_servers: str, timeout: float = PROBE_TIMEOUT, client_options: dict[str, Any] | None = None
+    ) -> None:
         self._hosts = _hosts(bootstrap_servers)
+        # The service's own authentication (SASL/TLS), so the probe is what the service's clients see.
+        self._options = client_options or {}
         self._timeout = timeout
         self._conn: AIOKafkaConnection | None = None
 
@@ -74,7 +78,11 @@ class KafkaProbe:
             try:
                 async with asyncio.timeout(self._timeout):
                     conn = await create_conn(
-                        host, port, client_id="readiness-probe", request_timeout_ms=int(self._timeout * 1000)
+                        host,
+                        port,
+                        client_id="readiness-probe",
+                        request_timeout_ms=int(self._timeout * 1000),
+                        **self._options,
                     )
             except Exception:  # noqa: S112  (unreachable: readiness says so, no log line per probe)
                 continue
@@ -122,9 +130,15 @@ class Readiness:
 class ReadinessProbe:
     """The service's readiness, probed at most once per ``ttl`` seconds (concurrent callers share a probe)."""
 
-    def __init__(self, engine: AsyncEngine, bootstrap_servers: str, ttl: float = READINESS_TTL) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        bootstrap_servers: str,
+        ttl: float = READINESS_TTL,
+        client_options: dict[str, Any] | None = None,
+    ) -> None:
         self._engine = engine
-        self._kafka = KafkaProbe(bootstrap_servers)
+        self._kafka = KafkaProbe(bootstrap_servers, client_options=client_options)
         self._ttl = ttl
         self._lock = asyncio.Lock()
         self._last: Readiness | None = None

@@ -7,6 +7,8 @@ from datetime import timedelta
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from events.kafka import KafkaSecurity
+
 DEV_AUTH_SECRET = "dev-only-secret-change-me-0123456789abcdef"
 
 
@@ -25,6 +27,13 @@ class ServiceSettings(BaseSettings):
     # ENVIRONMENT=development (make run, the tests, compose's default) allows the development secret;
     # anything else is production: the service refuses to start on it (servicekit.auth.check_auth_settings).
     environment: str = "production"
+    # How this service authenticates to Kafka: PLAINTEXT (none), SASL_PLAINTEXT (make run's
+    # broker) or SASL_SSL (production, with the cluster's CA in KAFKA_SSL_CAFILE).
+    kafka_security_protocol: str = "PLAINTEXT"
+    kafka_sasl_mechanism: str = "SCRAM-SHA-512"
+    kafka_username: str | None = None
+    kafka_password: SecretStr | None = None
+    kafka_ssl_cafile: str | None = None
     auth_secret: SecretStr = SecretStr(DEV_AUTH_SECRET)
     # RS256 tokens from an identity provider: its JWKS URL (AUTH_SECRET is then not used for tokens).
     auth_jwks_url: str | None = None
@@ -56,6 +65,16 @@ class ServiceSettings(BaseSettings):
     @property
     def is_development(self) -> bool:
         return self.environment.strip().lower() == "development"
+
+    @property
+    def kafka_security(self) -> KafkaSecurity:
+        return KafkaSecurity(
+            protocol=self.kafka_security_protocol,
+            mechanism=self.kafka_sasl_mechanism,
+            username=self.kafka_username,
+            password=self.kafka_password.get_secret_value() if self.kafka_password else None,
+            ssl_cafile=self.kafka_ssl_cafile,
+        )
 
     @property
     def asyncpg_dsn(self) -> str:

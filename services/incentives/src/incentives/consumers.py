@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from events.consumer import IdempotentConsumer
+from events.kafka import KafkaSecurity
 from events.topics import PARTNER_EVENT_TYPES, TopicNames
 from incentives.service.enrolments import on_partner_event
 from incentives.service.reward_batches import on_deal_events
@@ -24,6 +25,7 @@ def deal_events_consumer(
     bootstrap_servers: str,
     sessions: async_sessionmaker[AsyncSession],
     name: str = "incentives",
+    security: KafkaSecurity | None = None,
 ) -> IdempotentConsumer:
     """The deal-events consumer: a poll's records in one transaction; on a failure of the data, one by one."""
     return IdempotentConsumer(
@@ -34,6 +36,7 @@ def deal_events_consumer(
         session_factory=sessions,  # type: ignore[arg-type]
         handlers=dict.fromkeys(REWARDING_EVENT_TYPES, partial(on_deal_event, topics=topics)),
         batch_handler=partial(on_deal_events, topics=topics),
+        security=security,
     )
 
 
@@ -43,6 +46,7 @@ def partner_events_consumer(
     bootstrap_servers: str,
     sessions: async_sessionmaker[AsyncSession],
     name: str = "incentives-partners",
+    security: KafkaSecurity | None = None,
 ) -> IdempotentConsumer:
     """The enrolment read model's consumer (partners.v1), its own group and processed_events name."""
     return IdempotentConsumer(
@@ -52,6 +56,7 @@ def partner_events_consumer(
         bootstrap_servers=bootstrap_servers,
         session_factory=sessions,  # type: ignore[arg-type]
         handlers=dict.fromkeys(PARTNER_EVENT_TYPES, on_partner_event),  # type: ignore[arg-type]
+        security=security,
     )
 
 
@@ -60,6 +65,7 @@ async def partner_events_worker(ctx: ServiceContext) -> None:
         topics=ctx.topics,
         bootstrap_servers=ctx.settings.kafka_bootstrap_servers,
         sessions=ctx.sessions,
+        security=ctx.settings.kafka_security,
     )
     await consumer.run()
 
@@ -69,5 +75,6 @@ async def deal_events_worker(ctx: ServiceContext) -> None:
         topics=ctx.topics,
         bootstrap_servers=ctx.settings.kafka_bootstrap_servers,
         sessions=ctx.sessions,
+        security=ctx.settings.kafka_security,
     )
     await consumer.run()

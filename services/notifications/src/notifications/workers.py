@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from events.consumer import IdempotentConsumer
+from events.kafka import KafkaSecurity
 from events.topics import TopicNames
 from notifications.config import Settings
 from notifications.domain.routing import KNOWN_EVENT_TYPES
@@ -23,6 +24,7 @@ def events_consumer(
     sessions: async_sessionmaker[AsyncSession],
     name: str = CONSUMER_NAME,
     batch_wait_ms: int = 0,
+    security: KafkaSecurity | None = None,
 ) -> IdempotentConsumer:
     """Every event of deals, incentives and pipeline: stored, and queued for its subscribers.
 
@@ -38,6 +40,7 @@ def events_consumer(
         handlers=dict.fromkeys(KNOWN_EVENT_TYPES, on_event),  # type: ignore[arg-type]
         batch_handler=on_events,  # type: ignore[arg-type]
         batch_wait_ms=batch_wait_ms,
+        security=security,
     )
 
 
@@ -47,6 +50,7 @@ async def events_worker(ctx: ServiceContext) -> None:
         bootstrap_servers=ctx.settings.kafka_bootstrap_servers,
         sessions=ctx.sessions,
         batch_wait_ms=ctx.settings.consumer_batch_wait_ms,
+        security=ctx.settings.kafka_security,
     )
     await consumer.run()
 

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from events.consumer import Handler, IdempotentConsumer
+from events.kafka import KafkaSecurity
 from events.topics import PARTNER_EVENT_TYPES, TopicNames
 from pipeline.domain.read_model import DEAL_EVENT_TYPES
 from pipeline.service.deal_batches import on_deal_events
@@ -33,6 +34,7 @@ def deal_events_consumer(
     sessions: async_sessionmaker[AsyncSession],
     name: str = CONSUMER_NAME,
     batch_wait_ms: int = 0,
+    security: KafkaSecurity | None = None,
 ) -> IdempotentConsumer:
     """A poll's records in one transaction (on_deal_events); on a failure of the data, one by
     one through on_deal_event, which dead-letters the bad event."""
@@ -45,6 +47,7 @@ def deal_events_consumer(
         handlers=handlers(topics),
         batch_handler=partial(on_deal_events, topics=topics),
         batch_wait_ms=batch_wait_ms,
+        security=security,
     )
 
 
@@ -54,6 +57,7 @@ async def deal_events_worker(ctx: ServiceContext) -> None:
         bootstrap_servers=ctx.settings.kafka_bootstrap_servers,
         sessions=ctx.sessions,
         batch_wait_ms=ctx.settings.consumer_batch_wait_ms,
+        security=ctx.settings.kafka_security,
     )
     await consumer.run()
 
@@ -64,6 +68,7 @@ def enrolment_events_consumer(
     bootstrap_servers: str,
     sessions: async_sessionmaker[AsyncSession],
     name: str = ENROLMENTS_CONSUMER_NAME,
+    security: KafkaSecurity | None = None,
 ) -> IdempotentConsumer:
     """partners.v1, one event per transaction (enrolments change rarely): the enrolment and its
     processed_events row commit together."""
@@ -74,11 +79,15 @@ def enrolment_events_consumer(
         bootstrap_servers=bootstrap_servers,
         session_factory=sessions,  # type: ignore[arg-type]
         handlers=dict.fromkeys(PARTNER_EVENT_TYPES, on_enrolment_event),  # type: ignore[arg-type]
+        security=security,
     )
 
 
 async def enrolment_events_worker(ctx: ServiceContext) -> None:
     consumer = enrolment_events_consumer(
-        topics=ctx.topics, bootstrap_servers=ctx.settings.kafka_bootstrap_servers, sessions=ctx.sessions
+        topics=ctx.topics,
+        bootstrap_servers=ctx.settings.kafka_bootstrap_servers,
+        sessions=ctx.sessions,
+        security=ctx.settings.kafka_security,
     )
     await consumer.run()

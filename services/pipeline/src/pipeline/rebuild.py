@@ -24,13 +24,13 @@ import uuid
 from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
 from pydantic import ValidationError
 from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from events.envelope import CloudEvent
+from events.kafka import admin_client
 from events.topics import PARTNER_EVENT_TYPES, TopicNames
 from pipeline.adapters.tables import DealRow
 from pipeline.config import Settings
@@ -116,7 +116,7 @@ async def _replace_rows(conn: AsyncConnection, replay: Replay, enrolments: list[
 
 
 async def _partitions(settings: Settings, topic: str) -> list[int]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers, client_id="pipeline-rebuild")
+    admin = admin_client(settings.kafka_bootstrap_servers, "pipeline-rebuild", settings.kafka_security)
     await admin.start()
     try:
         described = await admin.describe_topics([topic])
@@ -132,6 +132,7 @@ async def rebuild(settings: Settings) -> RebuildReport:
     started = time.perf_counter()
     topics = TopicNames(settings.kafka_topic_prefix)
     consumer = AIOKafkaConsumer(
+        **settings.kafka_security.client_options(),
         bootstrap_servers=settings.kafka_bootstrap_servers,
         group_id=topics.group(f"pipeline-rebuild-{uuid.uuid4().hex[:12]}"),
         client_id="pipeline-rebuild",

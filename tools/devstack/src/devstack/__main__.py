@@ -15,7 +15,17 @@ import socket
 import sys
 from typing import Any
 
-from devstack.infra import ROOT, SERVICES, _script, create_databases, create_topics, ensure_infra, migrate
+from devstack.infra import (
+    ROOT,
+    SERVICES,
+    _script,
+    create_databases,
+    create_topics,
+    ensure_infra,
+    kafka_home,
+    migrate,
+    sasl_port,
+)
 from devstack.processes import Stack
 from devstack.tokens import dev_token
 
@@ -32,7 +42,9 @@ def setup() -> tuple[Stack, list[str]]:
     started: list[str] = []
     if not os.environ.get("DATABASE_URL") and not _listening(int(os.environ.get("PGPORT", "55432"))):
         started.append("postgres.sh")
-    if not os.environ.get("KAFKA_BOOTSTRAP_SERVERS") and not _listening(int(os.environ.get("KAFKA_PORT", "9092"))):
+    if not os.environ.get("KAFKA_BOOTSTRAP_SERVERS") and not _listening(
+        sasl_port(int(os.environ.get("KAFKA_PORT", "9092")))
+    ):
         started.append("kafka.sh")
     infra = ensure_infra()
     databases = {s: s for s in SERVICES}
@@ -57,7 +69,12 @@ def run() -> None:
     for name, proc in stack.services.items():
         print(f"  {name:<14} {proc.url}   (docs: {proc.url}/docs, logs: {proc.log_path})")
     print(f"\n  dashboard      {stack.services['pipeline'].url}/dashboard   (paste a vendor or admin token)")
-    print(f"\n  Kafka          {stack.infra.kafka_bootstrap}")
+    print(f"\n  Kafka          {stack.infra.kafka_bootstrap}", end="")
+    if stack.infra.kafka_readonly_bootstrap:
+        # The services' and admin's passwords: kafka.sh writes a client config for the CLI tools.
+        print(f" (SASL/SCRAM-SHA-512, admin: {kafka_home() / 'admin-client.properties'})")
+        print(f"                 {stack.infra.kafka_readonly_bootstrap} (read-only, no login: local tools)", end="")
+    print()
     print(f"  PostgreSQL     {stack.infra.server_url.split('@')[-1]}")
     print(f"\nDev admin token (12 h):\n  export TOKEN={admin}\n")
     print("More tokens: make token ROLE=partner CLAIMS='partner_id=p-100 sub=rep-7'")

@@ -102,6 +102,8 @@ class Stack:
                 "INCENTIVES_PUBLIC_URL": f"http://127.0.0.1:{self.ports['incentives']}",
             }
         )
+        # Each service authenticates as itself: the broker lets it write only its own topics.
+        env.update(self.infra.kafka_env(name))
         env.update(self.extra_env)
         return env
 
