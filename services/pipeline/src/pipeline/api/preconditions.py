@@ -1,55 +1,16 @@
-"""If-Match, parsed strictly: a version ("3", the ETag form "\\"3\\"" or W/"3") or "*".
-
-Anything else is a 422 problem naming the header, never a 500 (`"²".isdigit()` is True, and
-`int("²")` then raises) and never a silent 412. The same rules and signatures as the shared
-parser being added to servicekit (servicekit.preconditions); once that is merged, this module
-can become a re-export of it.
-"""
+"""If-Match for pipeline's routes: the shared strict parser (servicekit.preconditions), plus the header's
+declaration for the OpenAPI document."""
 
 from __future__ import annotations
 
-import re
-from typing import Annotated, Final
+from typing import Annotated
 
 from fastapi import Header
 
-from servicekit.problems import Problem, validation_problem
-
-ANY: Final = -1  # "If-Match: *": any current version, the resource must exist
-# ASCII digits only; 18 of them fit any version column and keep int() cheap.
-_IF_MATCH = re.compile(r'(?:W/)?"([0-9]{1,18})"|([0-9]{1,18})|(\*)', re.ASCII)
+from servicekit.preconditions import ANY, check_if_match, parse_if_match
 
 IfMatch = Annotated[
     str | None, Header(alias="If-Match", description="The version you last read; 412 if it is no longer current.")
 ]
 
-
-def parse_if_match(header: str | None) -> int | None:
-    """The version an If-Match names; None when absent, ANY for "*"; 422 naming the header otherwise."""
-    if header is None:
-        return None
-    match = _IF_MATCH.fullmatch(header.strip(" \t"))
-    if match is None:
-        raise validation_problem(
-            [{"loc": ["header", "If-Match"], "msg": 'must be a version such as 3 or the ETag "3" (or *)'}],
-            detail="The If-Match header is not a version of this resource.",
-        )
-    quoted, plain, star = match.groups()
-    if star:
-        return ANY
-    return int(quoted or plain)
-
-
-def check_if_match(header: str | None, version: int) -> None:
-    """412 when If-Match names another version than `version` (0: the resource does not exist yet)."""
-    wanted = parse_if_match(header)
-    if wanted is None:
-        return
-    if wanted == ANY:
-        if version == 0:
-            raise Problem(412, "If-Match: * needs an existing resource, and there is none.", current_version=version)
-        return
-    if wanted != version:
-        raise Problem(
-            412, f"If-Match names version {wanted}, but the current version is {version}.", current_version=version
-        )
+__all__ = ["ANY", "IfMatch", "check_if_match", "parse_if_match"]
