@@ -61,7 +61,10 @@ async def test_deals_registered_while_kafka_is_down_are_rewarded_once_it_returns
             assert r.status_code == 201, r.text
             deal_ids.append(r.json()["id"])
         async with dealreg_app.state.engine.connect() as conn:
-            unsent = await conn.scalar(text("SELECT count(*) FROM outbox WHERE sent_at IS NULL"))
+            # deals.v1 only: the partner's enrolment event (partners.v1) may or may not have left before the stop.
+            unsent = await conn.scalar(
+                text("SELECT count(*) FROM outbox WHERE sent_at IS NULL AND topic LIKE '%deals.v1'")
+            )
         assert unsent == 5, "events wait in the outbox while Kafka is down"
         # v1.1: Kafka away degrades the service, it does not take it out of rotation (writes go on).
         await asyncio.sleep(1.1)  # past the probe's one-second cache
