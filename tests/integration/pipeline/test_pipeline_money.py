@@ -63,11 +63,16 @@ async def test_enrolments_are_kept_by_version_group_rollups_and_survive_a_rebuil
             return True
 
         await eventually(regrouped, timeout=30)
-        async with app.state.engine.connect() as conn:
-            claimed = await conn.execute(
-                text("SELECT count(*) FROM processed_events WHERE consumer = 'pipeline-enrolments'")
-            )
-            assert claimed.scalar_one() == 3  # each event recorded once, with its effect
+
+        async def all_three_recorded() -> bool:  # the replayed v1 changes nothing, so wait for its record
+            async with app.state.engine.connect() as conn:
+                claimed = await conn.execute(
+                    text("SELECT count(*) FROM processed_events WHERE consumer = 'pipeline-enrolments'")
+                )
+                assert claimed.scalar_one() == 3  # each event recorded once, with its effect
+            return True
+
+        await eventually(all_three_recorded, timeout=30)
 
         # The rebuild restores the read model from partners.v1 (here: after it was lost).
         async with app.state.engine.begin() as conn:
