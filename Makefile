@@ -44,6 +44,7 @@ test-fast: bootstrap
 lint: bootstrap
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy libs/events/src libs/servicekit/src tools/devstack/src services/*/src
+	$(VENV)/bin/lint-imports
 
 ## make token ROLE=partner CLAIMS='partner_id=p-100 sub=rep-7'
 token: bootstrap

@@ -7,11 +7,14 @@ failing on its data, goes to the topic's dead-letter topic with the reason and t
 partition keeps flowing. Infrastructure failures (database or broker down) are retried
 without limit instead: they say nothing about the event.
 
-A consumer given a `batch_handler` applies all records of one poll in ONE transaction
-(one claim statement; the handler works set-based), which is what makes thousands of
-events per second possible. Should that transaction fail on the data, the batch is
-replayed record by record through `handlers`, so a poison event is isolated and
-dead-lettered while the others are applied.
+There is one path: the handler takes a batch. All records of one poll are applied in ONE
+transaction (one claim statement; the handler works set-based), which is what makes
+thousands of events per second possible. Should that transaction fail on the data, the
+poll is replayed record by record, each as a batch of one through the same handler, so a
+poison event is isolated and dead-lettered while the others are applied.
+
+`consumer_worker(spec)` is the one wiring of a service's consumer: the spec says what it
+reads and which handler applies it; the service's settings give every consumer setting.
 """
 
 from __future__ import annotations
@@ -19,15 +22,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from opentelemetry import trace
 from pydantic import ValidationError
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from events.batching import BatchHandler, BatchItem, claim_many, traceparent_of
@@ -35,20 +37,21 @@ from events.envelope import CloudEvent
 from events.kafka import KafkaSecurity, idempotent_producer, manual_commit_consumer
 from events.metrics import CONSUMER_LAG, EVENT_PROCESSING_SECONDS, EVENTS_DEAD_LETTERED, EVENTS_PROCESSED
 from events.retrying import CONSUMER, CONSUMER_RESTART, DEAD_LETTER, any_error, is_transient, retrying
-from events.topics import dead_letter_topic, expected_source
+from events.topics import TopicNames, dead_letter_topic, expected_source
 from events.tracecontext import context_from_headers
 
 log = structlog.get_logger("events.consumer")
 tracer = trace.get_tracer("events.consumer")
 
-Handler = Callable[[AsyncSession, CloudEvent], Awaitable[None]]
-
-__all__ = ["DeadLetter", "Handler", "IdempotentConsumer", "PoisonEvent", "is_transient"]
-
-_CLAIM = text(
-    "INSERT INTO processed_events (consumer, event_id, event_type) VALUES (:c, :e, :t) "
-    "ON CONFLICT DO NOTHING RETURNING event_id"
-)
+__all__ = [
+    "BatchHandler",
+    "ConsumerSpec",
+    "DeadLetter",
+    "IdempotentConsumer",
+    "PoisonEvent",
+    "consumer_worker",
+    "is_transient",
+]
 
 
 class PoisonEvent(Exception):
@@ -63,7 +66,7 @@ class DeadLetter:
 
 
 class IdempotentConsumer:
-    """Runs one consumer group over some topics with a handler table (event type -> handler)."""
+    """Runs one consumer group over some topics; `handler` applies the `event_types` it reads."""
 
     def __init__(
         self,
@@ -73,8 +76,8 @@ class IdempotentConsumer:
         group_id: str,
         bootstrap_servers: str,
         session_factory: async_sessionmaker[AsyncSession],
-        handlers: Mapping[str, Handler],
-        batch_handler: BatchHandler | None = None,
+        event_types: Collection[str],
+        handler: BatchHandler,
         max_attempts: int = 3,
         max_batch: int = 500,
         batch_wait_ms: int = 0,
@@ -87,8 +90,8 @@ class IdempotentConsumer:
         self._group_id = group_id
         self._bootstrap = bootstrap_servers
         self._sessions = session_factory
-        self._handlers = handlers
-        self._batch_handler = batch_handler
+        self._event_types = frozenset(event_types)
+        self._handler = handler
         self._max_batch = max_batch
         self._max_attempts = max_attempts
         self._consumer_overrides = dict(consumer_overrides or {})
@@ -133,37 +136,17 @@ class IdempotentConsumer:
         log.info("consumer started", consumer=self.name, topics=self._topics, group=self._group_id)
         while True:
             batch = await consumer.getmany(timeout_ms=500, max_records=self._max_batch)
-            if self._batch_handler is not None and batch:
+            if batch:
                 await self.handle_batch([r for records in batch.values() for r in records])
                 # Only after the batch's database commit (or its records' dead-lettering).
                 offsets = {tp: records[-1].offset + 1 for tp, records in batch.items()}
                 await consumer.commit(offsets)
                 self._positions.update(offsets)
-            else:
-                for tp, records in batch.items():
-                    for record in records:
-                        await self.handle_record(record)
-                    # Only after every record's database commit (or dead-lettering).
-                    await consumer.commit({tp: records[-1].offset + 1})
-                    self._positions[tp] = records[-1].offset + 1
             self._update_lag(consumer)
 
     async def handle_record(self, record: ConsumerRecord[bytes, bytes]) -> None:
-        try:
-            event = CloudEvent.from_json(record.value or b"")
-        except (ValidationError, ValueError) as exc:
-            await self._dead_letter(DeadLetter(record, f"malformed CloudEvent: {_short(exc)}", "unknown"))
-            return
-        if (forged := _foreign_source(record.topic, event)) is not None:
-            await self._dead_letter(DeadLetter(record, forged, event.type))
-            return
-        handler = self._handlers.get(event.type)
-        if handler is None:
-            EVENTS_PROCESSED.labels(self.name, event.type, "ignored").inc()
-            return
-        span = self._process_span(record, event)
-        with trace.use_span(span, end_on_exit=True):
-            await self._apply_with_retries(record, event, handler, span)
+        """One record on its own: a batch of one."""
+        await self.handle_batch([record])
 
     def _process_span(self, record: ConsumerRecord[bytes, bytes], event: CloudEvent) -> trace.Span:
         """The event's `process` span, a child of the producer's context carried in the headers."""
@@ -187,7 +170,6 @@ class IdempotentConsumer:
 
     async def handle_batch(self, records: list[ConsumerRecord[bytes, bytes]]) -> None:
         """Apply a poll's records in one transaction; on a failure of the data, one by one."""
-        assert self._batch_handler is not None
         pending: list[tuple[ConsumerRecord[bytes, bytes], CloudEvent, trace.Span]] = []
         for record in records:
             try:
@@ -198,7 +180,7 @@ class IdempotentConsumer:
             if (forged := _foreign_source(record.topic, event)) is not None:
                 await self._dead_letter(DeadLetter(record, forged, event.type))
                 continue
-            if event.type not in self._handlers:
+            if event.type not in self._event_types:
                 EVENTS_PROCESSED.labels(self.name, event.type, "ignored").inc()
                 continue
             pending.append((record, event, self._process_span(record, event)))
@@ -211,6 +193,11 @@ class IdempotentConsumer:
                 span.end()
             raise
         except Exception as exc:
+            if len(pending) == 1:  # already alone: its own retries and dead-lettering
+                record, event, span = pending[0]
+                with trace.use_span(span, end_on_exit=True):
+                    await self._apply_with_retries(record, event, span, first_error=exc)
+                return
             log.warning(
                 "batch failed; applying its records one by one",
                 consumer=self.name,
@@ -220,7 +207,7 @@ class IdempotentConsumer:
             self.batches_replayed += 1
             for record, event, span in pending:
                 with trace.use_span(span, end_on_exit=True):
-                    await self._apply_with_retries(record, event, self._handlers[event.type], span)
+                    await self._apply_with_retries(record, event, span)
             return
         for _, event, span in pending:
             duplicate = event.id not in applied
@@ -252,9 +239,8 @@ class IdempotentConsumer:
             timers[event.type].observe(elapsed)  # each event waited for the whole batch
         return applied
 
-    async def apply_batch(self, events: list[tuple[CloudEvent, trace.Span]]) -> set[str]:
-        """Apply events in one transaction through the batch handler; the ids that were new."""
-        assert self._batch_handler is not None
+    async def apply_batch(self, events: Sequence[tuple[CloudEvent, trace.Span]]) -> set[str]:
+        """Apply events in one transaction through the handler; the ids that were new."""
         first: dict[str, tuple[CloudEvent, trace.Span]] = {}
         for event, span in events:
             first.setdefault(event.id, (event, span))  # the same event twice in one poll counts once
@@ -262,19 +248,27 @@ class IdempotentConsumer:
             claimed = await claim_many(session, self.name, [event for event, _ in first.values()])
             items = [BatchItem(event, traceparent_of(span)) for event, span in first.values() if event.id in claimed]
             if items:
-                await self._batch_handler(session, items)
+                await self._handler(session, items)
         return claimed
 
     async def _apply_with_retries(
-        self, record: ConsumerRecord[bytes, bytes], event: CloudEvent, handler: Handler, span: trace.Span
+        self,
+        record: ConsumerRecord[bytes, bytes],
+        event: CloudEvent,
+        span: trace.Span,
+        first_error: Exception | None = None,
     ) -> None:
+        """One event as a batch of one; after `max_attempts` failures of its data, dead-lettered."""
         attempt = 0
         while True:
             started = time.perf_counter()
             try:
+                if first_error is not None:
+                    error, first_error = first_error, None
+                    raise error
                 # Infrastructure failures are retried here without limit; only the data's count as attempts.
                 applied = await retrying(CONSUMER, what="event (transient)", consumer=self.name, event_id=event.id)(
-                    self.apply, event, handler
+                    self.apply_one, event, span
                 )
             except asyncio.CancelledError:
                 raise
@@ -294,14 +288,13 @@ class IdempotentConsumer:
             span.set_attribute("event.duplicate", not applied)
             return
 
-    async def apply(self, event: CloudEvent, handler: Handler) -> bool:
-        """Apply one event in one transaction; False if it had been applied before."""
-        async with self._sessions() as session, session.begin():
-            claimed = await session.execute(_CLAIM, {"c": self.name, "e": event.id, "t": event.type})
-            if claimed.first() is None:
-                return False
-            await handler(session, event)
-        return True
+    async def apply_one(self, event: CloudEvent, span: trace.Span = trace.INVALID_SPAN) -> bool:
+        """Apply one event in one transaction (a batch of one); False if it had been applied before."""
+        return event.id in await self.apply_batch([(event, span)])
+
+    async def apply(self, event: CloudEvent) -> bool:
+        """Apply one event on its own; False if it had been applied before."""
+        return await self.apply_one(event)
 
     async def _dead_letter(self, dead: DeadLetter) -> None:
         record = dead.record
@@ -382,3 +375,78 @@ def _foreign_source(topic: str, event: CloudEvent) -> str | None:
 def _short(exc: BaseException, limit: int = 500) -> str:
     text_ = str(exc).replace("\n", " ")
     return text_[:limit]
+
+
+class ConsumerSettings(Protocol):
+    """The consumer settings of a service (servicekit.settings.ServiceSettings has them all)."""
+
+    kafka_bootstrap_servers: str
+    consumer_batch_wait_ms: int
+
+    @property
+    def kafka_security(self) -> KafkaSecurity: ...
+
+
+class WorkerContext(Protocol):
+    """What a consumer worker needs of its service (servicekit.app.ServiceContext)."""
+
+    @property
+    def settings(self) -> ConsumerSettings: ...
+
+    @property
+    def sessions(self) -> async_sessionmaker[AsyncSession]: ...
+
+    @property
+    def topics(self) -> TopicNames: ...
+
+
+@dataclass(frozen=True)
+class ConsumerSpec:
+    """One consumer of a service: its name (consumer group and processed_events name), what it
+    reads, and the handler that applies a batch of those events (given the topic names, for
+    the events it publishes in turn)."""
+
+    name: str
+    topics: Callable[[TopicNames], Sequence[str]]
+    event_types: Collection[str]
+    handler: Callable[[TopicNames], BatchHandler]
+
+    def consumer(
+        self,
+        *,
+        topics: TopicNames,
+        bootstrap_servers: str,
+        sessions: async_sessionmaker[AsyncSession],
+        batch_wait_ms: int = 0,
+        security: KafkaSecurity | None = None,
+        name: str | None = None,
+    ) -> IdempotentConsumer:
+        return IdempotentConsumer(
+            name=name or self.name,
+            topics=list(self.topics(topics)),
+            group_id=topics.group(self.name),
+            bootstrap_servers=bootstrap_servers,
+            session_factory=sessions,
+            event_types=self.event_types,
+            handler=self.handler(topics),
+            batch_wait_ms=batch_wait_ms,
+            security=security,
+        )
+
+
+def consumer_worker(spec: ConsumerSpec) -> Callable[[WorkerContext], Awaitable[None]]:
+    """The background worker that runs `spec`'s consumer with the service's settings."""
+
+    async def run(ctx: WorkerContext) -> None:
+        settings = ctx.settings
+        consumer = spec.consumer(
+            topics=ctx.topics,
+            bootstrap_servers=settings.kafka_bootstrap_servers,
+            sessions=ctx.sessions,
+            batch_wait_ms=settings.consumer_batch_wait_ms,
+            security=settings.kafka_security,
+        )
+        await consumer.run()
+
+    run.__name__ = run.__qualname__ = f"{spec.name}_consumer"
+    return run

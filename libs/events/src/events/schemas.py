@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from events.envelope import CloudEvent
 from events.topics import DEAL_EVENT_TYPES
+from events.vocabulary import DealStage, DealStatus, Outcome
 
 
 class _Open(BaseModel):
@@ -60,8 +61,8 @@ class DealEventData(_Open):
     amount: Decimal
     margin_pct: Decimal
     margin_amount: Decimal
-    status: Literal["pending_approval", "approved", "rejected", "expired", "closed"]
-    stage: Literal["registered", "qualified", "proposal", "negotiation", "closed_won", "closed_lost"]
+    status: DealStatus
+    stage: DealStage
     conflict: bool = False
     expected_close_date: date | None = None
     protection_expires_at: datetime | None = None
@@ -72,7 +73,7 @@ class DealEventData(_Open):
     version: int
     final_amount: Decimal | None = None
     closed_on: date | None = None
-    outcome: Literal["won", "lost"] | None = None
+    outcome: Outcome | None = None
     reason: str | None = None
     partner: PartnerRef
 

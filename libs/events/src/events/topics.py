@@ -4,25 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from events.vocabulary import DealEventType, IncentiveEventType, PartnerEventType, PipelineEventType
+
 DEALS = "deals.v1"
 INCENTIVES = "incentives.v1"
 PIPELINE = "pipeline.v1"
 PARTNERS = "partners.v1"
 
-DEAL_EVENT_TYPES = (
-    "deal-registered",
-    "deal-approved",
-    "deal-rejected",
-    "stage-advanced",
-    "deal-closed",
-    "deal-expired",
-    "deal-approval-overdue",
-    "deal-extended",
-)
-INCENTIVE_EVENT_TYPES = ("reward-earned", "reward-clawed-back", "payout-created")
-PIPELINE_EVENT_TYPES = ("pipeline-updated", "pipeline-at-risk")
+DEAL_EVENT_TYPES: tuple[str, ...] = tuple(t.value for t in DealEventType)
+INCENTIVE_EVENT_TYPES: tuple[str, ...] = tuple(t.value for t in IncentiveEventType)
+PIPELINE_EVENT_TYPES: tuple[str, ...] = tuple(t.value for t in PipelineEventType)
 # A partner's enrolment with one vendor (its per-vendor terms), keyed by partner id.
-PARTNER_EVENT_TYPES = ("partner-enrolled", "partner-updated")
+PARTNER_EVENT_TYPES: tuple[str, ...] = tuple(t.value for t in PartnerEventType)
 
 TOPIC_OF_TYPE: dict[str, str] = {
     **dict.fromkeys(DEAL_EVENT_TYPES, DEALS),

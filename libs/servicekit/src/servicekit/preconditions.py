@@ -1,6 +1,6 @@
 """If-Match, parsed strictly: a version ("3", the ETag form "\"3\"" or W/"3") or "*".
 
-Anything else is a 422 problem naming the header, never a 500 (`"²".isdigit()` is True, and
+Anything else is a 422 (InvalidInput) naming the header, never a 500 (`"²".isdigit()` is True, and
 `int("²")` then raises) and never a silent 412.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from servicekit.problems import Problem, validation_problem
+from servicekit.errors import PreconditionFailed, invalid
 
 ANY: Final = -1  # "If-Match: *": any current version, the resource must exist
 # ASCII digits only; 18 of them fit any version column and keep int() cheap.
@@ -22,8 +22,9 @@ def parse_if_match(header: str | None) -> int | None:
         return None
     match = _IF_MATCH.fullmatch(header.strip(" \t"))
     if match is None:
-        raise validation_problem(
-            [{"loc": ["header", "If-Match"], "msg": 'must be a version such as 3 or the ETag "3" (or *)'}],
+        raise invalid(
+            ["header", "If-Match"],
+            'must be a version such as 3 or the ETag "3" (or *)',
             detail="The If-Match header is not a version of this resource.",
         )
     quoted, plain, star = match.groups()
@@ -39,9 +40,11 @@ def check_if_match(header: str | None, version: int) -> None:
         return
     if wanted == ANY:
         if version == 0:
-            raise Problem(412, "If-Match: * needs an existing resource, and there is none.", current_version=version)
+            raise PreconditionFailed(
+                "If-Match: * needs an existing resource, and there is none.", current_version=version
+            )
         return
     if wanted != version:
-        raise Problem(
-            412, f"If-Match names version {wanted}, but the current version is {version}.", current_version=version
+        raise PreconditionFailed(
+            f"If-Match names version {wanted}, but the current version is {version}.", current_version=version
         )

@@ -14,6 +14,8 @@ from opentelemetry import trace
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from servicekit import errors
+
 PROBLEM_JSON = "application/problem+json"
 log = structlog.get_logger("servicekit.problems")
 
@@ -46,6 +48,27 @@ class Problem(Exception):
         # Extension members never replace the standard ones.
         doc.update({k: v for k, v in self.extra.items() if k not in {"type", "title", "status", "detail", "instance"}})
         return doc
+
+
+# The one place a use case's refusal becomes an HTTP status.
+STATUS_OF_ERROR: dict[type[errors.DomainError], int] = {
+    errors.BadRequest: 400,
+    errors.Unauthenticated: 401,
+    errors.Forbidden: 403,
+    errors.NotFound: 404,
+    errors.Conflict: 409,
+    errors.PreconditionFailed: 412,
+    errors.TooLarge: 413,
+    errors.InvalidInput: 422,
+    errors.PreconditionRequired: 428,
+    errors.TooManyRequests: 429,
+}
+
+
+def problem_of(error: errors.DomainError) -> Problem:
+    """The problem document of a domain error (its kind gives the status)."""
+    status = next((s for kind, s in STATUS_OF_ERROR.items() if isinstance(error, kind)), 400)
+    return Problem(status, error.detail, title=error.title, type_=error.type, headers=error.headers, **error.extra)
 
 
 def not_found(what: str = "resource") -> Problem:
@@ -98,6 +121,10 @@ def install_problem_handlers(app: FastAPI) -> None:
         assert isinstance(exc, Problem)
         return problem_response(exc, request)
 
+    async def on_domain_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, errors.DomainError)
+        return problem_response(problem_of(exc), request)
+
     async def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
         detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
@@ -115,6 +142,7 @@ def install_problem_handlers(app: FastAPI) -> None:
         )
 
     app.add_exception_handler(Problem, on_problem)
+    app.add_exception_handler(errors.DomainError, on_domain_error)
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(Exception, on_unexpected)
