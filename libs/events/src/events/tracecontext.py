@@ -7,12 +7,10 @@ it up from there and continue the trace in a `process` span.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from opentelemetry import propagate
 from opentelemetry.context import Context
-
-KafkaHeaders = Sequence[tuple[str, bytes]]
 
 
 def current_traceparent() -> str | None:

@@ -21,6 +21,7 @@ from typing import Annotated, Any
 import jwt
 from fastapi import Depends, Request
 
+from servicekit.access import require_vendor_access as require_vendor_access  # where routes found it
 from servicekit.principal import Principal, Role
 from servicekit.problems import Problem
 
@@ -260,20 +261,3 @@ async def require_principal(request: Request) -> Principal:
 
 CurrentPrincipal = Annotated[Principal, Depends(require_principal)]
 
-
-def require_roles(*roles: Role) -> Any:
-    async def dependency(principal: CurrentPrincipal) -> Principal:
-        if principal.role not in roles:
-            raise Problem(403, f"The role {principal.role.value!r} may not do this.")
-        return principal
-
-    return Depends(dependency)
-
-
-def require_vendor_access(principal: Principal, vendor_id: str, what: str) -> None:
-    """Vendor-level resources: another vendor's answer 404 (never reveal it), other roles 403."""
-    if principal.acts_for_vendor(vendor_id):
-        return
-    if principal.role is Role.VENDOR:
-        raise Problem(404, "No such vendor resource.")
-    raise Problem(403, f"Only the vendor or an admin may {what}.")
