@@ -94,7 +94,7 @@ def test_each_service_and_its_migration_use_its_image_and_database(compose: dict
     for service, port in SERVICES.items():
         app, migrate = services[service], services[f"{service}-migrate"]
         assert app["image"] == migrate["image"]
-        assert app["build"] == migrate["build"] == {"context": ".", "dockerfile": f"services/{service}/Dockerfile"}
+        assert app["build"] == migrate["build"] == {"context": ".", "args": {"SERVICE": service, "PORT": str(port)}}
         assert migrate["command"] == ["python", "-m", service, "migrate"]
         for env in (app["environment"], migrate["environment"]):
             assert env["DATABASE_URL"].startswith("postgresql+asyncpg://")

@@ -1,4 +1,5 @@
-"""The service Dockerfiles and .dockerignore, read statically (no Docker engine here)."""
+"""The one service Dockerfile (a build argument names the service) and .dockerignore, read
+statically (no Docker engine here)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,21 @@ def instructions(dockerfile: Path) -> list[tuple[str, str]]:
     return pairs
 
 
+def service_steps(service: str) -> list[tuple[str, str]]:
+    """The root Dockerfile's steps as `--build-arg SERVICE=<svc> --build-arg PORT=<port>` makes them."""
+    args = {"SERVICE": service, "PORT": str(SERVICES[service])}
+    return [
+        (kw, re.sub(r"\$\{(SERVICE|PORT)\}", lambda m: args[m.group(1)], rest))
+        for kw, rest in instructions(ROOT / "Dockerfile")
+    ]
+
+
+def test_one_dockerfile_for_every_service() -> None:
+    assert not list((ROOT / "services").glob("*/Dockerfile")), "one parameterised Dockerfile, at the root"
+    steps = instructions(ROOT / "Dockerfile")
+    assert [a for kw, a in steps if kw == "ARG"].count("SERVICE") == 2, "both stages take the service's name"
+
+
 def dockerignore_excludes(path: str) -> bool:
     """Whether the root .dockerignore keeps `path` out of the build context (last match wins)."""
     excluded = False
@@ -42,7 +58,7 @@ def dockerignore_excludes(path: str) -> bool:
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_dockerfile_builds_wheels_then_a_slim_non_root_runtime(service: str) -> None:
-    steps = instructions(ROOT / "services" / service / "Dockerfile")
+    steps = service_steps(service)
     froms = [args for kw, args in steps if kw == "FROM"]
     assert len(froms) == 2, "builder and runtime stages"
     args = dict(a.split("=", 1) for kw, a in steps if kw == "ARG" and "=" in a)
@@ -64,18 +80,20 @@ def test_dockerfile_builds_wheels_then_a_slim_non_root_runtime(service: str) -> 
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_dockerfile_checks_health_with_python_and_serves(service: str) -> None:
-    steps = instructions(ROOT / "services" / service / "Dockerfile")
+    steps = service_steps(service)
     healthcheck = [a for kw, a in steps if kw == "HEALTHCHECK"]
     assert len(healthcheck) == 1
     command = json.loads(healthcheck[0].split("CMD", 1)[1])
     assert command == ["python", "/usr/local/bin/healthcheck.py", "/healthz"]
     cmd = [a for kw, a in steps if kw == "CMD"]
-    assert [json.loads(c) for c in cmd] == [["python", "-m", service, "serve"]]
+    assert [json.loads(c) for c in cmd] == [["sh", "-c", 'exec "$SERVICE" serve']]
+    env = " ".join(a for kw, a in steps if kw == "ENV")
+    assert f"SERVICE={service}" in env  # the console script `<service> serve`, as `python -m <service> serve`
 
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_everything_the_dockerfile_copies_is_in_the_build_context(service: str) -> None:
-    steps = instructions(ROOT / "services" / service / "Dockerfile")
+    steps = service_steps(service)
     for keyword, args in steps:
         if keyword != "COPY" or "--from=" in args:
             continue

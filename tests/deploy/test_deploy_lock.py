@@ -12,7 +12,7 @@ import pytest
 from deploy_manifests import ROOT, SERVICES
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
-from test_deploy_dockerfiles import instructions
+from test_deploy_dockerfiles import service_steps
 
 
 def _lock_module() -> object:
@@ -80,7 +80,7 @@ def test_the_locks_input_is_current() -> None:
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_the_image_installs_only_locked_hashed_packages_under_the_constraints(service: str) -> None:
-    steps = instructions(ROOT / "services" / service / "Dockerfile")
+    steps = service_steps(service)
     pip_commands = [
         command.strip()
         for kw, args in steps
