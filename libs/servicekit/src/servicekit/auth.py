@@ -260,4 +260,3 @@ async def require_principal(request: Request) -> Principal:
 
 
 CurrentPrincipal = Annotated[Principal, Depends(require_principal)]
-
