@@ -6,7 +6,9 @@ import asyncio
 import os
 from collections.abc import Sequence
 from importlib import resources
+from typing import Any
 
+import sqlalchemy as sa
 from alembic import command, context
 from alembic.config import Config
 from sqlalchemy import MetaData, pool
@@ -56,3 +58,18 @@ def run_env(target_metadata: MetaData | Sequence[MetaData]) -> None:
             context.run_migrations()
     else:
         asyncio.run(run_async())
+
+
+# Column types the services' migrations share.
+TS = sa.DateTime(timezone=True)
+MONEY = sa.Numeric(18, 2)
+
+
+def create_platform_tables(op: Any) -> None:
+    """The tables every service's first migration creates: outbox, processed_events, idempotency_keys."""
+    from events.tables import create_outbox_table, create_processed_events_table
+    from servicekit.idempotency import create_idempotency_table
+
+    create_outbox_table(op)
+    create_processed_events_table(op)
+    create_idempotency_table(op)

@@ -1,31 +1,16 @@
-"""dealreg: partners, deals, history, outbox, processed events, idempotency keys.
-
-Revision ID: 0001
-Revises:
-Create Date: 2026-11-22
-"""
-
-from collections.abc import Sequence
+"""dealreg: partners, deals, history, outbox, processed events, idempotency keys."""
 
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
-from events.tables import create_outbox_table, create_processed_events_table
-from servicekit.idempotency import create_idempotency_table
+from servicekit.migrate import TS, create_platform_tables
 
-revision: str = "0001"
-down_revision: str | None = None
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
-
-TS = sa.DateTime(timezone=True)
+revision, down_revision = "0001", None
 
 
 def upgrade() -> None:
-    create_outbox_table(op)
-    create_processed_events_table(op)
-    create_idempotency_table(op)
+    create_platform_tables(op)
     op.create_table(
         "partners",
         sa.Column("id", sa.Text, primary_key=True),

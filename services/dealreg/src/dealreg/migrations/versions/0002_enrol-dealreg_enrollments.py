@@ -6,14 +6,9 @@ the services that keep enrolment read models learn who is enrolled with whom. A 
 deals a partner holds but that is no longer in its `vendor_ids` (the partner left it) gets an
 inactive enrolment with the same terms: those deals' events keep carrying terms, and the
 partner registers no new deal with that vendor.
-
-Revision ID: 0002_enrol_dealreg
-Revises: 0001
-Create Date: 2026-12-03
 """
 
 import os
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
@@ -21,13 +16,10 @@ from sqlalchemy.dialects.postgresql import ARRAY
 
 from events.envelope import new_event
 from events.topics import TopicNames
+from servicekit.migrate import TS
 
-revision: str = "0002_enrol_dealreg"
-down_revision: str | None = "0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision, down_revision = "0002_enrol_dealreg", "0001"
 
-TS = sa.DateTime(timezone=True)
 TERMS = ("tier", "territory", "region", "channel_manager")
 
 

@@ -1,34 +1,19 @@
-"""incentives: programs, the double-entry ledger, rep-facing entries, payouts, outbox.
-
-Revision ID: 0001
-Revises:
-Create Date: 2026-11-22
-"""
-
-from collections.abc import Sequence
+"""incentives: programs, the double-entry ledger, rep-facing entries, payouts, outbox."""
 
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
-from events.tables import create_outbox_table, create_processed_events_table
-from servicekit.idempotency import create_idempotency_table
+from servicekit.migrate import MONEY, TS, create_platform_tables
 
-revision: str = "0001"
-down_revision: str | None = None
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision, down_revision = "0001", None
 
-TS = sa.DateTime(timezone=True)
-MONEY = sa.Numeric(18, 2)
 # Every table that records money movements: rows are appended, never changed or removed.
 APPEND_ONLY = ("ledger_transfers", "ledger_postings", "ledger_entries", "payouts", "payout_lines", "payout_items")
 
 
 def upgrade() -> None:
-    create_outbox_table(op)
-    create_processed_events_table(op)
-    create_idempotency_table(op)
+    create_platform_tables(op)
     op.create_table(
         "programs",
         sa.Column("id", sa.Text, primary_key=True),

@@ -7,25 +7,15 @@
   ledger_entries (deal_id, program_id) must match it (NOT VALID: rows written before are kept);
 - deal_closes: closed deals per partner and vendor, the partner's own history for the ROI gate;
 - enrolments: who is enrolled with which vendor (partners.v1), the highest version kept.
-
-Revision ID: 0002_money_incentives_trust
-Revises: 0001
-Create Date: 2026-12-03
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
-revision: str = "0002_money_incentives_trust"
-down_revision: str | None = "0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+from servicekit.migrate import MONEY, TS
 
-TS = sa.DateTime(timezone=True)
-MONEY = sa.Numeric(18, 2)
+revision, down_revision = "0002_money_incentives_trust", "0001"
 
 
 def upgrade() -> None:

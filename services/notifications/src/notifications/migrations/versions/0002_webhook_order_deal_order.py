@@ -7,21 +7,12 @@
 - deliveries_pending_subject: the earlier-pending lookup of intake, claim and completion.
 - received_events by vendor and by partner, then time: replay selects the owner's
   tenancy in SQL.
-
-Revision ID: 0002_webhook_order_deal_order
-Revises: 0001
-Create Date: 2026-12-03
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0002_webhook_order_deal_order"
-down_revision: str | None = "0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision, down_revision = "0002_webhook_order_deal_order", "0001"
 
 
 def upgrade() -> None:

@@ -4,21 +4,12 @@ Existing subscriptions' secrets are encrypted with the first of WEBHOOK_SECRET_K
 migration reads the same environment as the service; ENVIRONMENT=development uses the
 development key). A value that already decrypts is left as it is, so running it on a
 partly encrypted table is safe.
-
-Revision ID: 0002_security_edges
-Revises: 0001
-Create Date: 2026-12-03
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0002_security_edges"
-down_revision: str | None = "0002_webhook_order_deal_order"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision, down_revision = "0002_security_edges", "0002_webhook_order_deal_order"
 
 
 def _box():  # type: ignore[no-untyped-def]

@@ -1,21 +1,12 @@
-"""pipeline: rollups from stored totals: figure_totals.deal_count, its vendor index, partner_attributes.
-
-Revision ID: 0002
-Revises: 0001
-Create Date: 2026-11-23
-"""
-
-from collections.abc import Sequence
+"""pipeline: rollups from stored totals: figure_totals.deal_count, its vendor index, partner_attributes."""
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0002"
-down_revision: str | None = "0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+from servicekit.migrate import TS
 
-TS = sa.DateTime(timezone=True)
+revision, down_revision = "0002", "0001"
+
 
 _ZERO_SUMS = (
     "open_count_registered, open_count_qualified, open_count_proposal, open_count_negotiation,"

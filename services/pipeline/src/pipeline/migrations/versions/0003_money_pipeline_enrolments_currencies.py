@@ -1,9 +1,5 @@
 """pipeline: the enrolment read model (partner_enrolments) and figure_totals per currency.
 
-Revision ID: 0003_money_pipeline
-Revises: 0002
-Create Date: 2026-12-03
-
 partner_enrolments is seeded from partner_attributes (version 0): a partner with a deal of a
 vendor was enrolled with it (dealreg refuses deals otherwise), so today's plans stay reachable
 until dealreg's partner-enrolled events (version >= 1) replace the seeded rows.
@@ -12,17 +8,13 @@ figure_totals gains `currency` in its key; its rows are recomputed from the deal
 added currencies together and cannot be split), with the same rules as domain.totals.totals_of.
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0003_money_pipeline"
-down_revision: str | None = "0002"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+from servicekit.migrate import TS
 
-TS = sa.DateTime(timezone=True)
+revision, down_revision = "0003_money_pipeline", "0002"
+
 _STAGES = ("registered", "qualified", "proposal", "negotiation", "closed_won", "closed_lost")
 _OPEN = "status IN ('pending_approval', 'approved')"
 _WON = "status = 'closed' AND outcome = 'won'"
