@@ -267,20 +267,17 @@ class Bench:
         await kafka_bench.delete_topics_with_prefix(self.infra.kafka_bootstrap, PREFIX)
 
     def service_env(self, service: str, db: str, prefix: str, port: int, **extra: str) -> dict[str, str]:
-        env = dict(os.environ)
-        env.update(
-            {
-                "DATABASE_URL": self.url(db),
-                "KAFKA_BOOTSTRAP_SERVERS": self.infra.kafka_bootstrap,
-                "KAFKA_TOPIC_PREFIX": prefix,
-                "PORT": str(port),
-                "HOST": "127.0.0.1",
-                "SERVICE_NAME": service,
-                "LOG_LEVEL": "WARNING",
-                **extra,
-            }
+        """One service on its own (consumer replay, webhooks): the environment devstack's Stack gives
+        each of its services (ENVIRONMENT=development, the service's own Kafka user, not the bench's admin)."""
+        stack = Stack(
+            infra=self.infra,
+            databases={service: db},
+            log_dir=LOGS,
+            topic_prefix=prefix,
+            ports={**PORTS, service: port},
+            extra_env={"SERVICE_NAME": service, "LOG_LEVEL": "WARNING", **extra},
         )
-        return env
+        return stack.env_for(service)
 
     # ---- phases ----------------------------------------------------------------
 
@@ -592,7 +589,12 @@ class Bench:
 
 async def main_async(cfg: Config) -> dict[str, Any]:
     infra = ensure_infra()
-    os.environ.update(infra.kafka_env("admin"))  # the bench's own clients: admin
+    # A developer's stack, as devstack's Stack.env_for makes it: the development token secret and webhook
+    # key. The migrations (devstack.infra.migrate) inherit this environment; notifications' needs the key.
+    os.environ.setdefault("ENVIRONMENT", "development")
+    # The bench's own clients (round trip, topics, producers, consumers): admin. Each service process
+    # gets its own user instead (Stack.env_for, service_env).
+    os.environ.update(infra.kafka_env("admin"))
     bench = Bench(cfg, infra)
     t0 = time.monotonic()
     try:

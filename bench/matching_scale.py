@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 import httpx
 from sqlalchemy import text
 
-from devstack.infra import create_databases, create_topics, drop_databases, ensure_infra, migrate
+from devstack.infra import create_databases, create_topics, delete_topics, drop_databases, ensure_infra, migrate
 from devstack.tokens import dev_token
 
 N_DEALS = int(os.environ.get("N_DEALS", "1000000"))
@@ -70,6 +70,8 @@ def summary(latencies: list[float]) -> str:
 
 async def main() -> None:
     infra = ensure_infra()
+    # A developer's stack (devstack's Stack.env_for): the development token secret and webhook key.
+    os.environ.setdefault("ENVIRONMENT", "development")
     os.environ.update(infra.kafka_env("admin"))  # the bench's own clients: admin
     run = f"scale{uuid.uuid4().hex[:6]}"
     db = f"{run}_dealreg"
@@ -80,7 +82,12 @@ async def main() -> None:
     from dealreg.config import Settings
     from dealreg.main import create_app
 
-    app = create_app(Settings(database_url=url, kafka_topic_prefix=f"{run}.", log_level="WARNING"))
+    # The service in this process authenticates as dealreg (its Kafka settings are KAFKA_* lower-cased).
+    service_kafka = {key.lower(): value for key, value in infra.kafka_env("dealreg").items()}
+    # One scripted caller, not the public: devstack's one generous limit instead of the per-role ones.
+    limits = {"rate_limit_per_minute": 60000, "rate_limit_burst": 1000}
+    settings = Settings(database_url=url, kafka_topic_prefix=f"{run}.", log_level="WARNING", **service_kafka, **limits)
+    app = create_app(settings)
     admin = {"Authorization": f"Bearer {dev_token('admin', sub='ops')}"}
     partner = {"Authorization": f"Bearer {dev_token('partner', sub='rep-x', partner_id='p-scale')}"}
     try:
@@ -113,6 +120,7 @@ async def main() -> None:
         print(f"registration with {active} deals: {summary(full)}")
     finally:
         await drop_databases(infra, [db])
+        await delete_topics(infra, f"{run}.")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import uuid
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1] / "tests"))
 from aiokafka import AIOKafkaProducer
 
-from devstack.infra import create_databases, create_topics, drop_databases, ensure_infra, migrate
+from devstack.infra import create_databases, create_topics, delete_topics, drop_databases, ensure_infra, migrate
 from events.kafka import client_options
 from support.events import deal_data, deal_event
 
@@ -22,6 +22,8 @@ N = int(os.environ.get("N", "100000"))
 
 async def main():
     infra = ensure_infra()
+    # A developer's stack (devstack's Stack.env_for): the development token secret and webhook key.
+    os.environ.setdefault("ENVIRONMENT", "development")
     os.environ.update(infra.kafka_env("admin"))  # the bench's own clients: admin
     run = f"rb{uuid.uuid4().hex[:6]}"
     db = f"{run}_pipeline"
@@ -54,6 +56,8 @@ async def main():
         "KAFKA_BOOTSTRAP_SERVERS": infra.kafka_bootstrap,
         "KAFKA_TOPIC_PREFIX": prefix,
         "OTEL_SDK_DISABLED": "true",
+        # The rebuild is pipeline's own tool: it reads deals.v1 as pipeline, not as the bench's admin.
+        **infra.kafka_env("pipeline"),
     }
     t0 = time.perf_counter()
     out = await asyncio.to_thread(
@@ -62,6 +66,7 @@ async def main():
     print(f"rebuild wall {time.perf_counter() - t0:.1f}s rc={out.returncode}")
     print(out.stdout[-800:], out.stderr[-800:])
     await drop_databases(infra, [db])
+    await delete_topics(infra, prefix)
 
 
 asyncio.run(main())

@@ -1,6 +1,7 @@
 """One incentives process replaying N deal-registered events: events/s and CPU per event.
 
-N=100000 .venv/bin/python bench/replay_incentives.py   (PROFILE=1 adds cProfile)
+N=100000 .venv/bin/python -m bench.replay_incentives   (PROFILE=1 adds cProfile; as a module:
+run as a file, bench/profile.py would stand in for the standard library's profile)
 """
 
 import asyncio
@@ -15,7 +16,7 @@ sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1]
 from aiokafka import AIOKafkaProducer
 from sqlalchemy import text
 
-from devstack.infra import create_databases, create_topics, drop_databases, ensure_infra, migrate
+from devstack.infra import create_databases, create_topics, delete_topics, drop_databases, ensure_infra, migrate
 from events.kafka import client_options
 from support.events import deal_data, deal_event
 
@@ -24,6 +25,8 @@ N = int(os.environ.get("N", "1000"))
 
 async def main():
     infra = ensure_infra()
+    # A developer's stack (devstack's Stack.env_for): the development token secret and webhook key.
+    os.environ.setdefault("ENVIRONMENT", "development")
     os.environ.update(infra.kafka_env("admin"))  # the bench's own clients: admin
     run = f"prof{uuid.uuid4().hex[:6]}"
     db = f"{run}_incentives"
@@ -35,7 +38,9 @@ async def main():
     from incentives.config import Settings
     from incentives.main import create_app
 
-    settings = Settings(database_url=url, kafka_topic_prefix=prefix, log_level="WARNING")
+    # The service in this process authenticates as incentives (its Kafka settings are KAFKA_* lower-cased).
+    service_kafka = {key.lower(): value for key, value in infra.kafka_env("incentives").items()}
+    settings = Settings(database_url=url, kafka_topic_prefix=prefix, log_level="WARNING", **service_kafka)
     app = create_app(settings)
     import httpx
 
@@ -82,6 +87,7 @@ async def main():
         cpu = time.process_time() - c0
     print(f"{N} events in {dt:.2f}s = {N / dt:.0f} ev/s; cpu {cpu / N * 1000:.1f} ms/event")
     await drop_databases(infra, [db])
+    await delete_topics(infra, prefix)
     if os.environ.get("PROFILE"):
         st = pstats.Stats(prof)
         st.sort_stats("tottime").print_stats(30)
