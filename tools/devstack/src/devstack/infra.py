@@ -136,7 +136,9 @@ def migrate(service: str, database_url: str) -> None:
     """`python -m <service> migrate` in its own process: each service's tables stay in its own process."""
     import sys
 
-    env = {**os.environ, "DATABASE_URL": database_url}
+    # The local stack is a development stack: its services run with ENVIRONMENT=development
+    # (processes.py), and so do their migrations (notifications' seals webhook secrets with the key).
+    env = {"ENVIRONMENT": "development", **os.environ, "DATABASE_URL": database_url}
     subprocess.run([sys.executable, "-m", service, "migrate"], check=True, env=env)
 
 
