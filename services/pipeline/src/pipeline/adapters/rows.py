@@ -1,30 +1,20 @@
-"""DealSnapshot <-> its row, and which (partner, vendor, period) figures a change touches."""
+"""Rows <-> domain objects: a DealSnapshot and its deals row, a policy, a plan, a totals row."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import fields
-from typing import Any, NamedTuple
+from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Row
 
-from pipeline.adapters.tables import DealRow
-from pipeline.domain.periods import period_of
+from pipeline.adapters.tables import OPEN_AMOUNT_COLUMNS, OPEN_COUNT_COLUMNS, DealRow, PlanRow
+from pipeline.domain.keys import period_text
+from pipeline.domain.policy import PipelinePolicy
 from pipeline.domain.read_model import DealSnapshot, DealStage, DealStatus, Outcome
-
-
-class FiguresKey(NamedTuple):
-    """Figures are kept per partner, vendor and period."""
-
-    partner_id: str
-    vendor_id: str
-    period: str
-
-
-def period_text(snapshot: DealSnapshot) -> str | None:
-    """The quarter the deal counts in ("2026Q4"), or None when it has no close date."""
-    day = snapshot.period_date
-    return None if day is None else str(period_of(day))
+from pipeline.domain.records import Plan
+from pipeline.domain.totals import ZERO, PeriodTotals
 
 
 def snapshot_values(snapshot: DealSnapshot) -> dict[str, Any]:
@@ -83,8 +73,6 @@ SNAPSHOT_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(DealSnapshot))
 _STATUSES = {s.value: s for s in DealStatus}
 _STAGES = {s.value: s for s in DealStage}
 _OUTCOMES: dict[str | None, Outcome | None] = {None: None, **{o.value: o for o in Outcome}}
-
-
 _STATUS_AT, _STAGE_AT, _OUTCOME_AT = (SNAPSHOT_COLUMNS.index(n) for n in ("status", "stage", "outcome"))
 
 
@@ -97,14 +85,58 @@ def snapshot_of_values(values: Sequence[Any]) -> DealSnapshot:
     return DealSnapshot(*fields_)
 
 
-def affected_figures(before: DealSnapshot | None, after: DealSnapshot) -> list[FiguresKey]:
-    """The figures a deal's change touches: its old and its new period (a moved close date
-    changes both), sorted so that concurrent recomputations lock them in one order."""
-    keys: set[FiguresKey] = set()
-    for snap in (before, after):
-        if snap is None:
-            continue
-        period = period_text(snap)
-        if period is not None:
-            keys.add(FiguresKey(snap.partner_id, snap.vendor_id, period))
-    return sorted(keys)
+def policy_of(row: Any) -> PipelinePolicy:
+    """The policy of a pipeline_policies row (or a row carrying its columns); the contract's
+    defaults when the vendor has not set one (None)."""
+    if row is None:
+        return PipelinePolicy()
+    return PipelinePolicy(
+        total_index=row.total_index,
+        risk_adjusted_index=row.risk_adjusted_index,
+        stage_probabilities={k: Decimal(str(v)) for k, v in row.stage_probabilities.items()},
+        at_risk_threshold=row.at_risk_threshold,
+    )
+
+
+def plan_of(row: PlanRow) -> Plan:
+    return Plan(
+        partner_id=row.partner_id,
+        vendor_id=row.vendor_id,
+        period=row.period,
+        revenue_target=row.revenue_target,
+        currency=row.currency,
+        updated_at=row.updated_at,
+        version=row.version,
+    )
+
+
+def totals_of_row(row: Any) -> PeriodTotals:
+    """The PeriodTotals of a row carrying SUM_COLUMNS (ZERO when the key has no row: its
+    columns are NULL in an outer join)."""
+    if getattr(row, "won_count", None) is None:
+        return ZERO
+    return PeriodTotals(
+        open_counts=tuple(int(getattr(row, c)) for c in OPEN_COUNT_COLUMNS),
+        open_amounts=tuple(Decimal(getattr(row, c)) for c in OPEN_AMOUNT_COLUMNS),
+        won_count=int(row.won_count),
+        won_amount=Decimal(row.won_amount),
+        lost_count=int(row.lost_count),
+        cycle_days=int(row.cycle_days),
+        cycle_count=int(row.cycle_count),
+        deal_count=int(row.deal_count),
+    )
+
+
+def totals_values(totals: PeriodTotals) -> dict[str, int | Decimal]:
+    """A PeriodTotals as figure_totals' SUM_COLUMNS."""
+    values: dict[str, int | Decimal] = dict(zip(OPEN_COUNT_COLUMNS, totals.open_counts, strict=True))
+    values.update(zip(OPEN_AMOUNT_COLUMNS, totals.open_amounts, strict=True))
+    values.update(
+        won_count=totals.won_count,
+        won_amount=totals.won_amount,
+        lost_count=totals.lost_count,
+        cycle_days=totals.cycle_days,
+        cycle_count=totals.cycle_count,
+        deal_count=totals.deal_count,
+    )
+    return values
