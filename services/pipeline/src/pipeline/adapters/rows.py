@@ -42,30 +42,6 @@ def snapshot_values(snapshot: DealSnapshot) -> dict[str, Any]:
     }
 
 
-def snapshot_of(row: DealRow | Row[Any]) -> DealSnapshot:
-    """The snapshot of a deals row (an ORM object, or a plain row of the table's columns)."""
-    return DealSnapshot(
-        deal_id=row.deal_id,
-        vendor_id=row.vendor_id,
-        partner_id=row.partner_id,
-        tier=row.tier,
-        territory=row.territory,
-        region=row.region,
-        channel_manager=row.channel_manager,
-        amount=row.amount,
-        currency=row.currency,
-        status=DealStatus(row.status),
-        stage=DealStage(row.stage),
-        expected_close_date=row.expected_close_date,
-        closed_on=row.closed_on,
-        outcome=None if row.outcome is None else Outcome(row.outcome),
-        final_amount=row.final_amount,
-        created_at=row.created_at,
-        last_event_time=row.last_event_time,
-        last_sequence=row.last_sequence,
-    )
-
-
 # The deals columns in DealSnapshot's field order: select them in this order and build
 # snapshots by position (a Row's attribute access and Enum(value) cost more than the rest of a
 # figures refresh over thousands of deals).
@@ -85,6 +61,11 @@ def snapshot_of_values(values: Sequence[Any]) -> DealSnapshot:
     return DealSnapshot(*fields_)
 
 
+def snapshot_of(row: DealRow | Row[Any]) -> DealSnapshot:
+    """The snapshot of a deals row (an ORM object, or a plain row of the table's columns)."""
+    return snapshot_of_values([getattr(row, name) for name in SNAPSHOT_COLUMNS])
+
+
 def policy_of(row: Any) -> PipelinePolicy:
     """The policy of a pipeline_policies row (or a row carrying its columns); the contract's
     defaults when the vendor has not set one (None)."""
@@ -99,15 +80,7 @@ def policy_of(row: Any) -> PipelinePolicy:
 
 
 def plan_of(row: PlanRow) -> Plan:
-    return Plan(
-        partner_id=row.partner_id,
-        vendor_id=row.vendor_id,
-        period=row.period,
-        revenue_target=row.revenue_target,
-        currency=row.currency,
-        updated_at=row.updated_at,
-        version=row.version,
-    )
+    return Plan(**{f.name: getattr(row, f.name) for f in fields(Plan)})
 
 
 def totals_of_row(row: Any) -> PeriodTotals:

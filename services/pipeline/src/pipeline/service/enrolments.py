@@ -9,6 +9,7 @@ replaces a stored enrolment, so a redelivered or reordered event changes nothing
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import fields
 
 from events.envelope import CloudEvent
 from events.schemas import PartnerEnrolmentData
@@ -22,17 +23,7 @@ def enrolment_of(event: CloudEvent) -> Enrolment:
     """The enrolment a partners.v1 event carries (pydantic.ValidationError when malformed: the
     consumer dead-letters it)."""
     data = PartnerEnrolmentData.model_validate(event.data)
-    return Enrolment(
-        partner_id=data.partner_id,
-        vendor_id=data.vendor_id,
-        name=data.name,
-        tier=data.tier,
-        territory=data.territory,
-        region=data.region,
-        channel_manager=data.channel_manager,
-        version=data.version,
-        updated_at=data.updated_at,
-    )
+    return Enrolment(**{f.name: getattr(data, f.name) for f in fields(Enrolment)})
 
 
 async def on_enrolment_events(store: EnrolmentStore, items: Sequence[EventItem]) -> None:
