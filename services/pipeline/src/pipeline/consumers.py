@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.batching import BatchHandler, BatchItem
-from events.consumer import ConsumerSpec, IdempotentConsumer, consumer_worker
-from events.kafka import KafkaSecurity
+from events.consumer import ConsumerSpec, consumer_worker
 from events.topics import PARTNER_EVENT_TYPES, TopicNames
 from pipeline.adapters.store import PgPipelineStore
 from pipeline.domain.read_model import DEAL_EVENT_TYPES
@@ -52,21 +51,5 @@ deal_events_worker = consumer_worker(DEAL_EVENTS)
 enrolment_events_worker = consumer_worker(ENROLMENT_EVENTS)
 
 
-def deal_events_consumer(
-    *,
-    topics: TopicNames,
-    bootstrap_servers: str,
-    sessions: async_sessionmaker[AsyncSession],
-    name: str | None = None,
-    batch_wait_ms: int = 0,
-    security: KafkaSecurity | None = None,
-) -> IdempotentConsumer:
-    """DEAL_EVENTS' consumer (tests and tools build it directly)."""
-    return DEAL_EVENTS.consumer(
-        topics=topics,
-        bootstrap_servers=bootstrap_servers,
-        sessions=sessions,
-        batch_wait_ms=batch_wait_ms,
-        security=security,
-        name=name,
-    )
+# DEAL_EVENTS' consumer built directly (tests, tools): deal_events_consumer(topics=, bootstrap_servers=, sessions=).
+deal_events_consumer = DEAL_EVENTS.consumer
