@@ -27,16 +27,15 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from devstack.infra import Infra, create_databases, drop_databases
+from pipeline.adapters.rows import SNAPSHOT_COLUMNS, snapshot_of, snapshot_of_values
+from pipeline.adapters.store import PgPipelineStore, PgReadModelStore
 from pipeline.adapters.tables import DealRow, PlanRow
+from pipeline.domain.deltas import totals_deltas
 from pipeline.domain.figures import GroupBy, rollup
 from pipeline.domain.periods import Quarter
 from pipeline.domain.policy import PipelinePolicy
 from pipeline.domain.read_model import DealSnapshot, DealStage, DealStatus, Outcome, PartnerAttributes
-from pipeline.service.figures import deals_in_period
-from pipeline.service.partner_attributes import replace_all_attributes
 from pipeline.service.rollups import rollup_groups
-from pipeline.service.snapshots import snapshot_of, snapshot_values
-from pipeline.service.totals import replace_all_totals
 
 SERVICE_DIR = Path(__file__).resolve().parents[1] / "services" / "pipeline"
 VENDOR = "bench-vendor"
@@ -77,6 +76,15 @@ def deals(count: int, partners: int) -> list[DealSnapshot]:
             )
         )
     return made
+
+
+async def deals_in_period(session: AsyncSession, vendor_id: str, period: str) -> list[DealSnapshot]:
+    """Every deal of the vendor's quarter (what the route read before figure_totals)."""
+    table = DealRow.__table__  # type: ignore[attr-defined]
+    query = select(*(table.c[name] for name in SNAPSHOT_COLUMNS)).where(
+        table.c.vendor_id == vendor_id, table.c.period == period
+    )
+    return [snapshot_of_values(r) for r in (await session.execute(query)).all()]
 
 
 async def before(session: AsyncSession, policy: PipelinePolicy) -> list[tuple[str | None, object]]:
@@ -121,11 +129,10 @@ async def main(count: int) -> None:
         alembic(url, "upgrade", "head")
         snapshots = deals(count, partners=max(1, count // 25))
         async with engine.begin() as conn:
-            rows = [snapshot_values(s) for s in snapshots]
-            for start in range(0, len(rows), 2000):
-                await conn.execute(insert(DealRow), rows[start : start + 2000])
-            await replace_all_totals(conn, snapshots)
-            await replace_all_attributes(conn, snapshots)
+            store = PgReadModelStore(conn)
+            await store.replace_deals(snapshots)
+            await store.replace_totals(totals_deltas((None, s) for s in snapshots))
+            await store.replace_attributes(snapshots)
             now = datetime.now(UTC)
             plan = {"vendor_id": VENDOR, "period": str(PERIOD), "revenue_target": Decimal(50000), "currency": "USD"}
             planned = range(0, count // 25, 2)
@@ -134,12 +141,12 @@ async def main(count: int) -> None:
         policy = PipelinePolicy()
         async with AsyncSession(engine) as session:
             await before(session, policy)  # warm-up: connection, statement caches
-            await rollup_groups(session, VENDOR, PERIOD, BY, policy)
+            await rollup_groups(PgPipelineStore(session), VENDOR, PERIOD, BY, policy)
             started = time.perf_counter()
             old = await before(session, policy)
             old_ms = (time.perf_counter() - started) * 1000
             started = time.perf_counter()
-            kept = await rollup_groups(session, VENDOR, PERIOD, BY, policy)
+            kept = await rollup_groups(PgPipelineStore(session), VENDOR, PERIOD, BY, policy)
             new_ms = (time.perf_counter() - started) * 1000
         # Every deal and plan is in USD: the kept path reports in it, with nothing elsewhere.
         assert all(f.currency == "USD" and not f.other_currencies for _, (f, _) in kept)

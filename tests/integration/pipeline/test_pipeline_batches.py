@@ -16,10 +16,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from events.batching import BatchItem
 from events.envelope import CloudEvent
 from events.topics import TopicNames, dead_letter_topic
+from pipeline.adapters.store import PgPipelineStore
 from pipeline.adapters.tables import PlanRow, PolicyRow
-from pipeline.consumers import deal_events_consumer, handlers
+from pipeline.consumers import deal_events_consumer
 from pipeline.domain.periods import Quarter
-from pipeline.service.deal_batches import on_deal_events
+from pipeline.service.deal_events import on_deal_events
 from pipeline.service.figures import partner_figures
 from support.events import deal_event
 from support.kafka import read_topic
@@ -94,8 +95,7 @@ async def test_a_batch_ends_where_one_by_one_ends(make_db, infra, topic_prefix) 
         assert len(claimed) == len(events) - 1  # the redelivery is claimed once
 
         single = deal_events_consumer(topics=topics, bootstrap_servers=infra.kafka_bootstrap, sessions=one_by_one)
-        table = handlers(topics)
-        applied = [await single.apply(e, table[e.type]) for e in events]
+        applied = [await single.apply(e) for e in events]
         assert applied == [True] * (len(events) - 1) + [False]
 
         deals_query = "SELECT * FROM deals ORDER BY deal_id"
@@ -108,11 +108,11 @@ async def test_a_batch_ends_where_one_by_one_ends(make_db, infra, topic_prefix) 
         for partner, period in keys:
             async with batched() as s1, one_by_one() as s2:
                 quarter = Quarter.parse(period)
-                assert await partner_figures(s1, partner, vendor, quarter) == await partner_figures(
-                    s2, partner, vendor, quarter
+                assert await partner_figures(PgPipelineStore(s1), partner, vendor, quarter) == await partner_figures(
+                    PgPipelineStore(s2), partner, vendor, quarter
                 )
         async with batched() as session:
-            figures, _ = await partner_figures(session, p1, vendor, Quarter.parse(PERIOD))
+            figures, _ = await partner_figures(PgPipelineStore(session), p1, vendor, Quarter.parse(PERIOD))
         assert (figures.open_deals, figures.won_deals, figures.closed_won) == (2, 1, Decimal("2500.00"))
         assert figures.risk_adjusted_pipeline == Decimal("1100.00")  # 1000 x 0.10 + 2000 x 0.50
 
@@ -160,14 +160,16 @@ async def test_at_risk_fires_on_a_batch_that_falls_below(make_db, topic_prefix) 
             )
         async with sessions() as session, session.begin():  # coverage 1.01 (20000 x 0.50 + 100): not at risk
             batch = [item(deal_event("deal-approved", big), 1), item(deal_event("deal-registered", small), 2)]
-            await on_deal_events(session, batch, topics)
+            await on_deal_events(PgPipelineStore(session), batch, topics)
         first = await outbox(sessions)
         # Once for the key, with the traceparent of the last event that touched it; no at-risk.
         assert [(e.type, e.data["coverage"], tp) for e, tp in first] == [("pipeline-updated", "1.0100", trace_of(2))]
 
         rejected = deal_event("deal-rejected", {**big, "status": "rejected", "version": 2})
         async with sessions() as session, session.begin():  # coverage 0.02: falls below 0.9
-            await on_deal_events(session, [item(rejected, 3), item(deal_event("deal-registered", later), 4)], topics)
+            await on_deal_events(
+                PgPipelineStore(session), [item(rejected, 3), item(deal_event("deal-registered", later), 4)], topics
+            )
         second = (await outbox(sessions))[len(first) :]
         assert {e.data["at_risk_threshold"] for e, _ in first + second} == {"0.9"}
         assert [(e.type, e.data["coverage"], e.data["at_risk"], tp) for e, tp in second] == [

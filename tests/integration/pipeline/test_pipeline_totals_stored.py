@@ -17,14 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from events.envelope import CloudEvent
 from events.topics import TopicNames
-from pipeline.consumers import deal_events_consumer, handlers
+from pipeline.adapters.rows import snapshot_of, totals_of_row
+from pipeline.consumers import deal_events_consumer
 from pipeline.domain.figures import compute_figures
+from pipeline.domain.keys import FiguresKey
 from pipeline.domain.periods import Quarter
 from pipeline.domain.policy import PipelinePolicy
 from pipeline.domain.read_model import DealSnapshot
 from pipeline.domain.totals import totals_of
-from pipeline.service.snapshots import FiguresKey, snapshot_of
-from pipeline.service.totals import totals_of_row
 from pipeline.service.views import figures_json
 from support.events import deal_event
 from support.kafka import eventually
@@ -147,9 +147,8 @@ async def through_both_paths(
         await batch.apply_batch([(e, trace.INVALID_SPAN) for e in events[:split]])
         await batch.apply_batch([(e, trace.INVALID_SPAN) for e in events[split:]])
         single = deal_events_consumer(topics=topics, bootstrap_servers=infra.kafka_bootstrap, sessions=one_by_one)
-        table = handlers(topics)
         for event in events:
-            assert await single.apply(event, table[event.type])
+            assert await single.apply(event)
         yield batched.kw["bind"], one_by_one.kw["bind"]
 
 

@@ -12,9 +12,9 @@ import pytest
 from events.batching import BatchItem
 from events.consumer import PoisonEvent
 from events.envelope import new_event
+from pipeline.domain.keys import FiguresKey
 from pipeline.domain.read_model import DealStage, DealStatus, apply_deal_event
-from pipeline.service.deal_batches import fold_batch
-from pipeline.service.snapshots import FiguresKey
+from pipeline.service.deal_events import fold_batch
 
 T0 = datetime(2026, 10, 1, 9, tzinfo=UTC)
 Q4 = FiguresKey("p-1", "acme", "2026Q4")

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.api.preconditions import ANY, check_if_match, parse_if_match
 from pipeline.domain.enrolments import Enrolment, newest_enrolments, rollup_attributes, supersedes
 from pipeline.domain.read_model import PartnerAttributes
+from servicekit.preconditions import ANY, check_if_match, parse_if_match
 from servicekit.problems import Problem
 
 T0 = datetime(2026, 12, 1, tzinfo=UTC)

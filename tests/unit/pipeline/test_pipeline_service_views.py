@@ -8,13 +8,14 @@ from decimal import Decimal
 
 import pytest
 
+from pipeline.adapters.rows import policy_of, snapshot_of, snapshot_values
 from pipeline.adapters.tables import DealRow, PlanRow, PolicyRow
 from pipeline.domain.figures import PipelineFigures
+from pipeline.domain.keys import FiguresKey, affected_figures, period_text
 from pipeline.domain.policy import PipelinePolicy
 from pipeline.domain.read_model import DealSnapshot, DealStage, DealStatus, Outcome
 from pipeline.service.rollups import cursor_key, page_after
-from pipeline.service.snapshots import FiguresKey, affected_figures, period_text, snapshot_of, snapshot_values
-from pipeline.service.views import figures_json, plan_json, policy_json, policy_of
+from pipeline.service.views import figures_json, plan_json, policy_json
 
 D = Decimal
 AT = datetime(2026, 10, 1, 9, tzinfo=UTC)

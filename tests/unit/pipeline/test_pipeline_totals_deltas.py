@@ -6,10 +6,10 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from pipeline.domain.deltas import TotalsKey, as_stored, totals_deltas
 from pipeline.domain.periods import Quarter
 from pipeline.domain.read_model import DealSnapshot, DealStage, DealStatus, Outcome
 from pipeline.domain.totals import ZERO, contribution, totals_of
-from pipeline.service.totals import TotalsKey, as_stored, totals_deltas
 
 D = Decimal
 Q1, Q2 = Quarter(2030, 1), Quarter(2030, 2)

@@ -36,6 +36,7 @@ from events.batching import BatchHandler, BatchItem, claim_many, traceparent_of
 from events.envelope import CloudEvent
 from events.kafka import KafkaSecurity, idempotent_producer, manual_commit_consumer
 from events.metrics import CONSUMER_LAG, EVENT_PROCESSING_SECONDS, EVENTS_DEAD_LETTERED, EVENTS_PROCESSED
+from events.poison import PoisonEvent
 from events.retrying import CONSUMER, CONSUMER_RESTART, DEAD_LETTER, any_error, is_transient, retrying
 from events.topics import TopicNames, dead_letter_topic, expected_source
 from events.tracecontext import context_from_headers
@@ -52,10 +53,6 @@ __all__ = [
     "consumer_worker",
     "is_transient",
 ]
-
-
-class PoisonEvent(Exception):
-    """Raised by a handler for an event that can never be applied (goes to the DLQ at once)."""
 
 
 @dataclass(frozen=True)
@@ -394,7 +391,7 @@ class WorkerContext(Protocol):
     def settings(self) -> ConsumerSettings: ...
 
     @property
-    def sessions(self) -> async_sessionmaker[AsyncSession]: ...
+    def sessions(self) -> async_sessionmaker[Any]: ...  # a service's own session class (e.g. SQLModel's) too
 
     @property
     def topics(self) -> TopicNames: ...

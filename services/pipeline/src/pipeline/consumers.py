@@ -1,93 +1,55 @@
 """What pipeline reacts to: every deals.v1 event, folded into the deal read model, and every
-partners.v1 event, folded into the enrolment read model (two consumers, two groups)."""
+partners.v1 event, folded into the enrolment read model (two consumers, two groups). Each
+handler is glue: the store on the batch's session, then the use case."""
 
 from __future__ import annotations
 
-from functools import partial
+from collections.abc import Sequence
 
-from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from events.consumer import Handler, IdempotentConsumer
-from events.kafka import KafkaSecurity
+from events.batching import BatchHandler, BatchItem
+from events.consumer import ConsumerSpec, consumer_worker
 from events.topics import PARTNER_EVENT_TYPES, TopicNames
+from pipeline.adapters.store import PgPipelineStore
 from pipeline.domain.read_model import DEAL_EVENT_TYPES
-from pipeline.service.deal_batches import on_deal_events
-from pipeline.service.deal_events import on_deal_event
-from pipeline.service.enrolments import on_enrolment_event
-from servicekit.app import ServiceContext
-
-CONSUMER_NAME = "pipeline"
-ENROLMENTS_CONSUMER_NAME = "pipeline-enrolments"
+from pipeline.service.deal_events import on_deal_events
+from pipeline.service.enrolments import on_enrolment_events
 
 
-def handlers(topics: TopicNames) -> dict[str, Handler]:
-    """One handler for every deal event type; other types are ignored by the consumer."""
-    handler: Handler = partial(on_deal_event, topics=topics)
-    return dict.fromkeys(sorted(DEAL_EVENT_TYPES), handler)
+def deal_events_handler(topics: TopicNames) -> BatchHandler:
+    async def handle(session: AsyncSession, items: Sequence[BatchItem]) -> None:
+        await on_deal_events(PgPipelineStore(session), items, topics)
+
+    return handle
 
 
-def deal_events_consumer(
-    *,
-    topics: TopicNames,
-    bootstrap_servers: str,
-    sessions: async_sessionmaker[AsyncSession],
-    name: str = CONSUMER_NAME,
-    batch_wait_ms: int = 0,
-    security: KafkaSecurity | None = None,
-) -> IdempotentConsumer:
-    """A poll's records in one transaction (on_deal_events); on a failure of the data, one by
-    one through on_deal_event, which dead-letters the bad event."""
-    return IdempotentConsumer(
-        name=name,
-        topics=[topics.deals],
-        group_id=topics.group(CONSUMER_NAME),
-        bootstrap_servers=bootstrap_servers,
-        session_factory=sessions,  # type: ignore[arg-type]
-        handlers=handlers(topics),
-        batch_handler=partial(on_deal_events, topics=topics),
-        batch_wait_ms=batch_wait_ms,
-        security=security,
-    )
+def enrolment_events_handler(_: TopicNames) -> BatchHandler:
+    async def handle(session: AsyncSession, items: Sequence[BatchItem]) -> None:
+        await on_enrolment_events(PgPipelineStore(session), items)
+
+    return handle
 
 
-async def deal_events_worker(ctx: ServiceContext) -> None:
-    consumer = deal_events_consumer(
-        topics=ctx.topics,
-        bootstrap_servers=ctx.settings.kafka_bootstrap_servers,
-        sessions=ctx.sessions,
-        batch_wait_ms=ctx.settings.consumer_batch_wait_ms,
-        security=ctx.settings.kafka_security,
-    )
-    await consumer.run()
+DEAL_EVENTS = ConsumerSpec(
+    name="pipeline",
+    topics=lambda t: [t.deals],
+    event_types=sorted(DEAL_EVENT_TYPES),
+    handler=deal_events_handler,
+)
+# partners.v1: enrolments change rarely; a poll's enrolments and their processed_events rows commit together.
+ENROLMENT_EVENTS = ConsumerSpec(
+    name="pipeline-enrolments",
+    topics=lambda t: [t.partners],
+    event_types=sorted(PARTNER_EVENT_TYPES),
+    handler=enrolment_events_handler,
+)
+CONSUMER_NAME = DEAL_EVENTS.name
+ENROLMENTS_CONSUMER_NAME = ENROLMENT_EVENTS.name
+
+deal_events_worker = consumer_worker(DEAL_EVENTS)
+enrolment_events_worker = consumer_worker(ENROLMENT_EVENTS)
 
 
-def enrolment_events_consumer(
-    *,
-    topics: TopicNames,
-    bootstrap_servers: str,
-    sessions: async_sessionmaker[AsyncSession],
-    name: str = ENROLMENTS_CONSUMER_NAME,
-    security: KafkaSecurity | None = None,
-) -> IdempotentConsumer:
-    """partners.v1, one event per transaction (enrolments change rarely): the enrolment and its
-    processed_events row commit together."""
-    return IdempotentConsumer(
-        name=name,
-        topics=[topics.partners],
-        group_id=topics.group(ENROLMENTS_CONSUMER_NAME),
-        bootstrap_servers=bootstrap_servers,
-        session_factory=sessions,  # type: ignore[arg-type]
-        handlers=dict.fromkeys(PARTNER_EVENT_TYPES, on_enrolment_event),  # type: ignore[arg-type]
-        security=security,
-    )
-
-
-async def enrolment_events_worker(ctx: ServiceContext) -> None:
-    consumer = enrolment_events_consumer(
-        topics=ctx.topics,
-        bootstrap_servers=ctx.settings.kafka_bootstrap_servers,
-        sessions=ctx.sessions,
-        security=ctx.settings.kafka_security,
-    )
-    await consumer.run()
+# DEAL_EVENTS' consumer built directly (tests, tools): deal_events_consumer(topics=, bootstrap_servers=, sessions=).
+deal_events_consumer = DEAL_EVENTS.consumer

@@ -1,9 +1,10 @@
-"""pipeline: Partner plans, pipeline policies, pipeline-to-plan figures and rollups."""
+"""pipeline: Partner plans, pipeline policies, pipeline-to-plan figures and rollups (wiring only)."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI
 
+from pipeline.adapters.store import PgPipelineStore
 from pipeline.api.routes import router
 from pipeline.config import Settings
 from pipeline.consumers import deal_events_worker, enrolment_events_worker
@@ -12,10 +13,13 @@ from servicekit.app import create_service_app
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    return create_service_app(
+    app = create_service_app(
         settings=settings or Settings(),
         title="pipeline",
         description="Partner plans, pipeline policies, pipeline-to-plan figures and rollups.",
         routers=[router, dashboard_router],
         workers={"deal-events": deal_events_worker, "enrolment-events": enrolment_events_worker},
     )
+    # The routes' store, on the request's session (api/dependencies.py).
+    app.state.store = PgPipelineStore
+    return app

@@ -25,24 +25,17 @@ from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from pydantic import ValidationError
-from sqlalchemy import text
-from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from events.envelope import CloudEvent
 from events.kafka import admin_client
 from events.topics import PARTNER_EVENT_TYPES, TopicNames
-from pipeline.adapters.tables import DealRow
+from pipeline.adapters.store import PgReadModelStore
 from pipeline.config import Settings
 from pipeline.domain.enrolments import Enrolment
-from pipeline.service.enrolments import enrolment_of, keep_enrolments
-from pipeline.service.partner_attributes import replace_all_attributes
+from pipeline.service.enrolments import enrolment_of
+from pipeline.service.rebuild import replace_read_model
 from pipeline.service.replay import Replay
-from pipeline.service.snapshots import snapshot_values
-from pipeline.service.totals import replace_all_totals
 from servicekit.db import make_engine
-
-INSERT_CHUNK = 2000
 
 
 @dataclass(frozen=True)
@@ -104,17 +97,6 @@ async def _read_until(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int
     return read
 
 
-async def _replace_rows(conn: AsyncConnection, replay: Replay, enrolments: list[Enrolment]) -> None:
-    await conn.execute(text("DELETE FROM deals"))
-    rows = [snapshot_values(s) for s in replay.snapshots.values()]
-    for start in range(0, len(rows), INSERT_CHUNK):
-        await conn.execute(insert(DealRow), rows[start : start + INSERT_CHUNK])
-    # The totals of the rebuilt deals, through the consumers' own delta code.
-    await replace_all_totals(conn, replay.snapshots.values())
-    await replace_all_attributes(conn, replay.snapshots.values())
-    await keep_enrolments(conn, enrolments)
-
-
 async def _partitions(settings: Settings, topic: str) -> list[int]:
     admin = admin_client(settings.kafka_bootstrap_servers, "pipeline-rebuild", settings.kafka_security)
     await admin.start()
@@ -155,17 +137,11 @@ async def rebuild(settings: Settings) -> RebuildReport:
         await consumer.seek_to_beginning(*tps)
         read = await _read_until(consumer, await consumer.end_offsets(tps), sources)
         async with engine.begin() as conn:
+            store = PgReadModelStore(conn)
             # Blocks the live consumers' writes (not readers) until the swap commits.
-            # The deal consumer writes figure_totals and partner_attributes only after deals, and
-            # the enrolment consumer writes partner_enrolments alone, so this order cannot deadlock.
-            await conn.execute(
-                text(
-                    "LOCK TABLE deals, figure_totals, partner_attributes, partner_enrolments"
-                    " IN SHARE ROW EXCLUSIVE MODE"
-                )
-            )
+            await store.lock_read_model()
             read += await _read_until(consumer, await consumer.end_offsets(tps), sources)
-            await _replace_rows(conn, replay, sources.enrolments)
+            await replace_read_model(store, list(replay.snapshots.values()), sources.enrolments)
     finally:
         await consumer.stop()
         await engine.dispose()

@@ -5,47 +5,25 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import select
-from sqlmodel import col
-from sqlmodel.ext.asyncio.session import AsyncSession
-
-from pipeline.adapters.tables import FIGURE_TOTALS, PlanRow
 from pipeline.domain.figures import GroupBy, PipelineFigures, PlanAmount
 from pipeline.domain.periods import Quarter
 from pipeline.domain.policy import PipelinePolicy
 from pipeline.domain.rollups import rollup_by_currency
-from pipeline.domain.totals import PeriodTotals
 from pipeline.service.enrolments import vendor_attributes
-from pipeline.service.totals import totals_of_row
+from pipeline.service.ports import PipelineStore
 
 T = TypeVar("T")
 
 
-async def period_totals(session: AsyncSession, vendor_id: str, period: Quarter) -> dict[str, dict[str, PeriodTotals]]:
-    """Each of the vendor's partners' stored totals of the period, per currency."""
-    query = select(FIGURE_TOTALS).where(FIGURE_TOTALS.c.vendor_id == vendor_id, FIGURE_TOTALS.c.period == str(period))
-    out: dict[str, dict[str, PeriodTotals]] = {}
-    for row in (await session.execute(query)).all():
-        out.setdefault(row.partner_id, {})[row.currency] = totals_of_row(row)
-    return out
-
-
-async def period_plans(session: AsyncSession, vendor_id: str, period: Quarter) -> dict[str, PlanAmount]:
-    query = select(col(PlanRow.partner_id), col(PlanRow.revenue_target), col(PlanRow.currency)).where(
-        col(PlanRow.vendor_id) == vendor_id, col(PlanRow.period) == str(period)
-    )
-    return {row.partner_id: (row.revenue_target, row.currency) for row in (await session.execute(query)).all()}
-
-
 async def rollup_groups(
-    session: AsyncSession, vendor_id: str, period: Quarter, by: GroupBy, policy: PipelinePolicy
+    store: PipelineStore, vendor_id: str, period: Quarter, by: GroupBy, policy: PipelinePolicy
 ) -> list[tuple[str | None, tuple[PipelineFigures, list[PlanAmount]]]]:
     """Every group of the vendor's rollup for the period, currencies kept apart (with the group's
     plans): O(partners), whatever the deal count."""
-    totals = await period_totals(session, vendor_id, period)
-    plans = await period_plans(session, vendor_id, period)
+    totals = await store.period_totals(vendor_id, str(period))
+    plans = await store.period_plans(vendor_id, str(period))
     # Grouping by partner needs no attributes.
-    attributes = {} if by == "partner" else await vendor_attributes(session, vendor_id)
+    attributes = {} if by == "partner" else await vendor_attributes(store, vendor_id)
     rows = rollup_by_currency(totals, plans, policy, by=by, partner_attributes=attributes)
     return [(key, (figures, group_plans)) for key, figures, group_plans in rows]
 

@@ -1,13 +1,14 @@
-"""How figures, policies and plans look on the wire: money and ratios as decimal strings."""
+"""How figures, policies and plans look on the wire (responses and event data): money and ratios as
+decimal strings."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
-from pipeline.adapters.tables import PlanRow, PolicyRow
 from pipeline.domain.figures import PipelineFigures
 from pipeline.domain.policy import PipelinePolicy
+from pipeline.domain.records import Plan, PolicyVersion
 from servicekit.money import format_money
 
 MONEY_FIGURES = (
@@ -55,19 +56,7 @@ def figures_json(figures: PipelineFigures) -> dict[str, Any]:
     return out
 
 
-def policy_of(row: PolicyRow | None) -> PipelinePolicy:
-    """The vendor's policy; the contract's defaults when it has not set one."""
-    if row is None:
-        return PipelinePolicy()
-    return PipelinePolicy(
-        total_index=row.total_index,
-        risk_adjusted_index=row.risk_adjusted_index,
-        stage_probabilities={k: Decimal(str(v)) for k, v in row.stage_probabilities.items()},
-        at_risk_threshold=row.at_risk_threshold,
-    )
-
-
-def policy_json(vendor_id: str, policy: PipelinePolicy, row: PolicyRow | None) -> dict[str, Any]:
+def policy_json(vendor_id: str, policy: PipelinePolicy, row: PolicyVersion | None) -> dict[str, Any]:
     return {
         "vendor_id": vendor_id,
         "total_index": f"{policy.total_index:f}",
@@ -80,7 +69,7 @@ def policy_json(vendor_id: str, policy: PipelinePolicy, row: PolicyRow | None) -
     }
 
 
-def plan_json(row: PlanRow) -> dict[str, Any]:
+def plan_json(row: Plan) -> dict[str, Any]:
     return {
         "partner_id": row.partner_id,
         "vendor_id": row.vendor_id,
