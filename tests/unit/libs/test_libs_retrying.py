@@ -15,9 +15,15 @@ from tenacity import AsyncRetrying, RetryCallState
 from events.retrying import CONSUMER, LISTENER, RELAY, TOPICS, WORKER_RESTART, Backoff, is_transient, retrying
 
 
-def _from(cause: BaseException, outer: BaseException) -> BaseException:
-    outer.__cause__ = cause
-    return outer
+def _chained(
+    exc: BaseException, *, cause: BaseException | None = None, context: BaseException | None = None
+) -> BaseException:
+    """`exc` as raised from `cause` (an adapter wrapping it), or while handling `context`."""
+    if cause is not None:
+        exc.__cause__ = cause
+    if context is not None:
+        exc.__context__ = context
+    return exc
 
 
 @pytest.mark.parametrize(
@@ -44,17 +50,12 @@ def _from(cause: BaseException, outer: BaseException) -> BaseException:
         TimeoutError(),
         sa_exc.OperationalError("SELECT 1", {}, Exception("server closed the connection")),
         sa_exc.DBAPIError("SELECT 1", {}, asyncpg.exceptions.AdminShutdownError("shutdown")),
-        _from(asyncpg.exceptions.CannotConnectNowError("starting"), RuntimeError("wrapped by an adapter")),
+        _chained(RuntimeError("wrapped by an adapter"), cause=asyncpg.exceptions.CannotConnectNowError("starting")),
     ],
     ids=lambda e: type(e).__name__,
 )
 def test_infrastructure_failures_are_transient(exc: BaseException) -> None:
     assert is_transient(exc)
-
-
-def _while_handling(context: BaseException, exc: BaseException) -> BaseException:
-    exc.__context__ = context
-    return exc
 
 
 @pytest.mark.parametrize(
@@ -72,7 +73,7 @@ def _while_handling(context: BaseException, exc: BaseException) -> BaseException
         RuntimeError("bug"),
         sa_exc.IntegrityError("INSERT", {}, asyncpg.exceptions.UniqueViolationError("duplicate key")),
         # A bug hit while handling a dropped connection is still a bug.
-        _while_handling(ConnectionResetError(), KeyError("partner")),
+        _chained(KeyError("partner"), context=ConnectionResetError()),
     ],
     ids=lambda e: type(e).__name__,
 )
