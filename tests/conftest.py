@@ -138,20 +138,14 @@ def otlp_receiver() -> Any:
 @pytest.fixture(scope="session")
 def e2e_stack(infra: Any, run_id: str, otlp_receiver: Any) -> Any:
     """The four services as separate processes (ports 18001-18004), fresh databases and topics."""
-    from devstack.infra import SERVICES, create_databases, create_topics, drop_databases, migrate
-    from devstack.processes import Stack
+    from devstack.infra import drop_databases
+    from support.stacks import prepared_stack, running
 
-    databases = {s: f"{run_id}_e2e_{s}" for s in SERVICES}
-    asyncio.run(create_databases(infra, list(databases.values())))
-    for service, db in databases.items():
-        migrate(service, infra.database_url(db))
-    prefix = f"{run_id}e2e."
-    asyncio.run(create_topics(infra, prefix))
-    stack = Stack(
-        infra=infra,
-        databases=databases,
+    stack = prepared_stack(
+        infra,
+        f"{run_id}_e2e_",
+        topic_prefix=f"{run_id}e2e.",
         log_dir=Path(__file__).resolve().parents[1] / ".cache" / "logs" / run_id,
-        topic_prefix=prefix,
         ports={"dealreg": 18001, "incentives": 18002, "pipeline": 18003, "notifications": 18004},
         extra_env={
             "WEBHOOK_ALLOW_PRIVATE": "1",
@@ -162,11 +156,9 @@ def e2e_stack(infra: Any, run_id: str, otlp_receiver: Any) -> Any:
             "OTEL_BSP_SCHEDULE_DELAY": "200",
         },
     )
-    stack.start()
     try:
-        stack.wait_ready(90)
-        yield stack
+        with running(stack):
+            yield stack
     finally:
-        stack.stop()
         if os.environ.get("KEEP_TEST_DATABASES") != "1":
-            asyncio.run(drop_databases(infra, list(databases.values())))
+            asyncio.run(drop_databases(infra, list(stack.databases.values())))

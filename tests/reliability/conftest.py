@@ -12,10 +12,11 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from rel_infra import EXTRA_ENV, KAFKA_PORT, PG_PORT, PORTS, ROOT, RUN, PrivateInfra, drop_run_databases
+from rel_infra import KAFKA_PORT, PG_PORT, PrivateInfra, drop_run_databases, private_stack
 
-from devstack.infra import SERVICES, create_databases, create_topics, local_kafka_infra, migrate
+from devstack.infra import local_kafka_infra
 from devstack.processes import Stack
+from support.stacks import running
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -41,24 +42,9 @@ def private_infra() -> Iterator[PrivateInfra]:
 @pytest.fixture(scope="session")
 def rel_stack(private_infra: PrivateInfra) -> Iterator[Stack]:
     """The four services as processes on 28001-28004 against the private servers."""
-    infra = private_infra.infra
-    databases = {s: f"{RUN}_{s}" for s in SERVICES}
-    asyncio.run(create_databases(infra, list(databases.values())))
-    for service, db in databases.items():
-        migrate(service, infra.database_url(db))
-    asyncio.run(create_topics(infra, f"{RUN}."))
-    stack = Stack(
-        infra=infra,
-        databases=databases,
-        log_dir=ROOT / ".cache" / "logs" / RUN,
-        topic_prefix=f"{RUN}.",
-        ports=dict(PORTS),
-        extra_env=dict(EXTRA_ENV),
-    )
-    stack.start()
+    stack = private_stack(private_infra.infra)
     try:
-        stack.wait_ready(90)
-        yield stack
+        with running(stack):
+            yield stack
     finally:
-        stack.stop()
-        asyncio.run(drop_run_databases(infra))
+        asyncio.run(drop_run_databases(private_infra.infra))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import subprocess
 import time
 import uuid
@@ -21,6 +22,7 @@ import httpx
 from devstack.infra import Infra, create_databases, drop_databases, migrate
 from devstack.processes import ServiceProcess, Stack
 from devstack.tokens import dev_token
+from support.stacks import prepared_stack
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_PORT = 55433
@@ -72,6 +74,19 @@ class PrivateInfra:
             self._run("kafka.sh", verb)
 
 
+def private_stack(infra: Infra) -> Stack:
+    """The four services on 28001-28004 against the private servers, on this run's databases
+    (made and migrated) and topics: not started yet."""
+    return prepared_stack(
+        infra,
+        f"{RUN}_",
+        topic_prefix=f"{RUN}.",
+        log_dir=ROOT / ".cache" / "logs" / RUN,
+        ports=dict(PORTS),
+        extra_env=dict(EXTRA_ENV),
+    )
+
+
 def admin_headers() -> dict[str, str]:
     return {"Authorization": f"Bearer {dev_token('admin', sub='rel-admin')}"}
 
@@ -95,6 +110,22 @@ def extra_service(stack: Stack, name: str, port: int, database: str, **env: str)
         time.sleep(0.2)
     proc.stop()
     raise RuntimeError(f"{name} on {port} not ready")
+
+
+async def kill_and_await_restart(stack: Stack, name: str, give_up_after: float | None = None) -> float:
+    """SIGKILL one service; seconds until the supervisor (Stack.supervise) has a new process running.
+    With `give_up_after`, fails once that many seconds have passed without one."""
+    proc = stack.services[name]
+    assert proc.process is not None
+    old_pid = proc.process.pid
+    proc.kill(signal.SIGKILL)
+    killed_at = time.monotonic()
+    await asyncio.to_thread(proc.process.wait, 10)
+    while not (proc.alive() and proc.process.pid != old_pid):
+        if give_up_after is not None:
+            assert time.monotonic() - killed_at < give_up_after, f"{name} not restarted"
+        await asyncio.sleep(0.05)
+    return time.monotonic() - killed_at
 
 
 async def drop_run_databases(infra: Infra) -> None:

@@ -19,7 +19,6 @@ import argparse
 import asyncio
 import contextlib
 import json
-import signal
 import statistics
 import sys
 import time
@@ -36,14 +35,15 @@ import httpx
 if __name__ == "__main__":  # run as a script: the suite's helpers and tests/support are importable
     sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parents[1])]
 
-from rel_infra import EXTRA_ENV, KAFKA_PORT, PG_PORT, PORTS, ROOT, RUN, PrivateInfra, drop_run_databases
+from rel_infra import KAFKA_PORT, PG_PORT, PrivateInfra, drop_run_databases, kill_and_await_restart, private_stack
 from scene import ledger_entries, registration_rewards
 
-from devstack.infra import SERVICES, Infra, create_databases, create_topics, migrate
+from devstack.infra import Infra
 from devstack.processes import Stack
 from devstack.tokens import dev_token
 from support.kafka import read_topic
 from support.receivers import WebhookReceiver
+from support.stacks import running
 
 EVENT_TYPES = ("deal-registered", "deal-approved")
 
@@ -217,14 +217,8 @@ class Soak:
         await asyncio.gather(*(worker() for _ in range(self.plan.concurrency)))
 
     async def _kill(self, name: str) -> None:
-        proc = self.stack.services[name]
-        assert proc.process is not None
-        old = proc.process.pid
-        proc.kill(signal.SIGKILL)
         killed = time.monotonic()
-        await asyncio.to_thread(proc.process.wait, 10)
-        while not (proc.alive() and proc.process.pid != old):
-            await asyncio.sleep(0.05)
+        await kill_and_await_restart(self.stack, name)
         await asyncio.to_thread(self.stack.wait_ready, 120)
         self._note(f"{name} back (restarted by the supervisor) after {time.monotonic() - killed:.1f} s")
 
@@ -406,22 +400,11 @@ def private_platform() -> Iterator[tuple[Stack, PrivateInfra]]:
     servers.kafka("start")
     stack: Stack | None = None
     try:
-        infra = servers.infra
-        databases = {s: f"{RUN}_{s}" for s in SERVICES}
-        asyncio.run(create_databases(infra, list(databases.values())))
-        for service, db in databases.items():
-            migrate(service, infra.database_url(db))
-        asyncio.run(create_topics(infra, f"{RUN}."))
-        stack = Stack(
-            infra=infra, databases=databases, log_dir=ROOT / ".cache" / "logs" / RUN, topic_prefix=f"{RUN}.",
-            ports=dict(PORTS), extra_env=dict(EXTRA_ENV),
-        )  # fmt: skip
-        stack.start()
-        stack.wait_ready(90)
-        yield stack, servers
+        stack = private_stack(servers.infra)
+        with running(stack):
+            yield stack, servers
     finally:
-        if stack is not None:
-            stack.stop()
+        if stack is not None:  # its databases were made
             with contextlib.suppress(Exception):
                 asyncio.run(drop_run_databases(servers.infra))
         servers.kafka("stop")

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import signal
 import time
 from typing import Any
 
 import httpx
 from rel_client import RegistrationClient
-from rel_infra import PrivateInfra, admin_headers
+from rel_infra import PrivateInfra, admin_headers, kill_and_await_restart
 from scene import (
     ledger_entries,
     rebuild_pipeline,
@@ -41,20 +40,6 @@ def _bearer(role: str, **claims: Any) -> dict[str, str]:
 
 async def _wait_ready(stack: Stack, timeout: float = 60) -> None:
     await asyncio.to_thread(stack.wait_ready, timeout)
-
-
-async def _kill_and_await_supervisor(stack: Stack, name: str) -> float:
-    """SIGKILL one service; seconds until the supervisor has a new process running."""
-    proc = stack.services[name]
-    assert proc.process is not None
-    old_pid = proc.process.pid
-    proc.kill(signal.SIGKILL)
-    killed_at = time.monotonic()
-    await asyncio.to_thread(proc.process.wait, 10)
-    while not (proc.alive() and proc.process.pid != old_pid):
-        assert time.monotonic() - killed_at < SUPERVISOR_LIMIT_S + 5, f"{name} not restarted"
-        await asyncio.sleep(0.05)
-    return time.monotonic() - killed_at
 
 
 async def test_faults_lose_and_duplicate_nothing(rel_stack: Stack, private_infra: PrivateInfra) -> None:
@@ -109,7 +94,7 @@ async def test_faults_lose_and_duplicate_nothing(rel_stack: Stack, private_infra
             for name in ("dealreg", "incentives", "pipeline", "notifications"):
 
                 async def kill(name: str = name) -> str:
-                    restart_times[name] = await _kill_and_await_supervisor(rel_stack, name)
+                    restart_times[name] = await kill_and_await_restart(rel_stack, name, SUPERVISOR_LIMIT_S + 5)
                     await _wait_ready(rel_stack, 60)
                     return f"restarted by the supervisor after {restart_times[name]:.2f} s"
 

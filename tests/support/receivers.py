@@ -6,7 +6,7 @@ from __future__ import annotations
 import http.server
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar, Self
 
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
@@ -28,30 +28,32 @@ def _value(v: Any) -> Any:
 
 
 @dataclass
-class OtlpReceiver:
-    """Accepts OTLP/HTTP protobuf trace exports at POST /v1/traces and keeps the spans."""
+class _Receiver:
+    """An HTTP server on 127.0.0.1 in a daemon thread; every POST goes to `_answer`, which
+    returns the status to send (with an empty body)."""
 
-    spans: list[ReceivedSpan] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     server: http.server.ThreadingHTTPServer | None = None
+    content_type: ClassVar[str | None] = None
 
     @property
-    def endpoint(self) -> str:
+    def _base_url(self) -> str:
         assert self.server is not None
         return f"http://127.0.0.1:{self.server.server_address[1]}"
 
-    def start(self) -> OtlpReceiver:
+    def _answer(self, path: str, headers: dict[str, str], body: bytes) -> int:
+        raise NotImplementedError
+
+    def start(self) -> Self:
         receiver = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("content-length", "0")))
-                if self.path == "/v1/traces":
-                    request = ExportTraceServiceRequest()
-                    request.ParseFromString(body)
-                    receiver._add(request)
-                self.send_response(200)
-                self.send_header("content-type", "application/x-protobuf")
+                status = receiver._answer(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+                self.send_response(status)
+                if receiver.content_type is not None:
+                    self.send_header("content-type", receiver.content_type)
                 self.send_header("content-length", "0")
                 self.end_headers()
 
@@ -61,6 +63,29 @@ class OtlpReceiver:
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.shutdown()
+
+
+@dataclass
+class OtlpReceiver(_Receiver):
+    """Accepts OTLP/HTTP protobuf trace exports at POST /v1/traces and keeps the spans."""
+
+    spans: list[ReceivedSpan] = field(default_factory=list)
+    content_type: ClassVar[str | None] = "application/x-protobuf"
+
+    @property
+    def endpoint(self) -> str:
+        return self._base_url
+
+    def _answer(self, path: str, headers: dict[str, str], body: bytes) -> int:
+        if path == "/v1/traces":
+            request = ExportTraceServiceRequest()
+            request.ParseFromString(body)
+            self._add(request)
+        return 200
 
     def _add(self, request: ExportTraceServiceRequest) -> None:
         received = []
@@ -86,49 +111,23 @@ class OtlpReceiver:
         with self.lock:
             return [s for s in self.spans if s.trace_id == trace_id]
 
-    def stop(self) -> None:
-        if self.server is not None:
-            self.server.shutdown()
-
 
 @dataclass
-class WebhookReceiver:
+class WebhookReceiver(_Receiver):
     """A webhook endpoint: records every request (headers and body); answers with a scripted status."""
 
     requests: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
     statuses: list[int] = field(default_factory=list)  # answered in order; then 204
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    server: http.server.ThreadingHTTPServer | None = None
 
     @property
     def url(self) -> str:
-        assert self.server is not None
-        return f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        return f"{self._base_url}/hook"
 
-    def start(self) -> WebhookReceiver:
-        receiver = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("content-length", "0")))
-                with receiver.lock:
-                    receiver.requests.append(({k.lower(): v for k, v in self.headers.items()}, body))
-                    status = receiver.statuses.pop(0) if receiver.statuses else 204
-                self.send_response(status)
-                self.send_header("content-length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
+    def _answer(self, path: str, headers: dict[str, str], body: bytes) -> int:
+        with self.lock:
+            self.requests.append((headers, body))
+            return self.statuses.pop(0) if self.statuses else 204
 
     def received(self) -> list[tuple[dict[str, str], bytes]]:
         with self.lock:
             return list(self.requests)
-
-    def stop(self) -> None:
-        if self.server is not None:
-            self.server.shutdown()

@@ -11,16 +11,16 @@ from typing import Any
 
 import asyncpg
 
+from support.scenario import registration
+
 VENDOR = "idemvendor"
 
 
 def _deal_body(customer: str) -> dict[str, Any]:
+    """A registration for VENDOR with a fresh customer domain, closing in 60 days."""
     return {
-        "vendor_id": VENDOR,
+        **registration(customer, vendor_id=VENDOR),
         "customer": {"name": customer, "domain": f"{uuid.uuid4().hex[:8]}.example", "country": "US"},
-        "products": [{"sku": "FW-500", "quantity": 10, "unit_price": "1200.00"}],
-        "currency": "USD",
-        "margin_pct": "25",
         "expected_close_date": (date.today() + timedelta(days=60)).isoformat(),
     }
 

@@ -41,6 +41,11 @@ def client() -> Iterator[TestClient]:
         yield c
 
 
+def _streamed(*chunks: bytes) -> Iterator[bytes]:
+    """A body sent in chunks, without a content-length."""
+    yield from chunks
+
+
 def assert_413(status: int, content_type: str, body: dict[str, object]) -> None:
     assert status == 413
     assert content_type == PROBLEM_JSON
@@ -60,30 +65,20 @@ def test_declared_body_over_the_limit_is_refused(client: TestClient) -> None:
 
 
 def test_streamed_body_over_the_limit_is_refused(client: TestClient) -> None:
-    def chunks() -> Iterator[bytes]:
-        yield b"x" * 6
-        yield b"x" * 6
-
-    response = client.post("/echo", content=chunks())
+    response = client.post("/echo", content=_streamed(b"x" * 6, b"x" * 6))
     assert "content-length" not in response.request.headers
     assert_413(response.status_code, response.headers["content-type"], response.json())
 
 
 def test_streamed_body_over_the_limit_is_413_even_for_a_route_parsing_json(client: TestClient) -> None:
-    def chunks() -> Iterator[bytes]:
-        yield b'{"a": "'
-        yield b'xxxxxxxx"}'
-
-    response = client.post("/model", content=chunks(), headers={"content-type": "application/json"})
+    response = client.post(
+        "/model", content=_streamed(b'{"a": "', b'xxxxxxxx"}'), headers={"content-type": "application/json"}
+    )
     assert_413(response.status_code, response.headers["content-type"], response.json())
 
 
 def test_streamed_body_within_the_limit_is_accepted(client: TestClient) -> None:
-    def chunks() -> Iterator[bytes]:
-        yield b"x" * 4
-        yield b"x" * 4
-
-    response = client.post("/echo", content=chunks())
+    response = client.post("/echo", content=_streamed(b"x" * 4, b"x" * 4))
     assert (response.status_code, response.json()) == (200, {"received": 8})
 
 

@@ -15,66 +15,64 @@ from tenacity import AsyncRetrying, RetryCallState
 from events.retrying import CONSUMER, LISTENER, RELAY, TOPICS, WORKER_RESTART, Backoff, is_transient, retrying
 
 
-def _from(cause: BaseException, outer: BaseException) -> BaseException:
-    outer.__cause__ = cause
-    return outer
+def _chained(
+    exc: BaseException, *, cause: BaseException | None = None, context: BaseException | None = None
+) -> BaseException:
+    """`exc` as raised from `cause` (an adapter wrapping it), or while handling `context`."""
+    if cause is not None:
+        exc.__cause__ = cause
+    if context is not None:
+        exc.__context__ = context
+    return exc
 
 
-@pytest.mark.parametrize(
-    "exc",
-    [
-        asyncpg.exceptions.CannotConnectNowError("the database system is starting up"),
-        asyncpg.exceptions.AdminShutdownError("terminating connection due to administrator command"),
-        asyncpg.exceptions.ConnectionDoesNotExistError("connection was closed in the middle of operation"),
-        asyncpg.exceptions.ConnectionFailureError("connection failure"),
-        asyncpg.exceptions.TooManyConnectionsError("sorry, too many clients already"),
-        asyncpg.exceptions.SerializationError("could not serialize access"),
-        asyncpg.exceptions.DeadlockDetectedError("deadlock detected"),
-        asyncpg.InterfaceError("connection is closed"),
-        kafka_errors.KafkaConnectionError("Unable to bootstrap from [('127.0.0.1', 9092)]"),
-        kafka_errors.NodeNotReadyError("node 1 not ready"),
-        kafka_errors.KafkaTimeoutError(),
-        kafka_errors.RequestTimedOutError(),
-        kafka_errors.NotLeaderForPartitionError(),
-        kafka_errors.LeaderNotAvailableError(),
-        kafka_errors.NoBrokersAvailable(),
-        kafka_errors.GroupCoordinatorNotAvailableError(),
-        ConnectionRefusedError(111, "Connect call failed"),
-        ConnectionResetError(),
-        TimeoutError(),
-        sa_exc.OperationalError("SELECT 1", {}, Exception("server closed the connection")),
-        sa_exc.DBAPIError("SELECT 1", {}, asyncpg.exceptions.AdminShutdownError("shutdown")),
-        _from(asyncpg.exceptions.CannotConnectNowError("starting"), RuntimeError("wrapped by an adapter")),
-    ],
-    ids=lambda e: type(e).__name__,
+def _for_each_exception(*cases: BaseException) -> pytest.MarkDecorator:
+    """The test once per exception `exc`, named after its type."""
+    return pytest.mark.parametrize("exc", cases, ids=lambda e: type(e).__name__)
+
+
+@_for_each_exception(
+    asyncpg.exceptions.CannotConnectNowError("the database system is starting up"),
+    asyncpg.exceptions.AdminShutdownError("terminating connection due to administrator command"),
+    asyncpg.exceptions.ConnectionDoesNotExistError("connection was closed in the middle of operation"),
+    asyncpg.exceptions.ConnectionFailureError("connection failure"),
+    asyncpg.exceptions.TooManyConnectionsError("sorry, too many clients already"),
+    asyncpg.exceptions.SerializationError("could not serialize access"),
+    asyncpg.exceptions.DeadlockDetectedError("deadlock detected"),
+    asyncpg.InterfaceError("connection is closed"),
+    kafka_errors.KafkaConnectionError("Unable to bootstrap from [('127.0.0.1', 9092)]"),
+    kafka_errors.NodeNotReadyError("node 1 not ready"),
+    kafka_errors.KafkaTimeoutError(),
+    kafka_errors.RequestTimedOutError(),
+    kafka_errors.NotLeaderForPartitionError(),
+    kafka_errors.LeaderNotAvailableError(),
+    kafka_errors.NoBrokersAvailable(),
+    kafka_errors.GroupCoordinatorNotAvailableError(),
+    ConnectionRefusedError(111, "Connect call failed"),
+    ConnectionResetError(),
+    TimeoutError(),
+    sa_exc.OperationalError("SELECT 1", {}, Exception("server closed the connection")),
+    sa_exc.DBAPIError("SELECT 1", {}, asyncpg.exceptions.AdminShutdownError("shutdown")),
+    _chained(RuntimeError("wrapped by an adapter"), cause=asyncpg.exceptions.CannotConnectNowError("starting")),
 )
 def test_infrastructure_failures_are_transient(exc: BaseException) -> None:
     assert is_transient(exc)
 
 
-def _while_handling(context: BaseException, exc: BaseException) -> BaseException:
-    exc.__context__ = context
-    return exc
-
-
-@pytest.mark.parametrize(
-    "exc",
-    [
-        asyncpg.exceptions.UniqueViolationError("duplicate key"),
-        asyncpg.exceptions.NumericValueOutOfRangeError("numeric field overflow"),
-        asyncpg.exceptions.UndefinedTableError("relation does not exist"),
-        asyncpg.exceptions.InvalidPasswordError("password authentication failed"),
-        asyncpg.InterfaceError("cannot perform operation: another operation is in progress"),
-        kafka_errors.RecordTooLargeError(),
-        kafka_errors.TopicAuthorizationFailedError(),
-        kafka_errors.UnsupportedVersionError(),
-        ValueError("bad amount"),
-        RuntimeError("bug"),
-        sa_exc.IntegrityError("INSERT", {}, asyncpg.exceptions.UniqueViolationError("duplicate key")),
-        # A bug hit while handling a dropped connection is still a bug.
-        _while_handling(ConnectionResetError(), KeyError("partner")),
-    ],
-    ids=lambda e: type(e).__name__,
+@_for_each_exception(
+    asyncpg.exceptions.UniqueViolationError("duplicate key"),
+    asyncpg.exceptions.NumericValueOutOfRangeError("numeric field overflow"),
+    asyncpg.exceptions.UndefinedTableError("relation does not exist"),
+    asyncpg.exceptions.InvalidPasswordError("password authentication failed"),
+    asyncpg.InterfaceError("cannot perform operation: another operation is in progress"),
+    kafka_errors.RecordTooLargeError(),
+    kafka_errors.TopicAuthorizationFailedError(),
+    kafka_errors.UnsupportedVersionError(),
+    ValueError("bad amount"),
+    RuntimeError("bug"),
+    sa_exc.IntegrityError("INSERT", {}, asyncpg.exceptions.UniqueViolationError("duplicate key")),
+    # A bug hit while handling a dropped connection is still a bug.
+    _chained(KeyError("partner"), context=ConnectionResetError()),
 )
 def test_failures_of_the_work_are_not_transient(exc: BaseException) -> None:
     assert not is_transient(exc)

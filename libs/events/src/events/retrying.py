@@ -153,19 +153,9 @@ def retrying(
     last one after ``give_up_after`` seconds), logs each retry, and runs ``on_retry`` (e.g. drop a
     broken connection) before sleeping. Build one per call: tenacity keeps per-call state on it.
     """
-    stop: stop_base = stop_never if give_up_after is None else stop_after_delay(give_up_after)
 
     async def before_sleep(state: RetryCallState) -> None:
-        error = state.outcome.exception() if state.outcome is not None else None
-        wait = state.next_action.sleep if state.next_action is not None else None
-        log.warning(
-            f"{what} failed; retrying",
-            error=f"{type(error).__name__}: {error}" if error is not None else None,
-            attempt=state.attempt_number,
-            retry_in=round(wait, 3) if wait is not None else None,
-            exc_info=error if log_traceback else None,
-            **log_fields,
-        )
+        error = _log_retry(state, what, traceback=log_traceback, fields=log_fields)
         if on_retry is not None and error is not None:
             await on_retry(error)
 
@@ -173,11 +163,34 @@ def retrying(
         AsyncRetrying(
             retry=retry_if_exception(retry_on),
             wait=backoff.wait(),
-            stop=stop,
+            stop=_stop(give_up_after),
             before_sleep=before_sleep,
             reraise=True,
         )
     )
+
+
+def _stop(give_up_after: float | None) -> stop_base:
+    return stop_never if give_up_after is None else stop_after_delay(give_up_after)
+
+
+def _log_retry(
+    state: RetryCallState, what: str, *, traceback: bool | None, fields: dict[str, Any]
+) -> BaseException | None:
+    """Logs the failed attempt that `state` is about to retry, and returns its error. `traceback`:
+    whether the log carries it as exc_info (None: no exc_info field at all)."""
+    error = state.outcome.exception() if state.outcome is not None else None
+    wait = state.next_action.sleep if state.next_action is not None else None
+    if traceback is not None:
+        fields = {"exc_info": error if traceback else None, **fields}
+    log.warning(
+        f"{what} failed; retrying",
+        error=f"{type(error).__name__}: {error}" if error is not None else None,
+        attempt=state.attempt_number,
+        retry_in=round(wait, 3) if wait is not None else None,
+        **fields,
+    )
+    return error
 
 
 class Retrier:
@@ -198,18 +211,14 @@ def retrying_sync(
     give_up_after: float | None = None,
 ) -> Retrying:
     """retrying() for blocking code (e.g. `python -m <service> migrate` waiting for its database)."""
-    stop: stop_base = stop_never if give_up_after is None else stop_after_delay(give_up_after)
 
     def before_sleep(state: RetryCallState) -> None:
-        error = state.outcome.exception() if state.outcome is not None else None
-        wait = state.next_action.sleep if state.next_action is not None else None
-        log.warning(
-            f"{what} failed; retrying",
-            error=f"{type(error).__name__}: {error}" if error is not None else None,
-            attempt=state.attempt_number,
-            retry_in=round(wait, 3) if wait is not None else None,
-        )
+        _log_retry(state, what, traceback=None, fields={})
 
     return Retrying(
-        retry=retry_if_exception(retry_on), wait=backoff.wait(), stop=stop, before_sleep=before_sleep, reraise=True
+        retry=retry_if_exception(retry_on),
+        wait=backoff.wait(),
+        stop=_stop(give_up_after),
+        before_sleep=before_sleep,
+        reraise=True,
     )
