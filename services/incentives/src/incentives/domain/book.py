@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from events.vocabulary import DealEventType
 from incentives.domain.accrual import Accrual, DealRewardState, accrue_event
-from incentives.domain.deals import DealEventType, DealFacts
+from incentives.domain.deals import DealFacts
 from incentives.domain.ledger import Ledger, funding_transfer, program_budget_account, reward_id, transfer_for_grant
 from incentives.domain.programs import Program, program_of_record
 from incentives.domain.rules import CurrencyMismatch

@@ -25,7 +25,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from incentives.domain.deals import Stage
+from events.vocabulary import DealStage
 from incentives.domain.rules import RewardKind
 from servicekit.money import to_cents
 
@@ -276,7 +276,7 @@ class LedgerLine:
     vendor_id: str
     program_id: str
     kind: RewardKind
-    stage: Stage | None
+    stage: DealStage | None
     amount: Decimal
     currency: str
     event_id: str
