@@ -20,7 +20,6 @@ from incentives.domain.ledger import LedgerLine, Transfer, entries, may_overdraw
 from incentives.domain.payouts import Payout
 from incentives.domain.policy import PartnerHistory
 from incentives.domain.programs import Program
-from incentives.domain.rules import RewardKind
 from incentives.service.ports import (
     DealClose,
     EntryValues,
@@ -266,22 +265,7 @@ class FakeIncentivesStore:
         return [e for e in self.entries if e.deal_id == deal_id]
 
     def _line(self, e: LedgerEntry) -> LedgerLine:
-        return LedgerLine(
-            id=e.id,
-            deal_id=e.deal_id,
-            rep_id=e.rep_id,
-            partner_id=e.partner_id,
-            vendor_id=e.vendor_id,
-            program_id=e.program_id,
-            kind=RewardKind(e.kind),
-            stage=None,
-            amount=e.amount,
-            currency=e.currency,
-            event_id=e.event_id,
-            rule_key=e.rule_key,
-            created_at=e.created_at,
-            payout_id=self.paid.get(e.id),
-        )
+        return e.line(self.paid.get(e.id))
 
     async def rep_lines(self, rep_id: str, scope: LedgerScope) -> list[LedgerLine]:
         return [self._line(e) for e in self.entries if e.rep_id == rep_id and self._visible(scope, e)]

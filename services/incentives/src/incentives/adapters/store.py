@@ -8,6 +8,7 @@ row is created non-negative, so its CHECK refuses any overdraft even if a caller
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -22,8 +23,8 @@ from sqlmodel import col
 from events.envelope import CloudEvent
 from events.outbox import enqueue
 from events.schemas import PartnerEnrolmentData
-from events.vocabulary import DealStage
 from incentives.adapters.tables import (
+    PROGRAM_COLUMNS,
     AccountRow,
     EnrolmentRow,
     EntryRow,
@@ -40,7 +41,6 @@ from incentives.adapters.tables import (
 from incentives.domain.ledger import LedgerLine, Transfer, entries, may_overdraw
 from incentives.domain.payouts import Payout, PayoutLine
 from incentives.domain.policy import POLICY_FIELDS, PartnerHistory
-from incentives.domain.rules import RewardKind
 from incentives.service.ports import (
     LedgerEntry,
     LedgerFilter,
@@ -52,6 +52,8 @@ from incentives.service.ports import (
 )
 
 _PROPOSAL_FIELDS = tuple(ProposalRecord.__dataclass_fields__)
+_ENTRY_FIELDS = tuple(LedgerEntry.__dataclass_fields__)
+_PAYOUT_FIELDS = ("id", "vendor_id", "up_to", "currency", "total", "created_at")
 
 
 async def _advisory_lock(session: AsyncSession, key: str) -> None:
@@ -73,45 +75,7 @@ def _visible(scope: LedgerScope) -> ColumnElement[bool]:
 
 
 def _entry(row: LedgerEntryRow) -> LedgerEntry:
-    return LedgerEntry(
-        id=row.id,
-        deal_id=row.deal_id,
-        rep_id=row.rep_id,
-        partner_id=row.partner_id,
-        vendor_id=row.vendor_id,
-        program_id=row.program_id,
-        kind=row.kind,
-        stage=row.stage,
-        rule_key=row.rule_key,
-        amount=row.amount,
-        requested=row.requested,
-        cut=row.cut,
-        cut_reason=row.cut_reason,
-        currency=row.currency,
-        event_id=row.event_id,
-        transfer_id=row.transfer_id,
-        seq=row.seq or 0,
-        created_at=row.created_at,
-    )
-
-
-def _line(row: LedgerEntryRow, payout_id: str | None) -> LedgerLine:
-    return LedgerLine(
-        id=row.id,
-        deal_id=row.deal_id,
-        rep_id=row.rep_id,
-        partner_id=row.partner_id,
-        vendor_id=row.vendor_id,
-        program_id=row.program_id,
-        kind=RewardKind(row.kind),
-        stage=DealStage(row.stage) if row.stage else None,
-        amount=row.amount,
-        currency=row.currency,
-        event_id=row.event_id,
-        rule_key=row.rule_key,
-        created_at=row.created_at,
-        payout_id=payout_id,
-    )
+    return LedgerEntry(**{name: getattr(row, name) for name in _ENTRY_FIELDS})
 
 
 def _policy(row: VendorPolicyRow) -> PolicyRecord:
@@ -154,13 +118,8 @@ class PgStore:
         program = record.program
         self._session.add(
             ProgramRow(
-                id=program.id,
-                vendor_id=program.vendor_id,
-                partner_id=program.partner_id,
-                name=program.name,
-                currency=program.currency,
-                starts_on=program.starts_on,
-                ends_on=program.ends_on,
+                **{name: getattr(program, name) for name in PROGRAM_COLUMNS},
+                **{name: getattr(record, name) for name in ("budget", "created_at", "version")},
                 registration_reward_pct=program.registration_reward_pct,
                 pay_registration_on=str(program.pay_registration_on),
                 stage_bonuses=dict(record.stage_bonuses),
@@ -168,10 +127,6 @@ class PgStore:
                 clawback_on_reject=program.clawback_on_reject,
                 tier_multipliers=dict(record.tier_multipliers),
                 cap_per_deal=program.cap_per_deal,
-                budget=record.budget,
-                created_at=record.created_at,
-                version=record.version,
-                effective_from=program.effective_from,
             )
         )
         await self._session.flush()
@@ -295,7 +250,7 @@ class PgStore:
             .where(*conditions)
             .order_by(col(LedgerEntryRow.seq))
         )
-        return [_line(row, payout_id) for row, payout_id in (await self._session.execute(query)).all()]
+        return [_entry(row).line(payout_id) for row, payout_id in (await self._session.execute(query)).all()]
 
     async def rep_lines(self, rep_id: str, scope: LedgerScope) -> list[LedgerLine]:
         return await self._lines_where(col(LedgerEntryRow.rep_id) == rep_id, _visible(scope))
@@ -315,27 +270,10 @@ class PgStore:
 
     async def add_payout(self, payout: Payout, entry_ids: Sequence[str]) -> None:
         """The payout, its lines and the entries it settles (payout_items' key refuses a second payout)."""
-        self._session.add(
-            PayoutRow(
-                id=payout.id,
-                vendor_id=payout.vendor_id,
-                up_to=payout.up_to,
-                currency=payout.currency,
-                total=payout.total,
-                created_at=payout.created_at,
-            )
-        )
+        self._session.add(PayoutRow(**{name: getattr(payout, name) for name in _PAYOUT_FIELDS}))
         await self._session.flush()
         for line in payout.lines:
-            self._session.add(
-                PayoutLineRow(
-                    payout_id=payout.id,
-                    rep_id=line.rep_id,
-                    partner_id=line.partner_id,
-                    amount=line.amount,
-                    entry_count=line.entry_count,
-                )
-            )
+            self._session.add(PayoutLineRow(payout_id=payout.id, **dataclasses.asdict(line)))
         await self._session.flush()
         await self._session.execute(
             insert(PayoutItemRow).values([{"entry_id": e, "payout_id": payout.id} for e in entry_ids])
@@ -352,12 +290,7 @@ class PgStore:
         )
         lines = (await self._session.execute(query)).scalars().all()
         return Payout(
-            id=row.id,
-            vendor_id=row.vendor_id,
-            up_to=row.up_to,
-            currency=row.currency,
-            total=row.total,
-            created_at=row.created_at,
+            **{name: getattr(row, name) for name in _PAYOUT_FIELDS},
             lines=tuple(PayoutLine(x.rep_id, x.partner_id, x.amount, x.entry_count) for x in lines),
         )
 

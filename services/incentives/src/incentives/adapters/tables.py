@@ -224,16 +224,14 @@ class ProposalRow(ServiceTable, table=True):
     version: int = Field(default=1, sa_column=sa.Column(sa.Integer, nullable=False))
 
 
+# The program's columns that are the domain program's fields as they are.
+PROGRAM_COLUMNS = ("id", "vendor_id", "partner_id", "name", "currency", "starts_on", "ends_on", "effective_from")
+
+
 def to_domain(row: ProgramRow) -> domain.Program:
     """The domain program of a row; no budget is unlimited."""
     return domain.Program(
-        id=row.id,
-        vendor_id=row.vendor_id,
-        partner_id=row.partner_id,
-        name=row.name,
-        currency=row.currency,
-        starts_on=row.starts_on,
-        ends_on=row.ends_on,
+        **{name: getattr(row, name) for name in PROGRAM_COLUMNS},
         registration_reward_pct=Decimal(row.registration_reward_pct),
         pay_registration_on=domain.PayRegistrationOn(row.pay_registration_on),
         stage_bonuses={DealStage(k): Decimal(str(v)) for k, v in row.stage_bonuses.items()},
@@ -242,7 +240,6 @@ def to_domain(row: ProgramRow) -> domain.Program:
         tier_multipliers={int(k): Decimal(str(v)) for k, v in row.tier_multipliers.items()},
         cap_per_deal=row.cap_per_deal,
         budget=row.budget if row.budget is not None else domain.UNLIMITED,
-        effective_from=row.effective_from,
     )
 
 

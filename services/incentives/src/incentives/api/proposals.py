@@ -72,18 +72,11 @@ async def put_policy(
 
 
 def proposal_out(record: ProposalRecord) -> ProposalOut:
+    same = ("id", "vendor_id", "partner_id", "status", "simulation", "gate", "program", "forecast", "program_id")
     return ProposalOut(
-        id=record.id,
-        vendor_id=record.vendor_id,
-        partner_id=record.partner_id,
-        status=record.status,
+        **{name: getattr(record, name) for name in same},
         roi=str(record.roi) if record.roi is not None else None,
         min_roi=str(record.min_roi) if record.min_roi is not None else None,
-        simulation=record.simulation,
-        gate=record.gate,
-        program=record.program,
-        forecast=record.forecast,
-        program_id=record.program_id,
         created_at=record.created_at.isoformat(),
         decided_at=record.decided_at.isoformat() if record.decided_at else None,
         version=record.version,

@@ -62,11 +62,7 @@ def forecast_terms(body: ForecastIn) -> ForecastTerms:
 def program_out(view: ProgramView) -> ProgramOut:
     record, program = view.record, view.record.program
     return ProgramOut(
-        id=program.id,
-        vendor_id=program.vendor_id,
-        partner_id=program.partner_id,
-        name=program.name,
-        currency=program.currency,
+        **{name: getattr(program, name) for name in ("id", "vendor_id", "partner_id", "name", "currency")},
         starts_on=program.starts_on.isoformat(),
         ends_on=program.ends_on.isoformat(),
         registration_reward_pct=str(program.registration_reward_pct.normalize()),
@@ -133,23 +129,14 @@ async def list_programs(
     return ProgramPage(items=[program_out(v) for v in page], next_cursor=nxt)
 
 
+_MONEY = ("amount", "requested", "cut")
+
+
 def entry_out(entry: LedgerEntry) -> EntryOut:
+    """An entry as the contract shows it: money as two-place strings, the time in ISO 8601."""
+    shown = {name: getattr(entry, name) for name in EntryOut.model_fields}
     return EntryOut(
-        id=entry.id,
-        deal_id=entry.deal_id,
-        rep_id=entry.rep_id,
-        partner_id=entry.partner_id,
-        vendor_id=entry.vendor_id,
-        program_id=entry.program_id,
-        kind=entry.kind,
-        stage=entry.stage,
-        amount=format_money(entry.amount),
-        requested=format_money(entry.requested),
-        cut=format_money(entry.cut),
-        cut_reason=entry.cut_reason,
-        currency=entry.currency,
-        event_id=entry.event_id,
-        created_at=entry.created_at.isoformat(),
+        **{**shown, **{m: format_money(shown[m]) for m in _MONEY}, "created_at": shown["created_at"].isoformat()}
     )
 
 

@@ -9,18 +9,20 @@ POST's idempotency claim commits with its effect). Fakes live in tests/unit/ince
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
 from events.envelope import CloudEvent
 from events.schemas import PartnerEnrolmentData
+from events.vocabulary import DealStage
 from incentives.domain.accrual import DealRewardState
 from incentives.domain.ledger import LedgerLine, Transfer
 from incentives.domain.payouts import Payout
 from incentives.domain.policy import PartnerHistory
 from incentives.domain.programs import Program
+from incentives.domain.rules import RewardKind
 
 # (topic, key, event, traceparent): an outbox row.
 Outgoing = tuple[str, str | None, CloudEvent, str | None]
@@ -63,12 +65,27 @@ class EntryValues:
     transfer_id: str | None
 
 
+# What a ledger line (domain) takes from a stored entry as it is.
+_LINE_FIELDS = ("id", "deal_id", "rep_id", "partner_id", "vendor_id", "program_id", "amount", "currency", "event_id")
+
+
 @dataclass(frozen=True, kw_only=True)
 class LedgerEntry(EntryValues):
     """A stored ledger entry (its booking order `seq` and time added)."""
 
     seq: int
     created_at: datetime
+
+    def line(self, payout_id: str | None) -> LedgerLine:
+        """The entry as statements and payouts read it (`payout_id`: the payout that settled it)."""
+        return LedgerLine(
+            **{name: getattr(self, name) for name in _LINE_FIELDS},
+            kind=RewardKind(self.kind),
+            stage=DealStage(self.stage) if self.stage else None,
+            rule_key=self.rule_key,
+            created_at=self.created_at,
+            payout_id=payout_id,
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -235,9 +252,3 @@ class IncentivesStore(Protocol):
     async def keep_enrolment(self, data: PartnerEnrolmentData) -> None:
         """Store the enrolment unless a version at least as high is kept."""
         ...
-
-
-@dataclass
-class Page:
-    items: list[Any] = field(default_factory=list)
-    next_cursor: str | None = None

@@ -77,24 +77,30 @@ def invalid(problems: Sequence[str], prefix: Sequence[str] = ("body",)) -> Inval
     return InvalidInput(errors)
 
 
+# The terms the domain program takes as they are.
+_AS_STATED = (
+    "vendor_id",
+    "partner_id",
+    "name",
+    "currency",
+    "starts_on",
+    "ends_on",
+    "registration_reward_pct",
+    "close_won_pct",
+    "clawback_on_reject",
+    "cap_per_deal",
+)
+
+
 def program_of(terms: ProgramTerms, program_id: str) -> domain.Program:
     """The domain program of the terms (422 naming each broken rule); no budget is unlimited."""
     try:
         return domain.Program(
+            **{name: getattr(terms, name) for name in _AS_STATED},
             id=program_id,
-            vendor_id=terms.vendor_id,
-            partner_id=terms.partner_id,
-            name=terms.name,
-            currency=terms.currency,
-            starts_on=terms.starts_on,
-            ends_on=terms.ends_on,
-            registration_reward_pct=terms.registration_reward_pct,
             pay_registration_on=domain.PayRegistrationOn(terms.pay_registration_on),
             stage_bonuses={DealStage(k): v for k, v in terms.stage_bonuses.items()},
-            close_won_pct=terms.close_won_pct,
-            clawback_on_reject=terms.clawback_on_reject,
             tier_multipliers={int(k): v for k, v in terms.tier_multipliers.items()},
-            cap_per_deal=terms.cap_per_deal,
             budget=terms.budget if terms.budget is not None else domain.UNLIMITED,
         )
     except domain.InvalidProgram as exc:
