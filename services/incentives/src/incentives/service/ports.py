@@ -18,7 +18,7 @@ from events.envelope import CloudEvent
 from events.schemas import PartnerEnrolmentData
 from events.vocabulary import DealStage
 from incentives.domain.accrual import DealRewardState
-from incentives.domain.ledger import LedgerLine, Transfer
+from incentives.domain.ledger import LedgerLine, RewardKeys, Transfer
 from incentives.domain.payouts import Payout
 from incentives.domain.policy import PartnerHistory
 from incentives.domain.programs import Program
@@ -44,15 +44,9 @@ class ProgramRecord:
 
 
 @dataclass(frozen=True, kw_only=True)
-class EntryValues:
+class EntryValues(RewardKeys):
     """One ledger_entries row: a rule's outcome as the rep sees it."""
 
-    id: str
-    deal_id: str
-    rep_id: str
-    partner_id: str
-    vendor_id: str
-    program_id: str
     kind: str
     stage: str | None
     rule_key: str
