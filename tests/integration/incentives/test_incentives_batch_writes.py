@@ -21,13 +21,9 @@ from sqlalchemy.exc import DBAPIError
 
 from events.envelope import new_event
 from events.tables import OUTBOX_CHANNEL
+from incentives.adapters.reward_store import ensure_accounts, raw_connection, write_batch
 from incentives.domain.ledger import program_budget_account, rep_payable_account, transfer_for_grant
-from incentives.service.ledger_bulk import (
-    EntryValues,
-    ensure_accounts,
-    raw_connection,
-    write_batch,
-)
+from incentives.service.ports import EntryValues
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 

@@ -8,9 +8,11 @@ from decimal import Decimal
 from incentives_helpers import DealFeed, make_program, new_vendor
 from sqlalchemy import text
 
+from events.batching import BatchItem
 from events.envelope import CloudEvent
 from events.topics import TopicNames
-from incentives.service.rewards import on_deal_event
+from incentives.adapters.reward_store import PgRewardStore
+from incentives.service.rewards import apply_deal_events
 from support.events import deal_data, deal_event
 from support.kafka import eventually
 
@@ -67,7 +69,9 @@ async def test_concurrent_transactions_on_one_budget_never_overspend(
 
         async def apply(event: CloudEvent) -> None:
             async with app.state.sessions() as session, session.begin():
-                await on_deal_event(session, event, TopicNames(topic_prefix))
+                await apply_deal_events(
+                    PgRewardStore(session), [BatchItem(event, None)], TopicNames(topic_prefix).incentives
+                )
 
         await asyncio.gather(*(apply(e) for e in events))
         r = await client.get(f"/v1/programs/{program['id']}", headers=admin)

@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from incentives.domain.deals import DealFacts, Stage
+from events.vocabulary import DealStage as Stage
+from incentives.domain.deals import DealFacts
 from incentives.domain.ledger import LedgerLine
 from incentives.domain.programs import PayRegistrationOn, Program
 from incentives.domain.rules import RewardKind

@@ -18,8 +18,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from incentives_factories import make_deal, make_program
 
+from events.vocabulary import DealEventType
+from events.vocabulary import DealStage as Stage
 from incentives.domain.accrual import Accrual, DealRewardState, accrue_event
-from incentives.domain.deals import BONUS_STAGES, STAGE_RANK, DealEventType, DealFacts, Stage
+from incentives.domain.deals import BONUS_STAGES, DealFacts
+from incentives.domain.deals import STEP_RANK as STAGE_RANK
 from incentives.domain.ledger import (
     Ledger,
     Transfer,

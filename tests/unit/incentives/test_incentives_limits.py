@@ -5,8 +5,9 @@ from decimal import Decimal
 import pytest
 from incentives_factories import make_deal, make_program
 
+from events.vocabulary import DealEventType
+from events.vocabulary import DealStage as Stage
 from incentives.domain.accrual import Accrual, DealRewardState, accrue_event
-from incentives.domain.deals import DealEventType, Stage
 from incentives.domain.limits import CutReason, apply_limits
 from incentives.domain.rules import RewardKind
 

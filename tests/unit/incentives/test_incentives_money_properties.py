@@ -18,8 +18,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from incentives_factories import make_deal, make_program
 
+from events.vocabulary import DealEventType
+from events.vocabulary import DealStage as Stage
 from incentives.domain.book import RewardBook
-from incentives.domain.deals import BONUS_STAGES, DealEventType, DealFacts, Stage
+from incentives.domain.deals import BONUS_STAGES, DealFacts
 from incentives.domain.ledger import entries, program_budget_account, unbalanced_transfers
 from incentives.domain.programs import PayRegistrationOn, Program
 

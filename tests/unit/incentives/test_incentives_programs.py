@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from incentives_factories import make_program
 
-from incentives.domain.deals import Stage
+from events.vocabulary import DealStage as Stage
 from incentives.domain.programs import (
     InvalidProgram,
     PayRegistrationOn,

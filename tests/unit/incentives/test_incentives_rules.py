@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from incentives_factories import make_deal, make_program
 
-from incentives.domain.deals import DealEventType, Stage
+from events.vocabulary import DealEventType
+from events.vocabulary import DealStage as Stage
 from incentives.domain.programs import PayRegistrationOn
 from incentives.domain.rules import CurrencyMismatch, RewardKind, reward_intents
 

@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 
 from events.schemas import DealEventData
-from incentives.adapters.tables import ProgramRow
-from incentives.domain.deals import Stage
-from incentives.service.programs import UNLIMITED, to_domain
-from incentives.service.rewards import deal_facts
+from events.vocabulary import DealStage as Stage
+from incentives.adapters.tables import ProgramRow, to_domain
+from incentives.domain.deals import deal_facts
+from incentives.domain.programs import UNLIMITED
 from support.events import deal_data
 
 

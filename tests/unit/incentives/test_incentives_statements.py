@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from incentives_factories import make_line
 
-from incentives.domain.deals import Stage
+from events.vocabulary import DealStage as Stage
 from incentives.domain.rules import RewardKind
 from incentives.domain.statements import (
     DealEarnings,

@@ -1,22 +1,62 @@
-"""What incentives reacts to: event type -> handler."""
+"""What incentives reacts to: its two consumers, each one spec run by events.consumer.consumer_worker.
+
+Each handler is glue: the store on the batch's session, the use case with the batch's events.
+"""
 
 from __future__ import annotations
 
-from functools import partial
+from collections.abc import Sequence
+from typing import cast
 
-from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from events.consumer import IdempotentConsumer
+from events.batching import BatchHandler, BatchItem
+from events.consumer import ConsumerSpec, IdempotentConsumer, PoisonEvent, consumer_worker
 from events.kafka import KafkaSecurity
 from events.topics import PARTNER_EVENT_TYPES, TopicNames
-from incentives.service.enrolments import on_partner_event
-from incentives.service.reward_batches import on_deal_events
-from incentives.service.rewards import on_deal_event
-from servicekit.app import ServiceContext
+from incentives.adapters.reward_store import PgRewardStore
+from incentives.adapters.store import PgStore
+from incentives.service.enrolments import keep_enrolments
+from incentives.service.rewards import REWARDING_EVENT_TYPES, Unpayable, apply_deal_events
+from servicekit.app import Worker
 
-# The deal events that can earn or reverse a reward; the rules decide which do.
-REWARDING_EVENT_TYPES = ("deal-registered", "deal-approved", "stage-advanced", "deal-closed", "deal-rejected")
+
+def _deal_events(topics: TopicNames) -> BatchHandler:
+    async def handle(session: AsyncSession, items: Sequence[BatchItem]) -> None:
+        try:
+            await apply_deal_events(PgRewardStore(session), items, topics.incentives)
+        except Unpayable as exc:
+            raise PoisonEvent(str(exc)) from exc
+
+    return handle
+
+
+def _partner_events(topics: TopicNames) -> BatchHandler:
+    async def handle(session: AsyncSession, items: Sequence[BatchItem]) -> None:
+        await keep_enrolments(PgStore(session), [item.event for item in items])
+
+    return handle
+
+
+# The deal events that may earn or reverse a reward (a poll's records in one transaction).
+DEAL_EVENTS = ConsumerSpec(
+    name="incentives",
+    topics=lambda topics: [topics.deals],
+    event_types=REWARDING_EVENT_TYPES,
+    handler=_deal_events,
+)
+# The enrolment read model (partners.v1): its own group and processed_events name.
+PARTNER_EVENTS = ConsumerSpec(
+    name="incentives-partners",
+    topics=lambda topics: [topics.partners],
+    event_types=PARTNER_EVENT_TYPES,
+    handler=_partner_events,
+)
+
+# A ServiceContext's sessions make sqlmodel's AsyncSession (a subclass of the one WorkerContext names,
+# but async_sessionmaker is invariant): the cast only tells mypy what holds at run time.
+deal_events_worker = cast(Worker, consumer_worker(DEAL_EVENTS))
+partner_events_worker = cast(Worker, consumer_worker(PARTNER_EVENTS))
 
 
 def deal_events_consumer(
@@ -24,57 +64,10 @@ def deal_events_consumer(
     topics: TopicNames,
     bootstrap_servers: str,
     sessions: async_sessionmaker[AsyncSession],
-    name: str = "incentives",
+    name: str | None = None,
     security: KafkaSecurity | None = None,
 ) -> IdempotentConsumer:
-    """The deal-events consumer: a poll's records in one transaction; on a failure of the data, one by one."""
-    return IdempotentConsumer(
-        name=name,
-        topics=[topics.deals],
-        group_id=topics.group("incentives"),
-        bootstrap_servers=bootstrap_servers,
-        session_factory=sessions,  # type: ignore[arg-type]
-        handlers=dict.fromkeys(REWARDING_EVENT_TYPES, partial(on_deal_event, topics=topics)),
-        batch_handler=partial(on_deal_events, topics=topics),
-        security=security,
+    """DEAL_EVENTS' consumer (tests and tools name their own: their metrics and claims are theirs)."""
+    return DEAL_EVENTS.consumer(
+        topics=topics, bootstrap_servers=bootstrap_servers, sessions=sessions, name=name, security=security
     )
-
-
-def partner_events_consumer(
-    *,
-    topics: TopicNames,
-    bootstrap_servers: str,
-    sessions: async_sessionmaker[AsyncSession],
-    name: str = "incentives-partners",
-    security: KafkaSecurity | None = None,
-) -> IdempotentConsumer:
-    """The enrolment read model's consumer (partners.v1), its own group and processed_events name."""
-    return IdempotentConsumer(
-        name=name,
-        topics=[topics.partners],
-        group_id=topics.group("incentives-partners"),
-        bootstrap_servers=bootstrap_servers,
-        session_factory=sessions,  # type: ignore[arg-type]
-        handlers=dict.fromkeys(PARTNER_EVENT_TYPES, on_partner_event),  # type: ignore[arg-type]
-        security=security,
-    )
-
-
-async def partner_events_worker(ctx: ServiceContext) -> None:
-    consumer = partner_events_consumer(
-        topics=ctx.topics,
-        bootstrap_servers=ctx.settings.kafka_bootstrap_servers,
-        sessions=ctx.sessions,
-        security=ctx.settings.kafka_security,
-    )
-    await consumer.run()
-
-
-async def deal_events_worker(ctx: ServiceContext) -> None:
-    consumer = deal_events_consumer(
-        topics=ctx.topics,
-        bootstrap_servers=ctx.settings.kafka_bootstrap_servers,
-        sessions=ctx.sessions,
-        security=ctx.settings.kafka_security,
-    )
-    await consumer.run()

@@ -12,6 +12,9 @@ from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
 from events.tables import OutboxRow, ProcessedEvent  # noqa: F401  (same metadata)
+from events.vocabulary import DealStage
+from incentives.domain import programs as domain
+from incentives.service.ports import ProgramRecord
 
 
 class ServiceTable(SQLModel, registry=registry()):
@@ -219,3 +222,33 @@ class ProposalRow(ServiceTable, table=True):
     decided_at: datetime | None = Field(default=None, sa_column=sa.Column(sa.DateTime(timezone=True)))
     gate: dict[str, Any] | None = Field(default=None, sa_column=sa.Column(JSONB))
     version: int = Field(default=1, sa_column=sa.Column(sa.Integer, nullable=False))
+
+
+# The program's columns that are the domain program's fields as they are.
+PROGRAM_COLUMNS = ("id", "vendor_id", "partner_id", "name", "currency", "starts_on", "ends_on", "effective_from")
+
+
+def to_domain(row: ProgramRow) -> domain.Program:
+    """The domain program of a row; no budget is unlimited."""
+    return domain.Program(
+        **{name: getattr(row, name) for name in PROGRAM_COLUMNS},
+        registration_reward_pct=Decimal(row.registration_reward_pct),
+        pay_registration_on=domain.PayRegistrationOn(row.pay_registration_on),
+        stage_bonuses={DealStage(k): Decimal(str(v)) for k, v in row.stage_bonuses.items()},
+        close_won_pct=Decimal(row.close_won_pct),
+        clawback_on_reject=row.clawback_on_reject,
+        tier_multipliers={int(k): Decimal(str(v)) for k, v in row.tier_multipliers.items()},
+        cap_per_deal=row.cap_per_deal,
+        budget=row.budget if row.budget is not None else domain.UNLIMITED,
+    )
+
+
+def to_record(row: ProgramRow) -> ProgramRecord:
+    return ProgramRecord(
+        program=to_domain(row),
+        budget=row.budget,
+        stage_bonuses=row.stage_bonuses,
+        tier_multipliers=row.tier_multipliers,
+        created_at=row.created_at,
+        version=row.version,
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -109,3 +109,181 @@ class ProposalDecision(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     decision: Literal["approved", "rejected"]
+
+
+# Responses: every figure is a string as the contract shows it (money with two places).
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class ProgramOut(_Out):
+    id: str
+    vendor_id: str
+    partner_id: str | None
+    name: str
+    currency: str
+    starts_on: str
+    ends_on: str
+    registration_reward_pct: str
+    pay_registration_on: str
+    stage_bonuses: dict[str, Any]
+    close_won_pct: str
+    clawback_on_reject: bool
+    tier_multipliers: dict[str, Any]
+    cap_per_deal: str | None
+    budget: str | None
+    spent: str
+    remaining: str | None
+    created_at: str
+    version: int
+
+
+class ProgramPage(_Out):
+    items: list[ProgramOut]
+    next_cursor: str | None
+
+
+class EntryOut(_Out):
+    id: str
+    deal_id: str
+    rep_id: str
+    partner_id: str
+    vendor_id: str
+    program_id: str
+    kind: str
+    stage: str | None
+    amount: str
+    requested: str
+    cut: str
+    cut_reason: str | None
+    currency: str
+    event_id: str
+    created_at: str
+
+
+class LedgerPage(_Out):
+    items: list[EntryOut]
+    next_cursor: str | None
+
+
+class DealRewardsOut(_Out):
+    deal_id: str
+    currency: str | None
+    net: str
+    items: list[EntryOut]
+
+
+class DealEarningsOut(_Out):
+    deal_id: str
+    currency: str
+    earned: str
+    clawed_back: str
+    net: str
+
+
+class CurrencyFigures(_Out):
+    """One currency's figures (the kinds present in its lines only)."""
+
+    earned: str
+    clawed_back: str
+    net: str
+    paid: str
+    unpaid: str
+    by_kind: dict[str, str]
+    deals: list[DealEarningsOut]
+
+
+class EarningsOut(_Out):
+    """Currencies are never added: with several (and no ?currency=) the top-level figures are null."""
+
+    rep_id: str
+    period: str | None
+    currency: str | None
+    earned: str | None
+    clawed_back: str | None
+    net: str | None
+    paid: str | None
+    unpaid: str | None
+    by_kind: dict[str, str] | None
+    deals: list[DealEarningsOut]
+    by_currency: dict[str, CurrencyFigures]
+
+
+class PayoutLineOut(_Out):
+    rep_id: str
+    partner_id: str
+    amount: str
+    currency: str
+    entry_count: int
+
+
+class PayoutOut(_Out):
+    """A payout is in one currency: `currency` and `total` are its, `totals` the same per currency."""
+
+    id: str
+    vendor_id: str
+    up_to: str
+    currency: str
+    total: str
+    totals: dict[str, str]
+    created_at: str
+    lines: list[PayoutLineOut]
+
+
+class PayoutSummary(_Out):
+    id: str
+    currency: str
+    total: str
+    line_count: int
+
+
+class PayoutsOut(PayoutOut):
+    """The first payout (by currency code) and, in `payouts`, every payout the request created."""
+
+    payouts: list[PayoutSummary]
+
+
+class SimulationOut(_Out):
+    expected_registrations: int
+    expected_wins: str
+    expected_revenue: str
+    payout_before_budget: str
+    expected_payout: str
+    budget_limited: bool
+    roi: str | None
+
+
+class PolicyOut(_Out):
+    """Every ceiling and assumption in force; `defaults` lists those the vendor never set."""
+
+    vendor_id: str
+    min_roi: str
+    max_registration_reward_pct: str
+    max_tier_multiplier: str
+    max_budget: str
+    max_cap_per_deal: str
+    assumed_win_rate: str
+    assumed_avg_deal_amount: str
+    assumed_margin_pct: str
+    defaults: list[str]
+    version: int
+    updated_at: str | None
+
+
+class ProposalOut(_Out):
+    id: str
+    vendor_id: str
+    partner_id: str
+    status: str
+    roi: str | None
+    min_roi: str | None
+    simulation: dict[str, Any]
+    gate: dict[str, Any] | None
+    program: dict[str, Any]
+    forecast: dict[str, Any]
+    program_id: str | None
+    created_at: str
+    decided_at: str | None
+    version: int

@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from incentives.domain.deals import DealEventType, DealFacts, Stage
+from events.vocabulary import DealEventType, DealStage
+from incentives.domain.deals import DealFacts
 from incentives.domain.limits import CutReason, apply_limits
 from incentives.domain.programs import Program
 from incentives.domain.rules import RewardKind, reward_intents
@@ -45,7 +46,7 @@ class Accrual:
 
     rule_key: str
     kind: RewardKind
-    stage: Stage | None
+    stage: DealStage | None
     requested: Decimal
     granted: Decimal
     cut: Decimal = _ZERO

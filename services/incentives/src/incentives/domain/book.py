@@ -1,7 +1,7 @@
 """The reward rules end to end, in memory: what the consumer does to one event, without storage.
 
-The service's two paths (rewards.on_deal_event, reward_batches.on_deal_events) compose the
-same pure functions in the same order: skip an event already processed, pick the deal's
+The service's one path (service.rewards.apply_deal_events, a batch; one event is a batch of
+one) composes the same pure functions in the same order: skip an event already processed, pick the deal's
 program (programs.program_of_record), accrue under the budget's current balance
 (accrual.accrue_event), record the program on the deal's first reward, post the transfers
 (ledger). RewardBook does exactly that on the in-memory Ledger, so properties about money
@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from events.vocabulary import DealEventType
 from incentives.domain.accrual import Accrual, DealRewardState, accrue_event
-from incentives.domain.deals import DealEventType, DealFacts
+from incentives.domain.deals import DealFacts
 from incentives.domain.ledger import Ledger, funding_transfer, program_budget_account, reward_id, transfer_for_grant
 from incentives.domain.programs import Program, program_of_record
 from incentives.domain.rules import CurrencyMismatch

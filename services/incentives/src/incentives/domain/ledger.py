@@ -25,7 +25,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from incentives.domain.deals import Stage
+from events.vocabulary import DealStage
 from incentives.domain.rules import RewardKind
 from servicekit.money import to_cents
 
@@ -263,11 +263,8 @@ class Ledger:
 
 
 @dataclass(frozen=True, kw_only=True)
-class LedgerLine:
-    """A reward or reversal as the contract's ledger shows it, plus what statements and payouts need.
-
-    `amount` is rep-side (rep_side_amount). `payout_id` is set once a payout batch took it.
-    """
+class RewardKeys:
+    """Which reward: its id, the deal, rep, partner and vendor it is for, the program that gave it."""
 
     id: str
     deal_id: str
@@ -275,8 +272,17 @@ class LedgerLine:
     partner_id: str
     vendor_id: str
     program_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class LedgerLine(RewardKeys):
+    """A reward or reversal as the contract's ledger shows it, plus what statements and payouts need.
+
+    `amount` is rep-side (rep_side_amount). `payout_id` is set once a payout batch took it.
+    """
+
     kind: RewardKind
-    stage: Stage | None
+    stage: DealStage | None
     amount: Decimal
     currency: str
     event_id: str

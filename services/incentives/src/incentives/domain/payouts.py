@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -10,6 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from incentives.domain.ledger import LedgerLine, Transfer, payout_transfer
+from servicekit.money import format_money
 
 _ZERO = Decimal("0.00")
 
@@ -90,3 +93,30 @@ def csv_cell(value: object) -> str:
     if text.startswith(_FORMULA_STARTS) and not _NUMBER.fullmatch(text):
         return "'" + text
     return text
+
+
+@dataclass(frozen=True, kw_only=True)
+class Payout:
+    """A booked payout: one vendor, one currency, one line per (rep, partner)."""
+
+    id: str
+    vendor_id: str
+    up_to: datetime
+    currency: str
+    total: Decimal
+    created_at: datetime
+    lines: tuple[PayoutLine, ...] = ()
+
+
+CSV_HEADER = ("payout_id", "rep_id", "partner_id", "amount", "currency", "entry_count")
+
+
+def payout_csv(payout: Payout) -> str:
+    """The payout's lines as CSV (CRLF lines), every cell neutralised against formula injection."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for line in payout.lines:
+        cells = [payout.id, line.rep_id, line.partner_id, format_money(line.amount), payout.currency, line.entry_count]
+        writer.writerow([csv_cell(cell) for cell in cells])
+    return out.getvalue()

@@ -17,11 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
 
-from incentives.domain.deals import Stage
+from events.vocabulary import DealStage
 from incentives.domain.programs import PayRegistrationOn, Program
-from incentives.domain.simulation import Forecast
+from incentives.domain.simulation import Forecast, ProposalStatus
 
 HISTORY_MIN_CLOSED = 10
 _ZERO = Decimal(0)
@@ -64,12 +63,6 @@ class PartnerHistory:
     @property
     def win_rate(self) -> Decimal:
         return (Decimal(self.won) / Decimal(self.closed)).quantize(Decimal("0.0001")) if self.closed else _ZERO
-
-
-class ProposalStatus(StrEnum):
-    APPROVED = "approved"
-    PENDING = "pending"
-    REJECTED = "rejected"
 
 
 @dataclass(frozen=True)
@@ -148,7 +141,7 @@ def gate_forecast(
         win_rate=_lowest(forecast.win_rate, policy.assumed_win_rate, counted.win_rate if counted.closed else None),
         avg_deal_amount=_lowest(forecast.avg_deal_amount, policy.assumed_avg_deal_amount, counted.avg_won_amount),
         avg_margin_pct=_lowest(forecast.avg_margin_pct, policy.assumed_margin_pct, counted.avg_margin_pct),
-        stage_reach_rates=dict.fromkeys((Stage.QUALIFIED, Stage.PROPOSAL, Stage.NEGOTIATION), Decimal(1)),
+        stage_reach_rates=dict.fromkeys((DealStage.QUALIFIED, DealStage.PROPOSAL, DealStage.NEGOTIATION), Decimal(1)),
         tier_mix={tier: Decimal(1)},
     )
 

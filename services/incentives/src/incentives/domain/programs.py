@@ -9,10 +9,14 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from incentives.domain.deals import BONUS_STAGES, Stage
+from events.vocabulary import DealStage
+from incentives.domain.deals import BONUS_STAGES
 from servicekit.money import to_cents
 
 TIERS: tuple[int, ...] = (1, 2, 3)
+# A program without a budget is unlimited; the rules want a number, so it gets one no
+# ledger will reach (NUMERIC(18, 2) holds at most 16 digits before the point).
+UNLIMITED = Decimal("9999999999999999.99")
 _CURRENCY = re.compile(r"[A-Z]{3}")
 _HUNDRED = Decimal(100)
 
@@ -46,7 +50,7 @@ class Program:
     ends_on: date
     registration_reward_pct: Decimal
     pay_registration_on: PayRegistrationOn
-    stage_bonuses: Mapping[Stage, Decimal] = field(default_factory=dict)
+    stage_bonuses: Mapping[DealStage, Decimal] = field(default_factory=dict)
     close_won_pct: Decimal = Decimal(0)
     clawback_on_reject: bool = True
     tier_multipliers: Mapping[int, Decimal] = field(default_factory=lambda: {tier: Decimal(1) for tier in TIERS})
@@ -62,7 +66,9 @@ class Program:
             raise InvalidProgram(problems)
         # Values may arrive as plain strings ("qualified", "approved") from the edge: normalise.
         object.__setattr__(self, "pay_registration_on", PayRegistrationOn(self.pay_registration_on))
-        object.__setattr__(self, "stage_bonuses", {Stage(stage): bonus for stage, bonus in self.stage_bonuses.items()})
+        object.__setattr__(
+            self, "stage_bonuses", {DealStage(stage): bonus for stage, bonus in self.stage_bonuses.items()}
+        )
         object.__setattr__(self, "tier_multipliers", dict(self.tier_multipliers))
 
     def multiplier(self, tier: int) -> Decimal:

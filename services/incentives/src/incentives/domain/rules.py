@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from incentives.domain.deals import DealEventType, DealFacts, Stage, stages_reached
+from events.vocabulary import DealEventType, DealStage
+from incentives.domain.deals import DealFacts, stages_reached
 from incentives.domain.programs import PayRegistrationOn, Program
 from servicekit.money import percent_of, to_cents
 
@@ -25,7 +26,7 @@ CLOSE_KEY = "close"
 CLAWBACK_KEY = "clawback"
 
 
-def stage_key(stage: Stage) -> str:
+def stage_key(stage: DealStage) -> str:
     return f"stage:{stage}"
 
 
@@ -50,7 +51,7 @@ class RewardIntent:
     rule_key: str
     kind: RewardKind
     amount: Decimal
-    stage: Stage | None = None
+    stage: DealStage | None = None
 
 
 def registration_reward(program: Program, deal: DealFacts) -> Decimal:
@@ -58,7 +59,7 @@ def registration_reward(program: Program, deal: DealFacts) -> Decimal:
     return to_cents(percent_of(deal.margin_amount, program.registration_reward_pct) * program.multiplier(deal.tier))
 
 
-def stage_bonus(program: Program, stage: Stage, tier: int) -> Decimal:
+def stage_bonus(program: Program, stage: DealStage, tier: int) -> Decimal:
     """The stage's bonus x tier multiplier, half-up to cents (zero for a stage without bonus)."""
     return to_cents(program.stage_bonuses.get(stage, Decimal(0)) * program.multiplier(tier))
 
@@ -113,7 +114,7 @@ def reward_intents(
         intents.append(RewardIntent(REGISTRATION_KEY, RewardKind.REGISTRATION, registration_reward(program, deal)))
     elif event_type == DealEventType.STAGE_ADVANCED:
         intents += _stage_intents(program, deal, earned_keys)
-    elif event_type == DealEventType.DEAL_CLOSED and deal.stage == Stage.CLOSED_WON:
+    elif event_type == DealEventType.DEAL_CLOSED and deal.stage == DealStage.CLOSED_WON:
         intents += _stage_intents(program, deal, earned_keys)
         if CLOSE_KEY not in earned_keys:
             intents.append(RewardIntent(CLOSE_KEY, RewardKind.CLOSE_BONUS, close_bonus(program, deal)))

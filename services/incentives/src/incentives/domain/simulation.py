@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from incentives.domain.deals import DealFacts, Stage, stages_reached
+from events.vocabulary import DealStage
+from incentives.domain.deals import DealFacts, stages_reached
 from incentives.domain.programs import TIERS, Program
 from incentives.domain.rules import close_bonus, registration_reward, stage_bonus
 from servicekit.money import percent_of, to_cents
@@ -33,7 +34,7 @@ _ONE = Decimal(1)
 _HUNDRED = Decimal(100)
 _MIX_TOLERANCE = Decimal("0.001")
 # Stages a deal passes between registration and close, whose reach a forecast may give.
-_OPEN_STAGES: tuple[Stage, ...] = (Stage.QUALIFIED, Stage.PROPOSAL, Stage.NEGOTIATION)
+_OPEN_STAGES: tuple[DealStage, ...] = (DealStage.QUALIFIED, DealStage.PROPOSAL, DealStage.NEGOTIATION)
 
 
 class InvalidForecast(ValueError):
@@ -45,8 +46,11 @@ class InvalidForecast(ValueError):
 
 
 class ProposalStatus(StrEnum):
+    """Where a partner's program proposal stands (domain.policy judges it)."""
+
     APPROVED = "approved"
     PENDING = "pending"
+    REJECTED = "rejected"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,7 +66,7 @@ class Forecast:
     win_rate: Decimal
     avg_deal_amount: Decimal
     avg_margin_pct: Decimal
-    stage_reach_rates: Mapping[Stage, Decimal] = field(default_factory=dict)
+    stage_reach_rates: Mapping[DealStage, Decimal] = field(default_factory=dict)
     tier_mix: Mapping[int, Decimal] = field(default_factory=lambda: {1: _ONE})
 
     def __post_init__(self) -> None:
@@ -70,7 +74,7 @@ class Forecast:
         if problems:
             raise InvalidForecast(problems)
         object.__setattr__(
-            self, "stage_reach_rates", {Stage(stage): rate for stage, rate in self.stage_reach_rates.items()}
+            self, "stage_reach_rates", {DealStage(stage): rate for stage, rate in self.stage_reach_rates.items()}
         )
 
 
@@ -121,10 +125,10 @@ class SimulationResult:
     roi: Decimal | None
 
 
-def _effective_reach(forecast: Forecast) -> dict[Stage, Decimal]:
+def _effective_reach(forecast: Forecast) -> dict[DealStage, Decimal]:
     # Reaching a later stage (or winning) earns the earlier bonuses too, so reach never
     # falls below anything later: a suffix maximum, floored at the win rate.
-    reach: dict[Stage, Decimal] = {}
+    reach: dict[DealStage, Decimal] = {}
     floor = forecast.win_rate
     for stage in reversed(_OPEN_STAGES):
         floor = max(floor, forecast.stage_reach_rates.get(stage, _ZERO))
@@ -132,24 +136,24 @@ def _effective_reach(forecast: Forecast) -> dict[Stage, Decimal]:
     return reach
 
 
-def _outcomes(forecast: Forecast) -> list[tuple[Stage, Decimal]]:
+def _outcomes(forecast: Forecast) -> list[tuple[DealStage, Decimal]]:
     """(furthest stage, probability) over every way a deal can end; probabilities sum to 1."""
     reach = _effective_reach(forecast)
-    ladder = [(Stage.REGISTERED, _ONE)] + [(stage, reach[stage]) for stage in _OPEN_STAGES]
-    following = [*ladder[1:], (Stage.CLOSED_WON, forecast.win_rate)]
+    ladder = [(DealStage.REGISTERED, _ONE)] + [(stage, reach[stage]) for stage in _OPEN_STAGES]
+    following = [*ladder[1:], (DealStage.CLOSED_WON, forecast.win_rate)]
     outcomes = [(stage, p_here - p_next) for (stage, p_here), (_, p_next) in zip(ladder, following, strict=True)]
-    outcomes.append((Stage.CLOSED_WON, forecast.win_rate))
+    outcomes.append((DealStage.CLOSED_WON, forecast.win_rate))
     return [(stage, p) for stage, p in outcomes if p > 0]
 
 
-def _deal_reward(program: Program, deal: DealFacts, furthest: Stage) -> Decimal:
+def _deal_reward(program: Program, deal: DealFacts, furthest: DealStage) -> Decimal:
     """What one deal ending at `furthest` is granted, after cap_per_deal."""
     total = registration_reward(program, deal)
     total += sum(
         (stage_bonus(program, s, deal.tier) for s in stages_reached(furthest) if s in program.stage_bonuses),
         _ZERO,
     )
-    if furthest is Stage.CLOSED_WON:
+    if furthest is DealStage.CLOSED_WON:
         total += close_bonus(program, deal)
     return total if program.cap_per_deal is None else min(total, program.cap_per_deal)
 
@@ -168,7 +172,7 @@ def expected_payout_per_registration(program: Program, forecast: Forecast) -> De
             rep_id="forecast",
             currency=program.currency,
             margin_amount=margin,
-            stage=Stage.REGISTERED,
+            stage=DealStage.REGISTERED,
             final_amount=forecast.avg_deal_amount,
         )
         for furthest, probability in _outcomes(forecast):

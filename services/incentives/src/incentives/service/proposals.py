@@ -3,128 +3,86 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select, text
-from sqlmodel.ext.asyncio.session import AsyncSession
-
-from incentives.adapters.tables import EnrolmentRow, ProposalRow, VendorPolicyRow
 from incentives.domain.policy import (
     DEFAULT_POLICY,
     POLICY_FIELDS,
     IncentivePolicy,
     PartnerHistory,
     ProposalProblem,
-    ProposalStatus,
     gate_decision,
     gate_forecast,
     proposal_problems,
 )
-from incentives.domain.programs import Program
-from incentives.domain.simulation import Forecast, SimulationResult, simulate
+from incentives.domain.programs import PayRegistrationOn
+from incentives.domain.simulation import Forecast, ProposalStatus, SimulationResult, simulate
+from incentives.service.ports import IncentivesStore, PolicyRecord, ProposalRecord
 from incentives.service.preconditions import check_if_match
-from incentives.service.programs import insert_program
+from incentives.service.programs import (
+    ForecastTerms,
+    OverlappingPrograms,
+    ProgramTerms,
+    add_program,
+    forecast_of,
+    partners_of,
+    program_of,
+)
+from servicekit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from servicekit.money import format_money
-from servicekit.principal import Principal
+from servicekit.principal import Principal, Role
 
 
-class ProposalRefused(Exception):
-    """The proposal breaks the vendor's policy (a 422 naming each field)."""
-
-    def __init__(self, problems: list[ProposalProblem]) -> None:
-        super().__init__("; ".join(p.message for p in problems))
-        self.problems = problems
-
-
-class ProposalNotFound(Exception):
-    pass
-
-
-class NotTheVendor(Exception):
-    pass
-
-
-class AlreadyDecided(Exception):
-    def __init__(self, status: str) -> None:
-        super().__init__(status)
-        self.status = status
-
-
-def policy_of(row: VendorPolicyRow | None) -> IncentivePolicy:
-    """The vendor's policy; what it never set (no row, or a NULL column) is the default."""
-    if row is None:
+def policy_of(record: PolicyRecord | None) -> IncentivePolicy:
+    """The vendor's policy; what it never set (no record, or a field left None) is the default."""
+    if record is None:
         return DEFAULT_POLICY
-    values = {name: getattr(row, name) for name in POLICY_FIELDS if getattr(row, name) is not None}
-    return IncentivePolicy(**values)
+    return IncentivePolicy(**{k: v for k, v in record.values.items() if v is not None})
 
 
-async def _lock_vendor_policy(session: AsyncSession, vendor_id: str) -> VendorPolicyRow | None:
-    # Serialises the first PUT of a vendor too, when there is no row to lock yet.
-    await session.execute(select(func.pg_advisory_xact_lock(func.hashtext(f"incentive-policy:{vendor_id}"))))
-    return await session.get(VendorPolicyRow, vendor_id, with_for_update=True, populate_existing=True)
+@dataclass(frozen=True)
+class PolicyView:
+    vendor_id: str
+    policy: IncentivePolicy
+    record: PolicyRecord | None
+
+    @property
+    def defaults(self) -> list[str]:
+        """The fields the vendor never set."""
+        return [n for n in POLICY_FIELDS if self.record is None or self.record.values.get(n) is None]
+
+
+async def get_policy(store: IncentivesStore, principal: Principal, vendor_id: str) -> PolicyView:
+    """The vendor's policy; its partners (enrolled with it) may read it to build within bounds."""
+    if not principal.acts_for_vendor(vendor_id):
+        enrolled = [await store.enrolled_tier(p, vendor_id) is not None for p in partners_of(principal)]
+        if principal.role not in (Role.PARTNER, Role.AGGREGATOR) or not any(enrolled):
+            raise NotFound("incentive policy")
+    record = await store.policy(vendor_id)
+    return PolicyView(vendor_id, policy_of(record), record)
 
 
 async def put_policy(
-    session: AsyncSession, vendor_id: str, values: dict[str, Any], if_match: str | None, now: datetime
-) -> VendorPolicyRow:
+    store: IncentivesStore, vendor_id: str, values: Mapping[str, Decimal | None], if_match: str | None, now: datetime
+) -> PolicyView:
     """Replace the vendor's policy (fields left out go back to their default); If-Match honoured."""
-    row = await _lock_vendor_policy(session, vendor_id)
-    check_if_match(if_match, row.version if row is not None else 0)
-    columns: dict[str, Any] = {name: values.get(name) for name in POLICY_FIELDS}
+    current = await store.lock_policy(vendor_id)
+    check_if_match(if_match, current.version if current is not None else 0)
+    columns: dict[str, Decimal | None] = {name: values.get(name) for name in POLICY_FIELDS}
     if columns["min_roi"] is None:
         columns["min_roi"] = DEFAULT_POLICY.min_roi
-    if row is None:
-        row = VendorPolicyRow(vendor_id=vendor_id, version=1, updated_at=now, **columns)
-    else:
-        for name, value in columns.items():
-            setattr(row, name, value)
-        row.version += 1
-        row.updated_at = now
-    session.add(row)
-    await session.flush()
-    return row
-
-
-async def enrolment(session: AsyncSession, partner_id: str, vendor_id: str) -> EnrolmentRow | None:
-    return await session.get(EnrolmentRow, (partner_id, vendor_id))
-
-
-async def partner_history(session: AsyncSession, partner_id: str, vendor_id: str, currency: str) -> PartnerHistory:
-    """The partner's closed deals with the vendor (averages of won amounts in `currency` only)."""
-    row = (
-        await session.execute(
-            text(
-                "SELECT count(*), count(*) FILTER (WHERE outcome = 'won'), "
-                "avg(amount) FILTER (WHERE outcome = 'won' AND currency = :currency), avg(margin_pct) "
-                "FROM deal_closes WHERE partner_id = :partner AND vendor_id = :vendor"
-            ),
-            {"partner": partner_id, "vendor": vendor_id, "currency": currency},
-        )
-    ).one()
-    closed, won, avg_amount, avg_margin = row
-    return PartnerHistory(
-        closed=closed,
-        won=won,
-        avg_won_amount=Decimal(avg_amount).quantize(Decimal("0.01")) if avg_amount is not None else None,
-        avg_margin_pct=Decimal(avg_margin).quantize(Decimal("0.0001")) if avg_margin is not None else None,
+    record = PolicyRecord(
+        vendor_id=vendor_id,
+        values=columns,
+        version=current.version + 1 if current is not None else 1,
+        updated_at=now,
     )
-
-
-@dataclass(frozen=True, kw_only=True)
-class Proposal:
-    """A partner's proposal as the route read it: the program, what was sent, the forecast."""
-
-    partner_id: str
-    program: Program
-    budget: Decimal | None
-    cap_per_deal: Decimal | None
-    pay_registration_on_given: str | None
-    program_json: dict[str, Any]
-    forecast: Forecast
-    forecast_json: dict[str, Any]
+    await store.save_policy(record)
+    return PolicyView(vendor_id, policy_of(record), record)
 
 
 def simulation_json(result: SimulationResult) -> dict[str, Any]:
@@ -158,36 +116,78 @@ def _gate_json(forecast: Forecast, history: PartnerHistory) -> dict[str, Any]:
     }
 
 
-async def propose(session: AsyncSession, proposal: Proposal, now: datetime) -> ProposalRow:
+def _refused(problems: list[ProposalProblem]) -> InvalidInput:
+    return InvalidInput(
+        [{"loc": ["body", "program", p.field], "msg": p.message, "type": "value_error"} for p in problems],
+        detail="The proposal is outside the vendor's incentive policy: see errors.",
+    )
+
+
+def _overlap(exc: OverlappingPrograms) -> Conflict:
+    return Conflict("The partner already has a program in that time.", conflicting_program_ids=exc.program_ids)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProposeProgram:
+    """A partner's build-your-own program and the forecast it is judged on, as sent.
+
+    `program_json`/`forecast_json` are the request's parts as JSON (stored as proposed);
+    `pay_registration_on_given` is None when the partner left it out (it is then on approval).
+    """
+
+    program: ProgramTerms
+    program_json: dict[str, Any]
+    pay_registration_on_given: str | None
+    forecast: ForecastTerms
+    forecast_json: dict[str, Any]
+
+
+async def propose(
+    store: IncentivesStore, principal: Principal, command: ProposeProgram, now: datetime
+) -> ProposalRecord:
     """Check the proposal against the vendor's policy, judge its ROI, create its program if approved.
 
-    Raises ProposalRefused (nothing stored) when it breaks the policy; OverlappingPrograms
-    when approved but the partner already has a program in that time.
+    Approved at once when the ROI on the gate's (lowest) numbers meets min_roi; rejected when
+    negative; pending otherwise. 422 naming each field outside the policy (nothing stored);
+    409 when approved but the partner already has a program in that time.
     """
-    program = proposal.program
-    policy_row = await session.get(VendorPolicyRow, program.vendor_id)
-    policy = policy_of(policy_row)
+    partner_id = command.program.partner_id or principal.partner_id
+    if principal.role not in (Role.PARTNER, Role.AGGREGATOR, Role.ADMIN) or not (
+        partner_id and principal.acts_for_partner(partner_id)
+    ):
+        raise Forbidden("Only a partner may propose a program, for itself.")
+    # Always paid on approval and clawed back on rejection; what the partner sent against
+    # that is refused by the policy check (422), never silently changed.
+    terms = replace(
+        command.program,
+        partner_id=partner_id,
+        pay_registration_on=command.pay_registration_on_given or str(PayRegistrationOn.APPROVED),
+    )
+    program_json = {**command.program_json, "partner_id": partner_id, "pay_registration_on": terms.pay_registration_on}
+    program = program_of(terms, str(uuid.uuid4()))
+    forecast = forecast_of(command.forecast)
+    policy = policy_of(await store.policy(program.vendor_id))
     problems = proposal_problems(
         program,
-        budget=proposal.budget,
-        cap_per_deal=proposal.cap_per_deal,
-        pay_registration_on_given=proposal.pay_registration_on_given,
+        budget=terms.budget,
+        cap_per_deal=terms.cap_per_deal,
+        pay_registration_on_given=command.pay_registration_on_given,
         policy=policy,
         today=now.astimezone(UTC).date(),
     )
     if problems:
-        raise ProposalRefused(problems)
-    history = await partner_history(session, proposal.partner_id, program.vendor_id, program.currency)
-    enrolled = await enrolment(session, proposal.partner_id, program.vendor_id)
-    judged = gate_forecast(proposal.forecast, program, policy, history, enrolled.tier if enrolled else None)
+        raise _refused(problems)
+    history = await store.partner_history(partner_id, program.vendor_id, program.currency)
+    tier = await store.enrolled_tier(partner_id, program.vendor_id)
+    judged = gate_forecast(forecast, program, policy, history, tier)
     result = simulate(program, judged)
     status = gate_decision(result.roi, policy.min_roi)
-    row = ProposalRow(
+    record = ProposalRecord(
         id=str(uuid.uuid4()),
         vendor_id=program.vendor_id,
-        partner_id=proposal.partner_id,
-        program=proposal.program_json,
-        forecast=proposal.forecast_json,
+        partner_id=partner_id,
+        program=program_json,
+        forecast=command.forecast_json,
         simulation=simulation_json(result),
         gate=_gate_json(judged, history),
         roi=result.roi,
@@ -197,45 +197,61 @@ async def propose(session: AsyncSession, proposal: Proposal, now: datetime) -> P
         version=1,
     )
     if status is not ProposalStatus.PENDING:
-        row.decided_at = now
+        record.decided_at = now
     if status is ProposalStatus.APPROVED:
-        created = await insert_program(session, program, budget=proposal.budget, now=now, effective_from=now)
-        row.program_id = created.id
-    session.add(row)
-    await session.flush()
-    return row
+        try:
+            created = await add_program(store, program, budget=terms.budget, now=now, effective_from=now)
+        except OverlappingPrograms as exc:
+            raise _overlap(exc) from exc
+        record.program_id = created.program.id
+    await store.add_proposal(record)
+    return record
+
+
+async def get_proposal(store: IncentivesStore, principal: Principal, proposal_id: str) -> ProposalRecord:
+    record = await store.proposal(proposal_id)
+    if record is None or not principal.sees(vendor_id=record.vendor_id, partner_id=record.partner_id):
+        raise NotFound("proposal")
+    return record
 
 
 async def decide(
-    session: AsyncSession,
+    store: IncentivesStore,
     principal: Principal,
     proposal_id: str,
     decision: str,
     if_match: str | None,
-    program: Program | None,
     now: datetime,
-) -> ProposalRow:
+    read_terms: Callable[[Mapping[str, Any]], ProgramTerms],
+) -> ProposalRecord:
     """The vendor's decision on a pending proposal; approving creates the partner's program (from now on).
 
-    `program` is the proposal's program as the route rebuilt it (used when approving).
+    `read_terms` reads the stored proposal's program (JSON, as proposed) back into terms.
     """
-    row = await session.get(ProposalRow, proposal_id, with_for_update=True)
-    if row is None or not principal.sees(vendor_id=row.vendor_id, partner_id=row.partner_id):
-        raise ProposalNotFound()
-    if not principal.acts_for_vendor(row.vendor_id):
-        raise NotTheVendor()
-    check_if_match(if_match, row.version)
-    if row.status != ProposalStatus.PENDING:
-        raise AlreadyDecided(row.status)
-    if decision == ProposalStatus.APPROVED and program is not None:
-        budget = row.program.get("budget")
-        created = await insert_program(
-            session, program, budget=Decimal(budget) if budget is not None else None, now=now, effective_from=now
-        )
-        row.program_id = created.id
-    row.status = decision
-    row.decided_at = now
-    row.version += 1
-    session.add(row)
-    await session.flush()
-    return row
+    record = await store.proposal(proposal_id, lock=True)
+    if record is None or not principal.sees(vendor_id=record.vendor_id, partner_id=record.partner_id):
+        raise NotFound("proposal")
+    if not principal.acts_for_vendor(record.vendor_id):
+        raise Forbidden("Only the vendor or an admin decides a proposal.")
+    check_if_match(if_match, record.version)
+    if record.status != ProposalStatus.PENDING:
+        raise Conflict(f"The proposal is already {record.status}.")
+    if decision == ProposalStatus.APPROVED:
+        terms = read_terms(record.program)
+        budget = record.program.get("budget")
+        try:
+            created = await add_program(
+                store,
+                program_of(terms, str(uuid.uuid4())),
+                budget=Decimal(budget) if budget is not None else None,
+                now=now,
+                effective_from=now,
+            )
+        except OverlappingPrograms as exc:
+            raise _overlap(exc) from exc
+        record.program_id = created.program.id
+    record.status = decision
+    record.decided_at = now
+    record.version += 1
+    await store.save_proposal(record)
+    return record

@@ -1,9 +1,12 @@
-"""The ledger read and written a batch at a time, on the raw asyncpg connection of the transaction.
+"""The deal-event path's store (service.ports.RewardStore), the measured hot path.
 
-The same rows ledger_store writes one by one, through arrays (unnest), as fixed SQL with $n
-parameters: no SQLAlchemy per statement (~0.4 ms of client CPU each). A batch costs five
-statements whatever its size: programs + budget locks, ensure payables, payable locks, the
-deals' states, and ONE write (transfers, postings, balances, entries, outbox, NOTIFY).
+The ledger read and written a batch at a time, on the raw asyncpg connection of the
+consumer's transaction.
+
+Everything goes through arrays (unnest), as fixed SQL with $n parameters: no SQLAlchemy per
+statement (~0.4 ms of client CPU each). A batch costs the same few statements whatever its
+size: closes (if any), programs, programs of record, budget locks, ensure payables, payable
+locks, the deals' states, and ONE write (transfers, postings, balances, entries, outbox, NOTIFY).
 Accounts are locked in id order in one statement, so two consumers never deadlock.
 Errors come back wrapped in SQLAlchemy's DBAPIError, so the consumer still tells transient
 failures (deadlock, lost connection) from the data's.
@@ -13,39 +16,30 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 import asyncpg
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.batching import outbox_arrays, outbox_insert_sql
-from events.envelope import CloudEvent
-from events.schemas import DealEventData
 from events.tables import OUTBOX_CHANNEL
-from incentives.adapters.tables import ProgramRow
-from incentives.domain.accrual import Accrual, DealRewardState
-from incentives.domain.ledger import Transfer, entries, program_budget_account
+from incentives.adapters.tables import ProgramRow, to_record
+from incentives.domain.accrual import DealRewardState
+from incentives.domain.ledger import Transfer, entries
+from incentives.service.ports import DealClose, EntryValues, Outgoing, ProgramRecord
 
 _ZERO = Decimal("0.00")
 
-# (topic, key, event, traceparent): an outbox row, as events.batching.enqueue_many takes it.
-Outgoing = tuple[str, str | None, CloudEvent, str | None]
-
-_BUDGET_PREFIX, _BUDGET_SUFFIX = program_budget_account("\x00").split("\x00")
 _PROGRAM_COLUMNS = (
     "id, vendor_id, partner_id, name, currency, starts_on, ends_on, registration_reward_pct, "
     "pay_registration_on, stage_bonuses::text AS stage_bonuses, close_won_pct, clawback_on_reject, "
     "tier_multipliers::text AS tier_multipliers, cap_per_deal, budget, created_at, version, effective_from"
 )
-# The vendors' programs, and the budget of each deal's active program locked in id order, in one
-# statement (programs are not guarded by the locks, so reading them in the same snapshot is safe).
-# `chosen` is domain.active_program in SQL (partner's own first, then later start, then id); the
-# caller checks its own choice was locked. The locks are aggregated so they are all taken whatever
-# the join does with the rows.
+# Every program of the batch's vendors (the domain picks each deal's).
 _PROGRAMS = f"SELECT {_PROGRAM_COLUMNS} FROM programs WHERE vendor_id = ANY($1::text[])"  # noqa: S608
 _ENSURE_ACCOUNTS = (
     "INSERT INTO ledger_accounts (id, currency, balance, non_negative) "
@@ -123,59 +117,6 @@ SELECT (SELECT count(*) FROM booked) AS booked, (SELECT count(*) FROM notified) 
 """  # noqa: S608 (built from constants only)
 
 
-@dataclass(frozen=True, kw_only=True)
-class EntryValues:
-    """One ledger_entries row (what rewards.book_accrual inserts)."""
-
-    id: str
-    deal_id: str
-    rep_id: str
-    partner_id: str
-    vendor_id: str
-    program_id: str
-    kind: str
-    stage: str | None
-    rule_key: str
-    amount: Decimal
-    requested: Decimal
-    cut: Decimal
-    cut_reason: str | None
-    currency: str
-    event_id: str
-    transfer_id: str | None
-
-
-def entry_values(
-    *,
-    entry_id: str,
-    deal: DealEventData,
-    program_id: str,
-    currency: str,
-    accrual: Accrual,
-    event_id: str,
-    transfer_id: str | None,
-) -> EntryValues:
-    """The rep-facing ledger row of one accrual (both the single-event and the batch path write it)."""
-    return EntryValues(
-        id=entry_id,
-        deal_id=deal.id,
-        rep_id=deal.rep.id,
-        partner_id=deal.partner_id,
-        vendor_id=deal.vendor_id,
-        program_id=program_id,
-        kind=str(accrual.kind),
-        stage=str(accrual.stage) if accrual.stage is not None else None,
-        rule_key=accrual.rule_key,
-        amount=accrual.granted,
-        requested=accrual.requested,
-        cut=accrual.cut,
-        cut_reason=str(accrual.cut_reason) if accrual.cut_reason is not None else None,
-        currency=currency,
-        event_id=event_id,
-        transfer_id=transfer_id,
-    )
-
-
 async def raw_connection(session: AsyncSession) -> Any:
     """The asyncpg connection under the session's open transaction (statements on it are inside it)."""
     raw = await (await session.connection()).get_raw_connection()
@@ -194,7 +135,7 @@ async def _fetch(con: Any, sql: str, *args: Any) -> list[Any]:
         raise DBAPIError(sql, None, exc) from exc
 
 
-async def programs_of(con: Any, vendor_ids: Iterable[str]) -> list[ProgramRow]:
+async def programs_of(con: Any, vendor_ids: Iterable[str]) -> list[ProgramRecord]:
     """Every program of these vendors (the domain picks each deal's active one)."""
     rows = await _fetch(con, _PROGRAMS, sorted(set(vendor_ids)))
     programs = []
@@ -202,7 +143,7 @@ async def programs_of(con: Any, vendor_ids: Iterable[str]) -> list[ProgramRow]:
         values = dict(row)
         values["stage_bonuses"] = json.loads(values["stage_bonuses"])
         values["tier_multipliers"] = json.loads(values["tier_multipliers"])
-        programs.append(ProgramRow(**values))
+        programs.append(to_record(ProgramRow(**values)))
     return programs
 
 
@@ -243,11 +184,13 @@ async def recorded_programs(con: Any, deal_ids: Iterable[str]) -> dict[str, str]
     return {row[0]: row[1] for row in await _fetch(con, _RECORDED, ids)}
 
 
-async def record_closes(con: Any, closes: Sequence[Mapping[str, Any]]) -> None:
-    """Store closed deals (rewards.close_values rows) for the partners' history, once per deal."""
+_CLOSE_COLUMNS = ("deal_id", "partner_id", "vendor_id", "outcome", "amount", "margin_pct", "currency", "closed_at")
+
+
+async def record_closes(con: Any, closes: Sequence[DealClose]) -> None:
+    """Store closed deals for the partners' history, once per deal."""
     if closes:
-        columns = ("deal_id", "partner_id", "vendor_id", "outcome", "amount", "margin_pct", "currency", "closed_at")
-        await _fetch(con, _RECORD_CLOSES, *([c[column] for c in closes] for column in columns))
+        await _fetch(con, _RECORD_CLOSES, *([getattr(c, column) for c in closes] for column in _CLOSE_COLUMNS))
 
 
 async def write_batch(
@@ -290,3 +233,44 @@ async def write_batch(
     )
     booked: int = result[0]["booked"]
     return booked
+
+
+class PgRewardStore:
+    """service.ports.RewardStore on the raw asyncpg connection under the session's transaction."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+        self._con: Any = None
+
+    async def _connection(self) -> Any:
+        if self._con is None:
+            raw = await (await self._session.connection()).get_raw_connection()
+            if raw.driver_connection is None or not raw.driver_connection.is_in_transaction():
+                # The consumer's claim has opened it already; a caller that has not, opens it here.
+                await self._session.execute(text("SELECT 1"))
+            self._con = await raw_connection(self._session)
+        return self._con
+
+    async def record_closes(self, closes: Sequence[DealClose]) -> None:
+        if closes:
+            await record_closes(await self._connection(), closes)
+
+    async def programs_of(self, vendor_ids: set[str]) -> list[ProgramRecord]:
+        return await programs_of(await self._connection(), vendor_ids)
+
+    async def recorded_programs(self, deal_ids: set[str]) -> dict[str, str]:
+        return await recorded_programs(await self._connection(), deal_ids)
+
+    async def lock_accounts(self, accounts: set[str]) -> dict[str, Decimal]:
+        return await lock_accounts(await self._connection(), accounts)
+
+    async def ensure_accounts(self, accounts: Mapping[str, tuple[str, bool]]) -> None:
+        await ensure_accounts(await self._connection(), accounts)
+
+    async def deal_states(self, deal_ids: set[str]) -> dict[str, DealRewardState]:
+        return await deal_states(await self._connection(), deal_ids)
+
+    async def write_batch(
+        self, transfers: Sequence[Transfer], rows: Sequence[EntryValues], outgoing: Sequence[Outgoing], now: datetime
+    ) -> int:
+        return await write_batch(await self._connection(), transfers, rows, outgoing, now)

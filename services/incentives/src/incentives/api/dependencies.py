@@ -1,0 +1,28 @@
+"""What routes get injected: the store on the request's session (the app wiring's factory), If-Match."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+
+from incentives.service.ports import IncentivesStore
+from servicekit.db import DbSession
+
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        max_length=40,
+        description='The version you last read ("3", "\\"3\\"" or W/"3"); 412 when it is no longer current.',
+    ),
+]
+
+
+def get_store(request: Request, session: DbSession) -> IncentivesStore:
+    """The store on the request's session, which carries a keyed POST's idempotency claim."""
+    store: IncentivesStore = request.app.state.store(session)
+    return store
+
+
+Store = Annotated[IncentivesStore, Depends(get_store)]
