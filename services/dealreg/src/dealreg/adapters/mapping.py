@@ -6,11 +6,12 @@ from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
 
-from dealreg.adapters.tables import DealRow, EnrollmentRow, VendorPolicyRow
+from dealreg.adapters.tables import DealRow, EnrollmentRow, PartnerRow, VendorPolicyRow
 from dealreg.domain.customers import customer_match_keys
-from dealreg.domain.deals import Customer, Deal, DealStage, DealStatus, LineItem, Rep, normalize_sku
-from dealreg.domain.enrolment import Enrolment, PartnerTerms, Terms
+from dealreg.domain.deals import Customer, Deal, LineItem, Rep, normalize_sku
+from dealreg.domain.enrolment import Enrolment, PartnerProfile, PartnerTerms, Terms
 from dealreg.domain.policy import DEFAULT_POLICY, ApprovalPolicy, SlaBreachAction
+from events.vocabulary import DealStage, DealStatus
 
 
 def deal_from_row(row: DealRow) -> Deal:
@@ -116,10 +117,6 @@ def new_deal_values(deal: Deal) -> dict[str, Any]:
     }
 
 
-def new_deal_row(deal: Deal) -> DealRow:
-    return DealRow(**new_deal_values(deal))
-
-
 def policy_from_row(row: VendorPolicyRow | None) -> ApprovalPolicy:
     if row is None:
         return DEFAULT_POLICY
@@ -144,4 +141,27 @@ def partner_terms_from_row(row: EnrollmentRow) -> PartnerTerms:
 
 
 def enrolment_from_row(row: EnrollmentRow) -> Enrolment:
-    return Enrolment(vendor_id=row.vendor_id, terms=terms_from_row(row), version=row.version, active=row.active)
+    return Enrolment(
+        vendor_id=row.vendor_id, terms=terms_from_row(row), version=row.version, active=row.active,
+        updated_at=row.updated_at,
+    )  # fmt: skip
+
+
+def profile_from_row(row: PartnerRow) -> PartnerProfile:
+    return PartnerProfile(
+        id=row.id, name=row.name, created_at=row.created_at, updated_at=row.updated_at, version=row.version
+    )
+
+
+def policy_values(policy: ApprovalPolicy) -> dict[str, Any]:
+    """A policy's columns (the vendor's id and the timestamps aside)."""
+    return {
+        "auto_approve_max_amount": policy.auto_approve_max_amount,
+        "auto_approve_tiers": sorted(policy.auto_approve_tiers),
+        "auto_approve_currency": policy.auto_approve_currency,
+        "approval_sla": policy.approval_sla,
+        "on_sla_breach": str(policy.on_sla_breach),
+        "protection_period": policy.protection_period,
+        "max_extensions": policy.max_extensions,
+        "extension_period": policy.extension_period,
+    }
