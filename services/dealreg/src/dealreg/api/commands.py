@@ -41,16 +41,9 @@ def partner_command(partner_id: str, body: PartnerIn) -> PutPartner:
 
 def policy_of(body: PolicyIn) -> ApprovalPolicy:
     """The policy a PUT sets (the domain's own checks run here, before anything is written)."""
-    return ApprovalPolicy(
-        auto_approve_max_amount=body.auto_approve_max_amount,
-        auto_approve_tiers=frozenset(body.auto_approve_tiers),
-        approval_sla=body.approval_sla,
-        on_sla_breach=SlaBreachAction(body.on_sla_breach),
-        protection_period=body.protection_period,
-        max_extensions=body.max_extensions,
-        extension_period=body.extension_period,
-        auto_approve_currency=body.auto_approve_currency,
-    )
+    values = body.model_dump()
+    tiers, breach = frozenset(values.pop("auto_approve_tiers")), SlaBreachAction(values.pop("on_sla_breach"))
+    return ApprovalPolicy(**values, auto_approve_tiers=tiers, on_sla_breach=breach)
 
 
 def _validation_errors(exc: ValidationError, index: int) -> list[dict[str, Any]]:

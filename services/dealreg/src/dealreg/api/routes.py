@@ -1,11 +1,15 @@
-"""dealreg's HTTP routes: thin adapters from HTTP to the use cases in service/."""
+"""dealreg's HTTP routes: parse the request, build a command, call the use case, answer with a response model.
+
+Every body is the response model built from the views' JSON (service/views.py), answered with the keys
+that JSON has (`response_model_exclude_unset`): the same bytes as the views' JSON.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Path, Query, Request
+from fastapi import APIRouter, Header, Path, Query, Request, Response
 
 from dealreg.api.commands import ProblemAnswers, batch_item, partner_command, policy_of, register_command
 from dealreg.api.dependencies import RegistrationsDep, Store
@@ -36,7 +40,6 @@ from servicekit.auth import CurrentPrincipal
 from servicekit.db import DbSession
 from servicekit.pagination import Cursor, Limit
 from servicekit.principal import Principal
-from servicekit.responses import FastJSONResponse
 
 router = APIRouter(prefix="/v1")
 IfMatch = Annotated[str | None, Header(alias="If-Match", description="The version you last read; 412 if stale.")]
@@ -44,17 +47,25 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
     code: {"description": "RFC 9457 problem", "content": {"application/problem+json": {}}}
     for code in (401, 403, 404, 409, 412, 422)
 }
+# Every route: its documented problems, and only the keys its view has (a vendor-only field stays out).
+ANSWER: dict[str, Any] = {"responses": PROBLEMS, "response_model_exclude_unset": True}
 
 
-def _deal_response(deal: Deal, principal: Principal, status: int = 200, **headers: str) -> FastJSONResponse:
-    headers = {"ETag": f'"{deal.version}"', **headers}
-    return FastJSONResponse(deal_json(deal, principal), status_code=status, headers=headers)
+def _versioned(response: Response, version: int, created: bool | None = None) -> None:
+    response.headers["ETag"] = f'"{version}"'
+    if created is not None:
+        response.status_code = 201 if created else 200
+
+
+def _deal_out(deal: Deal, principal: Principal, response: Response) -> DealOut:
+    _versioned(response, deal.version)
+    return DealOut.model_validate(deal_json(deal, principal))
 
 
 # --- partners -------------------------------------------------------------------------------
 
 
-@router.put("/partners/{partner_id}", response_model=PartnerOut, tags=["partners"], responses=PROBLEMS)
+@router.put("/partners/{partner_id}", tags=["partners"], **ANSWER)
 async def put_partner(
     partner_id: Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")],
     body: PartnerIn,
@@ -62,65 +73,71 @@ async def put_partner(
     session: DbSession,
     store: Store,
     request: Request,
+    response: Response,
     if_match: IfMatch = None,
-) -> Any:
+) -> PartnerOut:
     async with session.begin():
         view, created = await partners.put_partner(
             store, request.app.state.topics, principal, partner_command(partner_id, body), if_match
         )
-    return FastJSONResponse(view, status_code=201 if created else 200, headers={"ETag": f'"{view["version"]}"'})
+    _versioned(response, view["version"], created)
+    return PartnerOut.model_validate(view)
 
 
-@router.get("/partners/{partner_id}", response_model=PartnerOut, tags=["partners"], responses=PROBLEMS)
+@router.get("/partners/{partner_id}", tags=["partners"], **ANSWER)
 async def get_partner(
-    partner_id: Annotated[str, Path(max_length=100)], principal: CurrentPrincipal, store: Store
-) -> Any:
+    partner_id: Annotated[str, Path(max_length=100)], principal: CurrentPrincipal, store: Store, response: Response
+) -> PartnerOut:
     view = await partners.get_partner(store, principal, partner_id)
-    return FastJSONResponse(view, headers={"ETag": f'"{view["version"]}"'})
+    _versioned(response, view["version"])
+    return PartnerOut.model_validate(view)
 
 
 # --- vendor approval policy -----------------------------------------------------------------
 
 
-@router.get("/vendors/{vendor_id}/approval-policy", response_model=PolicyOut, tags=["policies"], responses=PROBLEMS)
-async def get_approval_policy(vendor_id: str, principal: CurrentPrincipal, store: Store) -> Any:
-    return await policies.get_policy(store, principal, vendor_id)
+@router.get("/vendors/{vendor_id}/approval-policy", tags=["policies"], **ANSWER)
+async def get_approval_policy(vendor_id: str, principal: CurrentPrincipal, store: Store) -> PolicyOut:
+    return PolicyOut.model_validate(await policies.get_policy(store, principal, vendor_id))
 
 
-@router.put("/vendors/{vendor_id}/approval-policy", response_model=PolicyOut, tags=["policies"], responses=PROBLEMS)
+@router.put("/vendors/{vendor_id}/approval-policy", tags=["policies"], **ANSWER)
 async def put_approval_policy(
     vendor_id: str, body: PolicyIn, principal: CurrentPrincipal, session: DbSession, store: Store,
-    if_match: IfMatch = None,
-) -> Any:  # fmt: skip
+    response: Response, if_match: IfMatch = None,
+) -> PolicyOut:  # fmt: skip
     async with session.begin():
         policy, created = await policies.put_policy(store, principal, vendor_id, policy_of(body), if_match)
-    return FastJSONResponse(policy, status_code=201 if created else 200, headers={"ETag": f'"{policy["version"]}"'})
+    _versioned(response, policy["version"], created)
+    return PolicyOut.model_validate(policy)
 
 
 # --- deals ----------------------------------------------------------------------------------
 
 
-@router.post("/deals", status_code=201, response_model=DealOut, tags=["deals"], responses=PROBLEMS)
+@router.post("/deals", status_code=201, tags=["deals"], **ANSWER)
 async def post_deal(
-    body: DealCreate, principal: CurrentPrincipal, registrations: RegistrationsDep, request: Request
-) -> Any:
+    body: DealCreate, principal: CurrentPrincipal, registrations: RegistrationsDep, request: Request,
+    response: Response,
+) -> DealOut:  # fmt: skip
     deal = await register(registrations, request.app.state.topics, principal, register_command(body))
-    return _deal_response(deal, principal, 201, Location=f"/v1/deals/{deal.id}")
+    response.headers["Location"] = f"/v1/deals/{deal.id}"
+    return _deal_out(deal, principal, response)
 
 
-@router.post("/deals/batch", response_model=BatchOut, tags=["deals"], responses=PROBLEMS)
+@router.post("/deals/batch", tags=["deals"], **ANSWER)
 async def post_deals_batch(
     body: BatchIn, principal: CurrentPrincipal, registrations: RegistrationsDep, request: Request
-) -> Any:
+) -> BatchOut:
     state = request.app.state
     items = [batch_item(i, raw) for i, raw in enumerate(body.items)]
     results = await register_batch(
         registrations, state.topics, state.idempotency.ttl, principal, items, ProblemAnswers()
     )
-    return FastJSONResponse({"results": results})
+    return BatchOut.model_validate({"results": results})
 
 
-@router.get("/deals", response_model=DealPage, tags=["deals"], responses=PROBLEMS)
+@router.get("/deals", tags=["deals"], **ANSWER)
 async def list_deals(
     principal: CurrentPrincipal,
     store: Store,
@@ -131,70 +148,70 @@ async def list_deals(
     updated_after: datetime | None = None,
     limit: Limit = 50,
     cursor: Cursor = None,
-) -> Any:
+) -> DealPage:
     if updated_after is not None and updated_after.tzinfo is None:
         updated_after = updated_after.replace(tzinfo=UTC)
     where = DealFilter(
         status=DealStatus(status) if status else None, stage=DealStage(stage) if stage else None,
         partner_id=partner_id, vendor_id=vendor_id, updated_after=updated_after,
     )  # fmt: skip
-    return FastJSONResponse(await queries.list_deals(store, principal, where, limit=limit, cursor=cursor))
+    return DealPage.model_validate(await queries.list_deals(store, principal, where, limit=limit, cursor=cursor))
 
 
-@router.get("/deals/{deal_id}", response_model=DealOut, tags=["deals"], responses=PROBLEMS)
-async def get_deal(deal_id: str, principal: CurrentPrincipal, store: Store) -> Any:
-    return _deal_response(await queries.visible_deal(store, principal, deal_id), principal)
+@router.get("/deals/{deal_id}", tags=["deals"], **ANSWER)
+async def get_deal(deal_id: str, principal: CurrentPrincipal, store: Store, response: Response) -> DealOut:
+    return _deal_out(await queries.visible_deal(store, principal, deal_id), principal, response)
 
 
-@router.get("/deals/{deal_id}/history", response_model=HistoryPage, tags=["deals"], responses=PROBLEMS)
+@router.get("/deals/{deal_id}/history", tags=["deals"], **ANSWER)
 async def get_deal_history(
     deal_id: str, principal: CurrentPrincipal, store: Store, limit: Limit = 50, cursor: Cursor = None
-) -> Any:
-    return FastJSONResponse(await queries.deal_history(store, principal, deal_id, limit=limit, cursor=cursor))
+) -> HistoryPage:
+    return HistoryPage.model_validate(await queries.deal_history(store, principal, deal_id, limit=limit, cursor=cursor))
 
 
-@router.post("/deals/{deal_id}/decision", response_model=DealOut, tags=["deals"], responses=PROBLEMS)
+@router.post("/deals/{deal_id}/decision", tags=["deals"], **ANSWER)
 async def post_decision(
     deal_id: str, body: DecisionIn, principal: CurrentPrincipal, session: DbSession, store: Store, request: Request,
-    if_match: IfMatch = None,
-) -> Any:  # fmt: skip
+    response: Response, if_match: IfMatch = None,
+) -> DealOut:  # fmt: skip
     async with session.begin():
         deal = await lifecycle.decide(
             store, request.app.state.topics, principal, deal_id, body.decision, body.reason, if_match
         )
-    return _deal_response(deal, principal)
+    return _deal_out(deal, principal, response)
 
 
-@router.post("/deals/{deal_id}/stage", response_model=DealOut, tags=["deals"], responses=PROBLEMS)
+@router.post("/deals/{deal_id}/stage", tags=["deals"], **ANSWER)
 async def post_stage(
     deal_id: str, body: StageIn, principal: CurrentPrincipal, session: DbSession, store: Store, request: Request,
-    if_match: IfMatch = None,
-) -> Any:  # fmt: skip
+    response: Response, if_match: IfMatch = None,
+) -> DealOut:  # fmt: skip
     async with session.begin():
         deal = await lifecycle.advance_stage(
             store, request.app.state.topics, principal, deal_id, body.stage, body.note, if_match
         )
-    return _deal_response(deal, principal)
+    return _deal_out(deal, principal, response)
 
 
-@router.post("/deals/{deal_id}/close", response_model=DealOut, tags=["deals"], responses=PROBLEMS)
+@router.post("/deals/{deal_id}/close", tags=["deals"], **ANSWER)
 async def post_close(
     deal_id: str, body: CloseIn, principal: CurrentPrincipal, session: DbSession, store: Store, request: Request,
-    if_match: IfMatch = None,
-) -> Any:  # fmt: skip
+    response: Response, if_match: IfMatch = None,
+) -> DealOut:  # fmt: skip
     async with session.begin():
         deal = await lifecycle.close(
             store, request.app.state.topics, principal, deal_id, body.outcome, body.final_amount, body.closed_on,
             body.reason, if_match,
         )  # fmt: skip
-    return _deal_response(deal, principal)
+    return _deal_out(deal, principal, response)
 
 
-@router.post("/deals/{deal_id}/extend", response_model=DealOut, tags=["deals"], responses=PROBLEMS)
+@router.post("/deals/{deal_id}/extend", tags=["deals"], **ANSWER)
 async def post_extend(
     deal_id: str, principal: CurrentPrincipal, session: DbSession, store: Store, request: Request,
-    body: ExtendIn | None = None, if_match: IfMatch = None,
-) -> Any:  # fmt: skip
+    response: Response, body: ExtendIn | None = None, if_match: IfMatch = None,
+) -> DealOut:  # fmt: skip
     async with session.begin():
         deal = await lifecycle.extend(store, request.app.state.topics, principal, deal_id, if_match)
-    return _deal_response(deal, principal)
+    return _deal_out(deal, principal, response)

@@ -95,13 +95,11 @@ def margin_amount(amount: Decimal, margin_pct: Decimal) -> Decimal:
     return to_cents(percent_of(amount, margin_pct))
 
 
-@dataclass(frozen=True)
-class DealDraft:
-    """What a registration request carries, once the edge has parsed and validated it."""
+@dataclass(frozen=True, kw_only=True)
+class DealRequest:
+    """What a registration request says of the deal itself, once the edge has parsed and validated it."""
 
     vendor_id: str
-    partner_id: str
-    rep: Rep
     customer: Customer
     products: tuple[LineItem, ...]
     currency: str
@@ -109,6 +107,14 @@ class DealDraft:
     expected_close_date: date | None = None
     external_ref: str | None = None
     notes: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class DealDraft(DealRequest):
+    """A registration ready to be decided: the deal, the partner registering it and its rep."""
+
+    partner_id: str
+    rep: Rep
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from decimal import Decimal
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime
 from typing import Any
 
 from dealreg.domain import registration as domain_registration
@@ -18,7 +17,7 @@ from dealreg.domain.conflicts import (
     registration_from_draft,
 )
 from dealreg.domain.customers import CustomerKeys
-from dealreg.domain.deals import Customer, Deal, DealDraft, DuplicateRegistration, LineItem, Rep
+from dealreg.domain.deals import Deal, DealDraft, DealRequest, DuplicateRegistration, Rep
 from dealreg.domain.enrolment import PartnerTerms
 from dealreg.domain.policy import DEFAULT_POLICY, ApprovalPolicy
 from dealreg.service.changes import POLICY_ACTOR, change_records
@@ -29,21 +28,13 @@ from servicekit.errors import Conflict, Forbidden, invalid
 from servicekit.principal import Principal, Role
 
 
-@dataclass(frozen=True)
-class RegisterDeal:
-    """A registration request, parsed and validated by the edge: the deal draft with the partner it names
-    (None: the caller's own) and the rep (None: the caller)."""
+@dataclass(frozen=True, kw_only=True)
+class RegisterDeal(DealRequest):
+    """A registration request: the deal, the partner it names (None: the caller's own) and the rep
+    (None: the caller)."""
 
-    vendor_id: str
-    partner_id: str | None
-    rep: Rep | None
-    customer: Customer
-    products: tuple[LineItem, ...]
-    currency: str
-    margin_pct: Decimal
-    expected_close_date: date | None = None
-    external_ref: str | None = None
-    notes: str | None = None
+    partner_id: str | None = None
+    rep: Rep | None = None
 
 
 def resolve_partner_id(principal: Principal, requested: str | None, loc: tuple[str | int, ...] = ("body",)) -> str:
@@ -66,18 +57,8 @@ def resolve_partner_id(principal: Principal, requested: str | None, loc: tuple[s
 
 
 def draft_from_command(body: RegisterDeal, partner_id: str, principal: Principal) -> DealDraft:
-    return DealDraft(
-        vendor_id=body.vendor_id,
-        partner_id=partner_id,
-        rep=body.rep or Rep(id=principal.sub),
-        customer=body.customer,
-        products=body.products,
-        currency=body.currency,
-        margin_pct=body.margin_pct,
-        expected_close_date=body.expected_close_date,
-        external_ref=body.external_ref,
-        notes=body.notes,
-    )
+    deal = {f.name: getattr(body, f.name) for f in fields(DealRequest)}
+    return DealDraft(**deal, partner_id=partner_id, rep=body.rep or Rep(id=principal.sub))
 
 
 @dataclass(frozen=True)
