@@ -13,48 +13,6 @@ from dealreg.domain.enrolment import Enrolment, PartnerProfile, PartnerTerms, Te
 from dealreg.domain.policy import DEFAULT_POLICY, ApprovalPolicy, SlaBreachAction
 from events.vocabulary import DealStage, DealStatus
 
-
-def deal_from_row(row: DealRow) -> Deal:
-    return Deal(
-        id=row.id,
-        vendor_id=row.vendor_id,
-        partner_id=row.partner_id,
-        rep=Rep(**row.rep),
-        customer=Customer(**row.customer),
-        products=tuple(
-            LineItem(sku=p["sku"], quantity=int(p["quantity"]), unit_price=Decimal(str(p["unit_price"])))
-            for p in row.products
-        ),
-        currency=row.currency,
-        amount=row.amount,
-        margin_pct=row.margin_pct,
-        margin_amount=row.margin_amount,
-        status=DealStatus(row.status),
-        stage=DealStage(row.stage),
-        approval_due_at=row.approval_due_at,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        version=row.version,
-        expected_close_date=row.expected_close_date,
-        external_ref=row.external_ref,
-        notes=row.notes,
-        conflict=row.conflict,
-        conflict_reasons=tuple(row.conflict_reasons),
-        conflicting_deal_ids=tuple(row.conflicting_deal_ids),
-        protection_expires_at=row.protection_expires_at,
-        extensions_used=row.extensions_used,
-        decided_at=row.decided_at,
-        decided_by=row.decided_by,
-        decision_reason=row.decision_reason,
-        approval_overdue_at=row.approval_overdue_at,
-        expired_at=row.expired_at,
-        final_amount=row.final_amount,
-        closed_on=row.closed_on,
-        closed_at=row.closed_at,
-        close_reason=row.close_reason,
-    )
-
-
 # Deal fields copied verbatim onto the row (the rest need converting).
 _PLAIN_FIELDS = (
     "vendor_id",
@@ -83,6 +41,23 @@ _PLAIN_FIELDS = (
     "closed_at",
     "close_reason",
 )
+
+
+def deal_from_row(row: DealRow) -> Deal:
+    return Deal(
+        id=row.id,
+        rep=Rep(**row.rep),
+        customer=Customer(**row.customer),
+        products=tuple(
+            LineItem(sku=p["sku"], quantity=int(p["quantity"]), unit_price=Decimal(str(p["unit_price"])))
+            for p in row.products
+        ),
+        status=DealStatus(row.status),
+        stage=DealStage(row.stage),
+        conflict_reasons=tuple(row.conflict_reasons),
+        conflicting_deal_ids=tuple(row.conflicting_deal_ids),
+        **{name: getattr(row, name) for name in _PLAIN_FIELDS},
+    )
 
 
 def _row_values(deal: Deal) -> dict[str, Any]:

@@ -6,10 +6,12 @@ that JSON has (`response_model_exclude_unset`): the same bytes as the views' JSO
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from dealreg.api.commands import ProblemAnswers, batch_item, partner_command, policy_of, register_command
 from dealreg.api.dependencies import RegistrationsDep, Store
@@ -60,6 +62,13 @@ def _versioned(response: Response, version: int, created: bool | None = None) ->
 def _deal_out(deal: Deal, principal: Principal, response: Response) -> DealOut:
     _versioned(response, deal.version)
     return DealOut.model_validate(deal_json(deal, principal))
+
+
+async def _worked(session: AsyncSession, work: Awaitable[Deal], principal: Principal, response: Response) -> DealOut:
+    """Work a deal in the request's transaction (a keyed POST's claim commits with it), then answer with it."""
+    async with session.begin():
+        deal = await work
+    return _deal_out(deal, principal, response)
 
 
 # --- partners -------------------------------------------------------------------------------
@@ -175,11 +184,9 @@ async def post_decision(
     deal_id: str, body: DecisionIn, principal: CurrentPrincipal, session: DbSession, store: Store, request: Request,
     response: Response, if_match: IfMatch = None,
 ) -> DealOut:  # fmt: skip
-    async with session.begin():
-        deal = await lifecycle.decide(
-            store, request.app.state.topics, principal, deal_id, body.decision, body.reason, if_match
-        )
-    return _deal_out(deal, principal, response)
+    topics = request.app.state.topics
+    work = lifecycle.decide(store, topics, principal, deal_id, body.decision, body.reason, if_match)
+    return await _worked(session, work, principal, response)
 
 
 @router.post("/deals/{deal_id}/stage", tags=["deals"], **ANSWER)
@@ -187,11 +194,9 @@ async def post_stage(
     deal_id: str, body: StageIn, principal: CurrentPrincipal, session: DbSession, store: Store, request: Request,
     response: Response, if_match: IfMatch = None,
 ) -> DealOut:  # fmt: skip
-    async with session.begin():
-        deal = await lifecycle.advance_stage(
-            store, request.app.state.topics, principal, deal_id, body.stage, body.note, if_match
-        )
-    return _deal_out(deal, principal, response)
+    topics = request.app.state.topics
+    work = lifecycle.advance_stage(store, topics, principal, deal_id, body.stage, body.note, if_match)
+    return await _worked(session, work, principal, response)
 
 
 @router.post("/deals/{deal_id}/close", tags=["deals"], **ANSWER)
@@ -199,12 +204,11 @@ async def post_close(
     deal_id: str, body: CloseIn, principal: CurrentPrincipal, session: DbSession, store: Store, request: Request,
     response: Response, if_match: IfMatch = None,
 ) -> DealOut:  # fmt: skip
-    async with session.begin():
-        deal = await lifecycle.close(
-            store, request.app.state.topics, principal, deal_id, body.outcome, body.final_amount, body.closed_on,
-            body.reason, if_match,
-        )  # fmt: skip
-    return _deal_out(deal, principal, response)
+    work = lifecycle.close(
+        store, request.app.state.topics, principal, deal_id, body.outcome, body.final_amount, body.closed_on,
+        body.reason, if_match,
+    )  # fmt: skip
+    return await _worked(session, work, principal, response)
 
 
 @router.post("/deals/{deal_id}/extend", tags=["deals"], **ANSWER)
@@ -212,6 +216,5 @@ async def post_extend(
     deal_id: str, principal: CurrentPrincipal, session: DbSession, store: Store, request: Request,
     response: Response, body: ExtendIn | None = None, if_match: IfMatch = None,
 ) -> DealOut:  # fmt: skip
-    async with session.begin():
-        deal = await lifecycle.extend(store, request.app.state.topics, principal, deal_id, if_match)
-    return _deal_out(deal, principal, response)
+    work = lifecycle.extend(store, request.app.state.topics, principal, deal_id, if_match)
+    return await _worked(session, work, principal, response)

@@ -65,9 +65,20 @@ class BatchItem:
     fingerprint: str = ""
 
 
-def _item_scope(principal: Principal) -> str:
-    # Distinct from the HTTP middleware's scope: an item key never meets a request key.
-    return f"{principal.scope_key}|deals-batch-item"
+@dataclass(frozen=True)
+class _Batch:
+    """What every item of one batch request shares."""
+
+    registrations: Registrations
+    topics: TopicNames
+    ttl: timedelta
+    principal: Principal
+    answers: ItemAnswers
+
+    @property
+    def scope(self) -> str:
+        # Distinct from the HTTP middleware's scope: an item key never meets a request key.
+        return f"{self.principal.scope_key}|deals-batch-item"
 
 
 @dataclass
@@ -134,19 +145,12 @@ def _remembered(items: list[_Item]) -> list[tuple[str, str, int, bytes]]:
     ]
 
 
-async def _register_together(
-    store: RegistrationStore,
-    topics: TopicNames,
-    principal: Principal,
-    items: list[_Item],
-    ttl: timedelta,
-    answers: ItemAnswers,
-) -> None:
+async def _register_together(store: RegistrationStore, batch: _Batch, items: list[_Item]) -> None:
     """Every item in ONE transaction: keys claimed, customers locked and candidates read for all
     items at once; then each item decided in order (later items see earlier ones), and one insert."""
-    scope = _item_scope(principal)
+    scope, principal, answers = batch.scope, batch.principal, batch.answers
     keyed = [i for i in items if i.result is None and i.item.key is not None]
-    claims = await store.claim_keys(scope, [(i.item.key or "", i.item.fingerprint) for i in keyed], ttl)
+    claims = await store.claim_keys(scope, [(i.item.key or "", i.item.fingerprint) for i in keyed], batch.ttl)
     for item, claim in zip(keyed, claims, strict=True):
         item.accept(claim, answers)
     pending: list[tuple[_Item, Pending]] = []
@@ -170,7 +174,7 @@ async def _register_together(
             partner = check_enrolment(p, enrolled)
             policy = policies.get(vendor_id, DEFAULT_POLICY)
             near = index.near(vendor_id, p.new.customer)
-            done = decide(p, partner, policy, near, topics, principal, datetime.now(UTC))
+            done = decide(p, partner, policy, near, batch.topics, principal, datetime.now(UTC))
         except DomainError as error:
             item.refuse(answers, error)
             continue
@@ -205,67 +209,49 @@ async def register_batch(
     """
     if principal.role not in BATCH_ROLES:
         raise Forbidden("Only aggregators, partners and admins register deals.")
+    batch = _Batch(registrations, topics, ttl, principal, answers)
     started = [_start(i, answers) for i in items]
     try:
-        await registrations.in_transaction(
-            lambda reg: _register_together(reg, topics, principal, started, ttl, answers), savepoint=True
-        )
+        await registrations.in_transaction(lambda store: _register_together(store, batch, started), savepoint=True)
     except Exception:
         log.warning("batch transaction failed; registering its items one by one", exc_info=True)
-        return await _register_one_by_one(registrations, topics, ttl, principal, items, answers)
+        return await _register_one_by_one(batch, items)
     return [i.result for i in started if i.result is not None]
 
 
-async def _register_item(
-    store: RegistrationStore,
-    topics: TopicNames,
-    principal: Principal,
-    item: BatchItem,
-    lookups: Lookups,
-    ttl: timedelta,
-    answers: ItemAnswers,
-) -> dict[str, Any]:
+async def _register_item(store: RegistrationStore, batch: _Batch, item: BatchItem, lookups: Lookups) -> dict[str, Any]:
     """One item in the store's transaction, its key claimed and its answer remembered in it."""
-    one = _start(item, answers)
-    scope = _item_scope(principal)
+    one = _start(item, batch.answers)
     if one.result is None and item.key is not None:
-        [claim] = await store.claim_keys(scope, [(item.key, item.fingerprint)], ttl)
-        one.accept(claim, answers)
+        [claim] = await store.claim_keys(batch.scope, [(item.key, item.fingerprint)], batch.ttl)
+        one.accept(claim, batch.answers)
     if one.result is None and item.command is not None:
         try:
             loc = ("body", "items", item.index)
-            deal = await register_deal(store, topics, principal, item.command, loc=loc, lookups=lookups)
+            deal = await register_deal(store, batch.topics, batch.principal, item.command, loc=loc, lookups=lookups)
         except DomainError as error:
-            one.refuse(answers, error)
+            one.refuse(batch.answers, error)
         else:
-            one.answer(201, {"deal": deal_json(deal, principal)})
-    await store.complete_keys(scope, _remembered([one]))
+            one.answer(201, {"deal": deal_json(deal, batch.principal)})
+    await store.complete_keys(batch.scope, _remembered([one]))
     assert one.result is not None
     return one.result
 
 
-async def _register_one_by_one(
-    registrations: Registrations,
-    topics: TopicNames,
-    ttl: timedelta,
-    principal: Principal,
-    items: list[BatchItem],
-    answers: ItemAnswers,
-) -> list[dict[str, Any]]:
+async def _register_one_by_one(batch: _Batch, items: list[BatchItem]) -> list[dict[str, Any]]:
     # A keyed batch request has one connection (its key's transaction): its items take turns on it.
-    gate = asyncio.Semaphore(1 if registrations.shares_one_connection() else CONCURRENCY)
+    gate = asyncio.Semaphore(1 if batch.registrations.shares_one_connection() else CONCURRENCY)
     lookups = Lookups()
 
     async def guarded(item: BatchItem) -> dict[str, Any]:
         async with gate:
             try:
-                return await registrations.in_transaction(
-                    lambda store: _register_item(store, topics, principal, item, lookups, ttl, answers),
-                    savepoint=True,
+                return await batch.registrations.in_transaction(
+                    lambda store: _register_item(store, batch, item, lookups), savepoint=True
                 )
             except Exception:
                 log.exception("batch item failed", index=item.index)
-                status, body = answers.failed()
+                status, body = batch.answers.failed()
                 return {"index": item.index, "status": status, "error": body}
 
     return list(await asyncio.gather(*(guarded(i) for i in items)))

@@ -7,7 +7,7 @@ path, and `Registrations` opens its transactions. Use cases see domain objects o
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -171,7 +171,6 @@ class Registrations(Protocol):
 
 
 __all__ = [
-    "AsyncIterator",
     "DealFilter",
     "DealStore",
     "HistoryEntry",
