@@ -6,8 +6,9 @@ that JSON has (`response_model_exclude_unset`): the same bytes as the views' JSO
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from functools import partial
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
@@ -64,10 +65,12 @@ def _deal_out(deal: Deal, principal: Principal, response: Response) -> DealOut:
     return DealOut.model_validate(deal_json(deal, principal))
 
 
-async def _worked(session: AsyncSession, work: Awaitable[Deal], principal: Principal, response: Response) -> DealOut:
+async def _worked(
+    session: AsyncSession, work: Callable[[], Awaitable[Deal]], principal: Principal, response: Response
+) -> DealOut:
     """Work a deal in the request's transaction (a keyed POST's claim commits with it), then answer with it."""
     async with session.begin():
-        deal = await work
+        deal = await work()
     return _deal_out(deal, principal, response)
 
 
@@ -185,7 +188,7 @@ async def post_decision(
     response: Response, if_match: IfMatch = None,
 ) -> DealOut:  # fmt: skip
     topics = request.app.state.topics
-    work = lifecycle.decide(store, topics, principal, deal_id, body.decision, body.reason, if_match)
+    work = partial(lifecycle.decide, store, topics, principal, deal_id, body.decision, body.reason, if_match)
     return await _worked(session, work, principal, response)
 
 
@@ -195,7 +198,7 @@ async def post_stage(
     response: Response, if_match: IfMatch = None,
 ) -> DealOut:  # fmt: skip
     topics = request.app.state.topics
-    work = lifecycle.advance_stage(store, topics, principal, deal_id, body.stage, body.note, if_match)
+    work = partial(lifecycle.advance_stage, store, topics, principal, deal_id, body.stage, body.note, if_match)
     return await _worked(session, work, principal, response)
 
 
@@ -204,7 +207,7 @@ async def post_close(
     deal_id: str, body: CloseIn, principal: CurrentPrincipal, session: DbSession, store: Store, request: Request,
     response: Response, if_match: IfMatch = None,
 ) -> DealOut:  # fmt: skip
-    work = lifecycle.close(
+    work = partial(lifecycle.close,
         store, request.app.state.topics, principal, deal_id, body.outcome, body.final_amount, body.closed_on,
         body.reason, if_match,
     )  # fmt: skip
@@ -216,5 +219,5 @@ async def post_extend(
     deal_id: str, principal: CurrentPrincipal, session: DbSession, store: Store, request: Request,
     response: Response, body: ExtendIn | None = None, if_match: IfMatch = None,
 ) -> DealOut:  # fmt: skip
-    work = lifecycle.extend(store, request.app.state.topics, principal, deal_id, if_match)
+    work = partial(lifecycle.extend, store, request.app.state.topics, principal, deal_id, if_match)
     return await _worked(session, work, principal, response)
