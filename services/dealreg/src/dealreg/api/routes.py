@@ -207,9 +207,9 @@ async def post_close(
     deal_id: str, body: CloseIn, principal: CurrentPrincipal, session: DbSession, store: Store, request: Request,
     response: Response, if_match: IfMatch = None,
 ) -> DealOut:  # fmt: skip
-    work = partial(lifecycle.close,
-        store, request.app.state.topics, principal, deal_id, body.outcome, body.final_amount, body.closed_on,
-        body.reason, if_match,
+    work = partial(
+        lifecycle.close, store, request.app.state.topics, principal, deal_id, body.outcome, body.final_amount,
+        body.closed_on, body.reason, if_match,
     )  # fmt: skip
     return await _worked(session, work, principal, response)
 
