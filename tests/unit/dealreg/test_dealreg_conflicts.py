@@ -17,7 +17,8 @@ from dealreg.domain.conflicts import (
     registration_from_draft,
 )
 from dealreg.domain.customers import customer_match_keys
-from dealreg.domain.deals import Customer, DealStatus, LineItem
+from dealreg.domain.deals import Customer, LineItem
+from events.vocabulary import DealStatus
 
 DOMAIN = ConflictReason.SAME_CUSTOMER_DOMAIN
 NAME = ConflictReason.SAME_CUSTOMER_NAME

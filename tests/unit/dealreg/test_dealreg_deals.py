@@ -11,12 +11,8 @@ from dealreg_factories import T0, deal
 
 from dealreg.domain.deals import (
     SLA_BREACH_REASON,
-    CloseOutcome,
     Deal,
     DealChange,
-    DealEventType,
-    DealStage,
-    DealStatus,
     Decision,
     InvalidTransition,
     LineItem,
@@ -31,6 +27,8 @@ from dealreg.domain.deals import (
     margin_amount,
 )
 from dealreg.domain.policy import ApprovalPolicy, SlaBreachAction
+from events.vocabulary import DealEventType, DealStage, DealStatus
+from events.vocabulary import Outcome as CloseOutcome
 
 POLICY = ApprovalPolicy(max_extensions=1, extension_period=timedelta(days=30))
 DURING_PROTECTION = T0 + timedelta(days=10)
@@ -60,14 +58,14 @@ STARTS: dict[DealStatus, DealStage] = {
 }
 P, A = DealStatus.PENDING_APPROVAL, DealStatus.APPROVED
 ALLOWED: dict[tuple[DealStatus, str], tuple[tuple[DealEventType, ...], DealStatus, DealStage]] = {
-    (P, "approve"): ((DealEventType.APPROVED,), A, DealStage.REGISTERED),
-    (P, "reject"): ((DealEventType.REJECTED,), DealStatus.REJECTED, DealStage.REGISTERED),
-    (P, "sla_breach"): ((DealEventType.APPROVAL_OVERDUE,), P, DealStage.REGISTERED),
+    (P, "approve"): ((DealEventType.DEAL_APPROVED,), A, DealStage.REGISTERED),
+    (P, "reject"): ((DealEventType.DEAL_REJECTED,), DealStatus.REJECTED, DealStage.REGISTERED),
+    (P, "sla_breach"): ((DealEventType.DEAL_APPROVAL_OVERDUE,), P, DealStage.REGISTERED),
     (A, "advance"): ((DealEventType.STAGE_ADVANCED,), A, DealStage.NEGOTIATION),
-    (A, "close_won"): ((DealEventType.CLOSED,), DealStatus.CLOSED, DealStage.CLOSED_WON),
-    (A, "close_lost"): ((DealEventType.CLOSED,), DealStatus.CLOSED, DealStage.CLOSED_LOST),
-    (A, "extend"): ((DealEventType.EXTENDED,), A, DealStage.QUALIFIED),
-    (A, "expire"): ((DealEventType.EXPIRED,), DealStatus.EXPIRED, DealStage.QUALIFIED),
+    (A, "close_won"): ((DealEventType.DEAL_CLOSED,), DealStatus.CLOSED, DealStage.CLOSED_WON),
+    (A, "close_lost"): ((DealEventType.DEAL_CLOSED,), DealStatus.CLOSED, DealStage.CLOSED_LOST),
+    (A, "extend"): ((DealEventType.DEAL_EXTENDED,), A, DealStage.QUALIFIED),
+    (A, "expire"): ((DealEventType.DEAL_EXPIRED,), DealStatus.EXPIRED, DealStage.QUALIFIED),
 }
 
 CASES = [(status, action) for status in DealStatus for action in ACTIONS]
@@ -256,7 +254,7 @@ def test_sla_breach_signals_once_then_applies_the_policy(
     pending = deal(conflict=conflict)
     changes = handle_sla_breach(pending, now=AFTER_SLA, policy=policy)
     assert len(changes) == statuses
-    assert changes[0].event_type is DealEventType.APPROVAL_OVERDUE
+    assert changes[0].event_type is DealEventType.DEAL_APPROVAL_OVERDUE
     assert changes[0].data["approval_due_at"] == pending.approval_due_at.isoformat()
     final = changes[-1].deal
     assert final.status is final_status

@@ -6,14 +6,14 @@ import pytest
 
 from dealreg.domain.enrolment import (
     Enrolment,
-    EnrolmentEventType,
     EnrolmentRefused,
     Terms,
     plan_partner_put,
     vendor_targets,
 )
+from events.vocabulary import PartnerEventType
 
-ENROLLED, UPDATED = EnrolmentEventType.ENROLLED, EnrolmentEventType.UPDATED
+ENROLLED, UPDATED = PartnerEventType.PARTNER_ENROLLED, PartnerEventType.PARTNER_UPDATED
 
 
 def test_a_vendor_sets_only_its_own_enrolment() -> None:

@@ -27,7 +27,8 @@ from dealreg.domain.customers import (
     normalize_company_name,
     normalize_domain,
 )
-from dealreg.domain.deals import ACTIVE_STATUSES, DealStatus
+from events.vocabulary import OPEN_STATUSES as ACTIVE_STATUSES
+from events.vocabulary import DealStatus
 
 INACTIVE = [s for s in DealStatus if s not in ACTIVE_STATUSES]
 

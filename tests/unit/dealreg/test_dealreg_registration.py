@@ -10,7 +10,7 @@ import pytest
 from dealreg_factories import T0, deal, draft
 
 from dealreg.domain.conflicts import ConflictReason, MatchResult
-from dealreg.domain.deals import DealEventType, DealStage, DealStatus, DuplicateRegistration, LineItem
+from dealreg.domain.deals import DuplicateRegistration, LineItem
 from dealreg.domain.policy import (
     DEFAULT_POLICY,
     ApprovalPolicy,
@@ -19,6 +19,7 @@ from dealreg.domain.policy import (
     should_auto_approve,
 )
 from dealreg.domain.registration import AUTO_APPROVAL_REASON, register_deal
+from events.vocabulary import DealEventType, DealStage, DealStatus
 
 NO_MATCH = MatchResult()
 AUTO = ApprovalPolicy(auto_approve_max_amount=Decimal("25000.00"), auto_approve_tiers=frozenset({1, 2}))
@@ -34,7 +35,7 @@ def test_defaults_without_a_policy() -> None:
 
 def test_registration_creates_a_pending_deal_with_amounts_and_due_time() -> None:
     changes = register_deal(draft(), deal_id="d-9", now=T0, policy=DEFAULT_POLICY, partner_tier=1, match=NO_MATCH)
-    assert [c.event_type for c in changes] == [DealEventType.REGISTERED]
+    assert [c.event_type for c in changes] == [DealEventType.DEAL_REGISTERED]
     created = changes[0].deal
     assert (created.id, created.status, created.stage) == ("d-9", DealStatus.PENDING_APPROVAL, DealStage.REGISTERED)
     assert (created.amount, created.margin_amount) == (Decimal("12000.00"), Decimal("3000.00"))
@@ -77,7 +78,7 @@ def test_conflict_is_registered_flagged_and_never_auto_approved() -> None:
         reasons=(ConflictReason.SAME_CUSTOMER_NAME, ConflictReason.PRODUCT_OVERLAP),
     )
     changes = register_deal(draft(), deal_id="d-9", now=T0, policy=AUTO, partner_tier=1, match=match)
-    assert [c.event_type for c in changes] == [DealEventType.REGISTERED]
+    assert [c.event_type for c in changes] == [DealEventType.DEAL_REGISTERED]
     flagged = changes[0].deal
     assert flagged.status is DealStatus.PENDING_APPROVAL
     assert flagged.conflict
@@ -87,7 +88,7 @@ def test_conflict_is_registered_flagged_and_never_auto_approved() -> None:
 
 def test_auto_approval_approves_in_the_same_registration() -> None:
     changes = register_deal(draft(), deal_id="d-9", now=T0, policy=AUTO, partner_tier=2, match=NO_MATCH)
-    assert [c.event_type for c in changes] == [DealEventType.REGISTERED, DealEventType.APPROVED]
+    assert [c.event_type for c in changes] == [DealEventType.DEAL_REGISTERED, DealEventType.DEAL_APPROVED]
     approved = changes[-1].deal
     assert approved.status is DealStatus.APPROVED
     assert approved.protection_expires_at == T0 + timedelta(days=90)

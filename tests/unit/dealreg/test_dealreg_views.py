@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from dealreg_factories import deal
 
-from dealreg.domain.deals import DealStage, DealStatus
 from dealreg.service.views import deal_json, iso_duration
+from events.vocabulary import DealStage, DealStatus
 from servicekit.principal import Principal, Role
 
 

@@ -6,53 +6,12 @@ from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
 
-from dealreg.adapters.tables import DealRow, EnrollmentRow, VendorPolicyRow
+from dealreg.adapters.tables import DealRow, EnrollmentRow, PartnerRow, VendorPolicyRow
 from dealreg.domain.customers import customer_match_keys
-from dealreg.domain.deals import Customer, Deal, DealStage, DealStatus, LineItem, Rep, normalize_sku
-from dealreg.domain.enrolment import Enrolment, PartnerTerms, Terms
+from dealreg.domain.deals import Customer, Deal, LineItem, Rep, normalize_sku
+from dealreg.domain.enrolment import Enrolment, PartnerProfile, PartnerTerms, Terms
 from dealreg.domain.policy import DEFAULT_POLICY, ApprovalPolicy, SlaBreachAction
-
-
-def deal_from_row(row: DealRow) -> Deal:
-    return Deal(
-        id=row.id,
-        vendor_id=row.vendor_id,
-        partner_id=row.partner_id,
-        rep=Rep(**row.rep),
-        customer=Customer(**row.customer),
-        products=tuple(
-            LineItem(sku=p["sku"], quantity=int(p["quantity"]), unit_price=Decimal(str(p["unit_price"])))
-            for p in row.products
-        ),
-        currency=row.currency,
-        amount=row.amount,
-        margin_pct=row.margin_pct,
-        margin_amount=row.margin_amount,
-        status=DealStatus(row.status),
-        stage=DealStage(row.stage),
-        approval_due_at=row.approval_due_at,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        version=row.version,
-        expected_close_date=row.expected_close_date,
-        external_ref=row.external_ref,
-        notes=row.notes,
-        conflict=row.conflict,
-        conflict_reasons=tuple(row.conflict_reasons),
-        conflicting_deal_ids=tuple(row.conflicting_deal_ids),
-        protection_expires_at=row.protection_expires_at,
-        extensions_used=row.extensions_used,
-        decided_at=row.decided_at,
-        decided_by=row.decided_by,
-        decision_reason=row.decision_reason,
-        approval_overdue_at=row.approval_overdue_at,
-        expired_at=row.expired_at,
-        final_amount=row.final_amount,
-        closed_on=row.closed_on,
-        closed_at=row.closed_at,
-        close_reason=row.close_reason,
-    )
-
+from events.vocabulary import DealStage, DealStatus
 
 # Deal fields copied verbatim onto the row (the rest need converting).
 _PLAIN_FIELDS = (
@@ -82,6 +41,23 @@ _PLAIN_FIELDS = (
     "closed_at",
     "close_reason",
 )
+
+
+def deal_from_row(row: DealRow) -> Deal:
+    return Deal(
+        id=row.id,
+        rep=Rep(**row.rep),
+        customer=Customer(**row.customer),
+        products=tuple(
+            LineItem(sku=p["sku"], quantity=int(p["quantity"]), unit_price=Decimal(str(p["unit_price"])))
+            for p in row.products
+        ),
+        status=DealStatus(row.status),
+        stage=DealStage(row.stage),
+        conflict_reasons=tuple(row.conflict_reasons),
+        conflicting_deal_ids=tuple(row.conflicting_deal_ids),
+        **{name: getattr(row, name) for name in _PLAIN_FIELDS},
+    )
 
 
 def _row_values(deal: Deal) -> dict[str, Any]:
@@ -116,10 +92,6 @@ def new_deal_values(deal: Deal) -> dict[str, Any]:
     }
 
 
-def new_deal_row(deal: Deal) -> DealRow:
-    return DealRow(**new_deal_values(deal))
-
-
 def policy_from_row(row: VendorPolicyRow | None) -> ApprovalPolicy:
     if row is None:
         return DEFAULT_POLICY
@@ -144,4 +116,27 @@ def partner_terms_from_row(row: EnrollmentRow) -> PartnerTerms:
 
 
 def enrolment_from_row(row: EnrollmentRow) -> Enrolment:
-    return Enrolment(vendor_id=row.vendor_id, terms=terms_from_row(row), version=row.version, active=row.active)
+    return Enrolment(
+        vendor_id=row.vendor_id, terms=terms_from_row(row), version=row.version, active=row.active,
+        updated_at=row.updated_at,
+    )  # fmt: skip
+
+
+def profile_from_row(row: PartnerRow) -> PartnerProfile:
+    return PartnerProfile(
+        id=row.id, name=row.name, created_at=row.created_at, updated_at=row.updated_at, version=row.version
+    )
+
+
+def policy_values(policy: ApprovalPolicy) -> dict[str, Any]:
+    """A policy's columns (the vendor's id and the timestamps aside)."""
+    return {
+        "auto_approve_max_amount": policy.auto_approve_max_amount,
+        "auto_approve_tiers": sorted(policy.auto_approve_tiers),
+        "auto_approve_currency": policy.auto_approve_currency,
+        "approval_sla": policy.approval_sla,
+        "on_sla_breach": str(policy.on_sla_breach),
+        "protection_period": policy.protection_period,
+        "max_extensions": policy.max_extensions,
+        "extension_period": policy.extension_period,
+    }

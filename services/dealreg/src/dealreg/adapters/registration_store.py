@@ -13,6 +13,7 @@ import contextlib
 import functools
 import zlib
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
 from typing import Any, TypeVar
 
 import asyncpg
@@ -20,14 +21,18 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
+from dealreg.adapters.mapping import new_deal_values, policy_from_row
 from dealreg.adapters.tables import DealHistoryRow, DealRow, VendorPolicyRow
 from dealreg.domain.conflicts import ExistingRegistration
 from dealreg.domain.customers import CustomerKeys
-from dealreg.domain.deals import ACTIVE_STATUSES, DealStatus
+from dealreg.domain.deals import Deal
 from dealreg.domain.enrolment import PartnerTerms, Terms
+from dealreg.domain.policy import ApprovalPolicy
+from dealreg.service.ports import KeyClaim
 from events.batching import OUTBOX_COLUMNS, outbox_insert_sql, unnest_rows_sql
 from events.tables import OUTBOX_CHANNEL
-from servicekit.idempotency import request_transaction
+from events.vocabulary import OPEN_STATUSES, DealStatus
+from servicekit.idempotency import InFlight, Mismatch, Outcome, Replay, claim_keys, complete_keys, request_transaction
 
 T = TypeVar("T")
 
@@ -55,7 +60,7 @@ _LOCK_WITH_LOOKUPS = (
 _LOCK_ONLY = "SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT unnest($1::bigint[]) AS k ORDER BY 1) o"
 
 # The status list is literal so that the partial indexes' predicate is provable in a generic plan.
-_ACTIVE_SQL = ", ".join(f"'{s}'" for s in sorted(str(s) for s in ACTIVE_STATUSES))
+_ACTIVE_SQL = ", ".join(f"'{s}'" for s in sorted(str(s) for s in OPEN_STATUSES))
 _CANDIDATES_BY = {
     "domain": "customer_domain_key = $2",
     "name": "customer_name_key = $2",
@@ -144,15 +149,26 @@ def _change_args(history: Sequence[dict[str, Any]], outbox: Sequence[dict[str, A
     return args + [[o[c] for o in outbox] for c in OUTBOX_COLUMNS]
 
 
+def _claim(outcome: Outcome) -> KeyClaim:
+    if isinstance(outcome, Replay):
+        return KeyClaim("replay", outcome.status_code, outcome.body)
+    if isinstance(outcome, InFlight):
+        return KeyClaim("in_flight")
+    if isinstance(outcome, Mismatch):
+        return KeyClaim("mismatch")
+    return KeyClaim("started")
+
+
 class RegistrationStore:
-    """The registration's statements, inside one transaction on one connection."""
+    """dealreg.service.ports.RegistrationStore: the registration's statements, inside one transaction
+    on one connection."""
 
     def __init__(self, connection: asyncpg.Connection) -> None:
         self._con = connection
 
     async def lock_with_lookups(
         self, vendor_id: str, keys: CustomerKeys, partner_id: str
-    ) -> tuple[PartnerTerms | None, VendorPolicyRow | None] | None:
+    ) -> tuple[PartnerTerms | None, ApprovalPolicy | None] | None:
         """One round trip: the customer's advisory locks, the partner's terms with the vendor and the
         vendor policy. None: no such partner; terms None: the partner is not enrolled with the vendor.
 
@@ -164,8 +180,9 @@ class RegistrationStore:
         terms = None
         if row["e_vendor_id"] is not None:
             terms = PartnerTerms(partner_id, vendor_id, Terms(**{c: row[f"e_{c}"] for c in _TERM_COLUMNS}))
-        policy = None if row["v_vendor_id"] is None else VendorPolicyRow(**{c: row[f"v_{c}"] for c in _POLICY_COLUMNS})
-        return terms, policy
+        if row["v_vendor_id"] is None:
+            return terms, None
+        return terms, policy_from_row(VendorPolicyRow(**{c: row[f"v_{c}"] for c in _POLICY_COLUMNS}))
 
     async def lock(self, vendor_id: str, keys: CustomerKeys) -> None:
         lock_ids = customer_lock_ids(vendor_id, keys)
@@ -181,17 +198,17 @@ class RegistrationStore:
         rows = await self._con.fetch(_CANDIDATES[how], vendor_id, *keys_args)
         return [_existing(r) for r in rows]
 
-    async def insert(
-        self, deal_values: dict[str, Any], history: Sequence[dict[str, Any]], outbox: Sequence[dict[str, Any]]
-    ) -> None:
+    async def insert(self, deal: Deal, history: Sequence[dict[str, Any]], outbox: Sequence[dict[str, Any]]) -> None:
         """The new deal with its history and outbox rows (one per change, in order), then NOTIFY the relay."""
+        deal_values = new_deal_values(deal)
         columns = tuple(sorted(deal_values))
         await self._con.execute(_insert_sql(columns), *_deal_args(columns, deal_values), *_change_args(history, outbox))
 
     # --- many registrations in one transaction (an aggregator's batch) ---
 
-    async def lock_all(self, lock_ids: Sequence[int]) -> None:
+    async def lock_customers(self, customers: Sequence[tuple[str, CustomerKeys]]) -> None:
         """Advisory locks on many customers, in ascending order like every single registration's."""
+        lock_ids = [k for vendor_id, keys in customers for k in customer_lock_ids(vendor_id, keys)]
         if lock_ids:
             await self._con.fetchval(_LOCK_ONLY, sorted(set(lock_ids)))
 
@@ -209,9 +226,9 @@ class RegistrationStore:
         }
         return {r["partner_id"] for r in rows}, terms
 
-    async def policies(self, vendor_ids: Sequence[str]) -> dict[str, VendorPolicyRow]:
+    async def policies(self, vendor_ids: Sequence[str]) -> dict[str, ApprovalPolicy]:
         rows = await self._con.fetch(_POLICIES_BY_VENDOR, sorted(set(vendor_ids)))
-        return {r["vendor_id"]: VendorPolicyRow(**dict(r)) for r in rows}
+        return {r["vendor_id"]: policy_from_row(VendorPolicyRow(**dict(r))) for r in rows}
 
     async def active_candidates_of(
         self, vendor_ids: Sequence[str], keys: Sequence[CustomerKeys]
@@ -226,23 +243,26 @@ class RegistrationStore:
         return [_existing(r) for r in rows]
 
     async def insert_many(
-        self, deals: Sequence[dict[str, Any]], history: Sequence[dict[str, Any]], outbox: Sequence[dict[str, Any]]
+        self, deals: Sequence[Deal], history: Sequence[dict[str, Any]], outbox: Sequence[dict[str, Any]]
     ) -> None:
         """Many new deals (pipelined), then all their history and outbox rows in order, then NOTIFY."""
         if not deals:
             return
         by_shape: dict[tuple[str, ...], list[list[Any]]] = {}
-        for values in deals:
+        for values in map(new_deal_values, deals):
             columns = tuple(sorted(values))
             by_shape.setdefault(columns, []).append(_deal_args(columns, values))
         for columns, rows in by_shape.items():
             await self._con.executemany(_deal_insert_sql(columns), rows)
         await self._con.execute(_CHANGES_SQL, *_change_args(history, outbox))
 
-    @property
-    def connection(self) -> asyncpg.Connection:
-        """For other statements that must share this transaction (the batch's idempotency keys)."""
-        return self._con
+    # --- a batch's item keys, claimed and completed in this transaction ---
+
+    async def claim_keys(self, scope: str, keys: Sequence[tuple[str, str]], ttl: timedelta) -> list[KeyClaim]:
+        return [_claim(o) for o in await claim_keys(self._con, scope, keys, ttl)]
+
+    async def complete_keys(self, scope: str, results: Sequence[tuple[str, str, int, bytes]]) -> None:
+        await complete_keys(self._con, scope, results)
 
 
 def _connection_lost(exc: BaseException) -> bool:
@@ -289,3 +309,18 @@ async def in_registration_transaction(
             await transaction.commit()
             return result
     raise AssertionError("unreachable")
+
+
+class PgRegistrations:
+    """dealreg.service.ports.Registrations on the app's raw asyncpg pool."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+
+    def in_transaction(
+        self, work: Callable[[RegistrationStore], Awaitable[T]], *, savepoint: bool = False
+    ) -> Awaitable[T]:
+        return in_registration_transaction(self._pool, work, savepoint=savepoint)
+
+    def shares_one_connection(self) -> bool:
+        return request_transaction() is not None

@@ -1,13 +1,21 @@
-"""dealreg's HTTP routes: thin adapters from HTTP to the use cases in service/."""
+"""dealreg's HTTP routes: parse the request, build a command, call the use case, answer with a response model.
+
+Every body is the response model built from the views' JSON (service/views.py), answered with the keys
+that JSON has (`response_model_exclude_unset`): the same bytes as the views' JSON.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from functools import partial
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Path, Query, Request
+from fastapi import APIRouter, Header, Path, Query, Request, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from dealreg.adapters.mapping import deal_from_row
+from dealreg.api.commands import ProblemAnswers, batch_item, partner_command, policy_of, register_command
+from dealreg.api.dependencies import RegistrationsDep, Store
 from dealreg.api.schemas import (
     BatchIn,
     BatchOut,
@@ -27,13 +35,14 @@ from dealreg.api.schemas import (
 from dealreg.domain.deals import Deal
 from dealreg.service import lifecycle, partners, policies, queries
 from dealreg.service.batch import register_batch
+from dealreg.service.ports import DealFilter
 from dealreg.service.registration import register
 from dealreg.service.views import deal_json
+from events.vocabulary import DealStage, DealStatus
 from servicekit.auth import CurrentPrincipal
 from servicekit.db import DbSession
 from servicekit.pagination import Cursor, Limit
 from servicekit.principal import Principal
-from servicekit.responses import FastJSONResponse
 
 router = APIRouter(prefix="/v1")
 IfMatch = Annotated[str | None, Header(alias="If-Match", description="The version you last read; 412 if stale.")]
@@ -41,77 +50,109 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
     code: {"description": "RFC 9457 problem", "content": {"application/problem+json": {}}}
     for code in (401, 403, 404, 409, 412, 422)
 }
+# Every route: its documented problems, and only the keys its view has (a vendor-only field stays out).
+ANSWER: dict[str, Any] = {"responses": PROBLEMS, "response_model_exclude_unset": True}
 
 
-def _deal_response(deal: Deal, principal: Principal, status: int = 200, **headers: str) -> FastJSONResponse:
-    headers = {"ETag": f'"{deal.version}"', **headers}
-    return FastJSONResponse(deal_json(deal, principal), status_code=status, headers=headers)
+def _versioned(response: Response, version: int, created: bool | None = None) -> None:
+    response.headers["ETag"] = f'"{version}"'
+    if created is not None:
+        response.status_code = 201 if created else 200
+
+
+def _deal_out(deal: Deal, principal: Principal, response: Response) -> DealOut:
+    _versioned(response, deal.version)
+    return DealOut.model_validate(deal_json(deal, principal))
+
+
+async def _worked(
+    session: AsyncSession, work: Callable[[], Awaitable[Deal]], principal: Principal, response: Response
+) -> DealOut:
+    """Work a deal in the request's transaction (a keyed POST's claim commits with it), then answer with it."""
+    async with session.begin():
+        deal = await work()
+    return _deal_out(deal, principal, response)
 
 
 # --- partners -------------------------------------------------------------------------------
 
 
-@router.put("/partners/{partner_id}", response_model=PartnerOut, tags=["partners"], responses=PROBLEMS)
+@router.put("/partners/{partner_id}", tags=["partners"], **ANSWER)
 async def put_partner(
     partner_id: Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")],
     body: PartnerIn,
     principal: CurrentPrincipal,
     session: DbSession,
+    store: Store,
     request: Request,
+    response: Response,
     if_match: IfMatch = None,
-) -> Any:
+) -> PartnerOut:
     async with session.begin():
         view, created = await partners.put_partner(
-            session, request.app.state.topics, principal, partner_id, body, if_match
+            store, request.app.state.topics, principal, partner_command(partner_id, body), if_match
         )
-    return FastJSONResponse(view, status_code=201 if created else 200, headers={"ETag": f'"{view["version"]}"'})
+    _versioned(response, view["version"], created)
+    return PartnerOut.model_validate(view)
 
 
-@router.get("/partners/{partner_id}", response_model=PartnerOut, tags=["partners"], responses=PROBLEMS)
+@router.get("/partners/{partner_id}", tags=["partners"], **ANSWER)
 async def get_partner(
-    partner_id: Annotated[str, Path(max_length=100)], principal: CurrentPrincipal, session: DbSession
-) -> Any:
-    view = await partners.get_partner(session, principal, partner_id)
-    return FastJSONResponse(view, headers={"ETag": f'"{view["version"]}"'})
+    partner_id: Annotated[str, Path(max_length=100)], principal: CurrentPrincipal, store: Store, response: Response
+) -> PartnerOut:
+    view = await partners.get_partner(store, principal, partner_id)
+    _versioned(response, view["version"])
+    return PartnerOut.model_validate(view)
 
 
 # --- vendor approval policy -----------------------------------------------------------------
 
 
-@router.get("/vendors/{vendor_id}/approval-policy", response_model=PolicyOut, tags=["policies"], responses=PROBLEMS)
-async def get_approval_policy(vendor_id: str, principal: CurrentPrincipal, session: DbSession) -> Any:
-    return await policies.get_policy(session, principal, vendor_id)
+@router.get("/vendors/{vendor_id}/approval-policy", tags=["policies"], **ANSWER)
+async def get_approval_policy(vendor_id: str, principal: CurrentPrincipal, store: Store) -> PolicyOut:
+    return PolicyOut.model_validate(await policies.get_policy(store, principal, vendor_id))
 
 
-@router.put("/vendors/{vendor_id}/approval-policy", response_model=PolicyOut, tags=["policies"], responses=PROBLEMS)
+@router.put("/vendors/{vendor_id}/approval-policy", tags=["policies"], **ANSWER)
 async def put_approval_policy(
-    vendor_id: str, body: PolicyIn, principal: CurrentPrincipal, session: DbSession, if_match: IfMatch = None
-) -> Any:
+    vendor_id: str, body: PolicyIn, principal: CurrentPrincipal, session: DbSession, store: Store,
+    response: Response, if_match: IfMatch = None,
+) -> PolicyOut:  # fmt: skip
     async with session.begin():
-        policy, created = await policies.put_policy(session, principal, vendor_id, body, if_match)
-    return FastJSONResponse(policy, status_code=201 if created else 200, headers={"ETag": f'"{policy["version"]}"'})
+        policy, created = await policies.put_policy(store, principal, vendor_id, policy_of(body), if_match)
+    _versioned(response, policy["version"], created)
+    return PolicyOut.model_validate(policy)
 
 
 # --- deals ----------------------------------------------------------------------------------
 
 
-@router.post("/deals", status_code=201, response_model=DealOut, tags=["deals"], responses=PROBLEMS)
-async def post_deal(body: DealCreate, principal: CurrentPrincipal, request: Request) -> Any:
-    deal = await register(request.app.state.pg_pool, request.app.state.topics, principal, body)
-    return _deal_response(deal, principal, 201, Location=f"/v1/deals/{deal.id}")
+@router.post("/deals", status_code=201, tags=["deals"], **ANSWER)
+async def post_deal(
+    body: DealCreate, principal: CurrentPrincipal, registrations: RegistrationsDep, request: Request,
+    response: Response,
+) -> DealOut:  # fmt: skip
+    deal = await register(registrations, request.app.state.topics, principal, register_command(body))
+    response.headers["Location"] = f"/v1/deals/{deal.id}"
+    return _deal_out(deal, principal, response)
 
 
-@router.post("/deals/batch", response_model=BatchOut, tags=["deals"], responses=PROBLEMS)
-async def post_deals_batch(body: BatchIn, principal: CurrentPrincipal, request: Request) -> Any:
+@router.post("/deals/batch", tags=["deals"], **ANSWER)
+async def post_deals_batch(
+    body: BatchIn, principal: CurrentPrincipal, registrations: RegistrationsDep, request: Request
+) -> BatchOut:
     state = request.app.state
-    results = await register_batch(state.pg_pool, state.topics, state.idempotency.ttl, principal, body.items)
-    return FastJSONResponse({"results": results})
+    items = [batch_item(i, raw) for i, raw in enumerate(body.items)]
+    results = await register_batch(
+        registrations, state.topics, state.idempotency.ttl, principal, items, ProblemAnswers()
+    )
+    return BatchOut.model_validate({"results": results})
 
 
-@router.get("/deals", response_model=DealPage, tags=["deals"], responses=PROBLEMS)
+@router.get("/deals", tags=["deals"], **ANSWER)
 async def list_deals(
     principal: CurrentPrincipal,
-    session: DbSession,
+    store: Store,
     status: Literal["pending_approval", "approved", "rejected", "expired", "closed"] | None = None,
     stage: Literal["registered", "qualified", "proposal", "negotiation", "closed_won", "closed_lost"] | None = None,
     partner_id: Annotated[str | None, Query(max_length=100)] = None,
@@ -119,72 +160,64 @@ async def list_deals(
     updated_after: datetime | None = None,
     limit: Limit = 50,
     cursor: Cursor = None,
-) -> Any:
+) -> DealPage:
     if updated_after is not None and updated_after.tzinfo is None:
         updated_after = updated_after.replace(tzinfo=UTC)
-    return FastJSONResponse(
-        await queries.list_deals(
-            session, principal, status=status, stage=stage, partner_id=partner_id, vendor_id=vendor_id,
-            updated_after=updated_after, limit=limit, cursor=cursor,
-        )
+    where = DealFilter(
+        status=DealStatus(status) if status else None, stage=DealStage(stage) if stage else None,
+        partner_id=partner_id, vendor_id=vendor_id, updated_after=updated_after,
     )  # fmt: skip
+    return DealPage.model_validate(await queries.list_deals(store, principal, where, limit=limit, cursor=cursor))
 
 
-@router.get("/deals/{deal_id}", response_model=DealOut, tags=["deals"], responses=PROBLEMS)
-async def get_deal(deal_id: str, principal: CurrentPrincipal, session: DbSession) -> Any:
-    row = await queries.visible_deal(session, principal, deal_id)
-    return _deal_response(deal_from_row(row), principal)
+@router.get("/deals/{deal_id}", tags=["deals"], **ANSWER)
+async def get_deal(deal_id: str, principal: CurrentPrincipal, store: Store, response: Response) -> DealOut:
+    return _deal_out(await queries.visible_deal(store, principal, deal_id), principal, response)
 
 
-@router.get("/deals/{deal_id}/history", response_model=HistoryPage, tags=["deals"], responses=PROBLEMS)
+@router.get("/deals/{deal_id}/history", tags=["deals"], **ANSWER)
 async def get_deal_history(
-    deal_id: str, principal: CurrentPrincipal, session: DbSession, limit: Limit = 50, cursor: Cursor = None
-) -> Any:
-    return FastJSONResponse(await queries.deal_history(session, principal, deal_id, limit=limit, cursor=cursor))
+    deal_id: str, principal: CurrentPrincipal, store: Store, limit: Limit = 50, cursor: Cursor = None
+) -> HistoryPage:
+    return HistoryPage.model_validate(await queries.deal_history(store, principal, deal_id, limit=limit, cursor=cursor))
 
 
-@router.post("/deals/{deal_id}/decision", response_model=DealOut, tags=["deals"], responses=PROBLEMS)
+@router.post("/deals/{deal_id}/decision", tags=["deals"], **ANSWER)
 async def post_decision(
-    deal_id: str, body: DecisionIn, principal: CurrentPrincipal, session: DbSession, request: Request,
-    if_match: IfMatch = None,
-) -> Any:  # fmt: skip
-    async with session.begin():
-        deal = await lifecycle.decide(
-            session, request.app.state.topics, principal, deal_id, body.decision, body.reason, if_match
-        )
-    return _deal_response(deal, principal)
+    deal_id: str, body: DecisionIn, principal: CurrentPrincipal, session: DbSession, store: Store, request: Request,
+    response: Response, if_match: IfMatch = None,
+) -> DealOut:  # fmt: skip
+    topics = request.app.state.topics
+    work = partial(lifecycle.decide, store, topics, principal, deal_id, body.decision, body.reason, if_match)
+    return await _worked(session, work, principal, response)
 
 
-@router.post("/deals/{deal_id}/stage", response_model=DealOut, tags=["deals"], responses=PROBLEMS)
+@router.post("/deals/{deal_id}/stage", tags=["deals"], **ANSWER)
 async def post_stage(
-    deal_id: str, body: StageIn, principal: CurrentPrincipal, session: DbSession, request: Request,
-    if_match: IfMatch = None,
-) -> Any:  # fmt: skip
-    async with session.begin():
-        deal = await lifecycle.advance_stage(
-            session, request.app.state.topics, principal, deal_id, body.stage, body.note, if_match
-        )
-    return _deal_response(deal, principal)
+    deal_id: str, body: StageIn, principal: CurrentPrincipal, session: DbSession, store: Store, request: Request,
+    response: Response, if_match: IfMatch = None,
+) -> DealOut:  # fmt: skip
+    topics = request.app.state.topics
+    work = partial(lifecycle.advance_stage, store, topics, principal, deal_id, body.stage, body.note, if_match)
+    return await _worked(session, work, principal, response)
 
 
-@router.post("/deals/{deal_id}/close", response_model=DealOut, tags=["deals"], responses=PROBLEMS)
+@router.post("/deals/{deal_id}/close", tags=["deals"], **ANSWER)
 async def post_close(
-    deal_id: str, body: CloseIn, principal: CurrentPrincipal, session: DbSession, request: Request,
-    if_match: IfMatch = None,
-) -> Any:  # fmt: skip
-    async with session.begin():
-        deal = await lifecycle.close(
-            session, request.app.state.topics, principal, deal_id, body.outcome, body.final_amount, body.closed_on,
-            body.reason, if_match,
-        )  # fmt: skip
-    return _deal_response(deal, principal)
+    deal_id: str, body: CloseIn, principal: CurrentPrincipal, session: DbSession, store: Store, request: Request,
+    response: Response, if_match: IfMatch = None,
+) -> DealOut:  # fmt: skip
+    work = partial(
+        lifecycle.close, store, request.app.state.topics, principal, deal_id, body.outcome, body.final_amount,
+        body.closed_on, body.reason, if_match,
+    )  # fmt: skip
+    return await _worked(session, work, principal, response)
 
 
-@router.post("/deals/{deal_id}/extend", response_model=DealOut, tags=["deals"], responses=PROBLEMS)
+@router.post("/deals/{deal_id}/extend", tags=["deals"], **ANSWER)
 async def post_extend(
-    deal_id: str, principal: CurrentPrincipal, session: DbSession, request: Request,
-    body: ExtendIn | None = None, if_match: IfMatch = None,
-) -> Any:  # fmt: skip
-    async with session.begin():
-        deal = await lifecycle.extend(session, request.app.state.topics, principal, deal_id, if_match)
-    return _deal_response(deal, principal)
+    deal_id: str, principal: CurrentPrincipal, session: DbSession, store: Store, request: Request,
+    response: Response, body: ExtendIn | None = None, if_match: IfMatch = None,
+) -> DealOut:  # fmt: skip
+    work = partial(lifecycle.extend, store, request.app.state.topics, principal, deal_id, if_match)
+    return await _worked(session, work, principal, response)

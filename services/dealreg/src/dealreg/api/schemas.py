@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
 from dealreg.domain import validation
+from events.vocabulary import DealStage, DealStatus, Outcome
 from servicekit.money import MAX_AMOUNT
 
 Id = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")]
@@ -49,17 +50,28 @@ class PartnerIn(Strict):
     vendor_ids: list[Id] | None = Field(default=None, max_length=100)
 
 
-class EnrollmentOut(BaseModel):
+class Out(BaseModel):
+    """A response body. Routes build it from the views' JSON (service/views.py: money and times already
+    strings) and answer with the keys that JSON has (`response_model_exclude_unset`), in this order."""
+
+
+# Times and amounts as the views write them: ISO 8601 UTC ("...Z") and decimal strings ("1200.00").
+Time = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
+Day = Annotated[str, Field(json_schema_extra={"format": "date"})]
+Amount = Annotated[str, Field(json_schema_extra={"format": "decimal"}, examples=["1200.00"])]
+
+
+class EnrollmentOut(Out):
     vendor_id: str
     tier: int
     territory: str | None
     region: str | None
     channel_manager: str | None
     version: int
-    updated_at: datetime
+    updated_at: Time
 
 
-class PartnerOut(BaseModel):
+class PartnerOut(Out):
     """To a vendor: its own terms, `vendor_ids` = [that vendor], `version` = its enrolment's. To the
     partner and admin: every enrolment under `enrollments` (top-level terms only when there is exactly
     one), `version` = the profile's (moved by any change of it or its enrolments)."""
@@ -72,8 +84,8 @@ class PartnerOut(BaseModel):
     channel_manager: str | None
     vendor_ids: list[str]
     enrollments: list[EnrollmentOut] | None = None
-    created_at: datetime
-    updated_at: datetime
+    created_at: Time
+    updated_at: Time
     version: int
 
 
@@ -153,53 +165,76 @@ class DealCreate(Strict):
         return value
 
 
-class DealOut(BaseModel):
-    """The deal (documentation of the response; routes answer with views.deal_json)."""
+class RepOut(Out):
+    id: str
+    email: str | None
+    name: str | None
+
+
+class CustomerOut(Out):
+    name: str
+    domain: str | None
+    country: str | None
+
+
+class ProductOut(Out):
+    sku: str
+    quantity: int
+    unit_price: Amount
+
+
+class DealOut(Out):
+    """The deal. `conflicting_deal_ids` only to its vendor (and admin)."""
 
     id: str
     vendor_id: str
     partner_id: str
-    rep: dict[str, str | None]
-    customer: dict[str, str | None]
-    products: list[dict[str, str | int]]
+    rep: RepOut
+    customer: CustomerOut
+    products: list[ProductOut]
     currency: str
-    amount: str
+    amount: Amount
     margin_pct: str
-    margin_amount: str
-    status: str
-    stage: str
+    margin_amount: Amount
+    status: DealStatus
+    stage: DealStage
     conflict: bool
-    conflict_reasons: list[str] = []
-    conflicting_deal_ids: list[str] | None = None
-    expected_close_date: date | None
-    protection_expires_at: datetime | None
-    approval_due_at: datetime | None
+    conflict_reasons: list[str]
+    expected_close_date: Day | None
+    protection_expires_at: Time | None
+    approval_due_at: Time | None
+    approval_overdue_at: Time | None
     extensions_used: int
-    final_amount: str | None = None
-    closed_on: date | None = None
-    outcome: str | None = None
-    external_ref: str | None = None
-    notes: str | None = None
-    created_at: datetime
-    updated_at: datetime
+    decided_at: Time | None
+    decision_reason: str | None
+    final_amount: Amount | None
+    closed_on: Day | None
+    outcome: Outcome | None
+    close_reason: str | None
+    expired_at: Time | None
+    external_ref: str | None
+    notes: str | None
+    created_at: Time
+    updated_at: Time
     version: int
+    conflicting_deal_ids: list[str] | None = None
 
 
-class DealPage(BaseModel):
+class DealPage(Out):
     items: list[DealOut]
-    next_cursor: str | None = None
+    next_cursor: str | None
 
 
-class HistoryEntry(BaseModel):
+class HistoryEntry(Out):
     type: str
-    at: datetime
+    at: Time
     actor: str
     data: dict[str, Any]
 
 
-class HistoryPage(BaseModel):
+class HistoryPage(Out):
     items: list[HistoryEntry]
-    next_cursor: str | None = None
+    next_cursor: str | None
 
 
 class DecisionIn(Strict):
@@ -250,9 +285,9 @@ class PolicyIn(Strict):
         return value
 
 
-class PolicyOut(BaseModel):
+class PolicyOut(Out):
     vendor_id: str
-    auto_approve_max_amount: str | None
+    auto_approve_max_amount: Amount | None
     auto_approve_tiers: list[int]
     auto_approve_currency: str | None
     approval_sla: str
@@ -269,7 +304,9 @@ class BatchIn(Strict):
     items: list[dict[str, Any]] = Field(min_length=1, max_length=500)
 
 
-class BatchResult(BaseModel):
+class BatchResult(Out):
+    """One item's answer: its deal (201) or its problem document; `replayed` when its key answered before."""
+
     index: int
     status: int
     deal: DealOut | None = None
@@ -277,5 +314,5 @@ class BatchResult(BaseModel):
     replayed: bool | None = None
 
 
-class BatchOut(BaseModel):
+class BatchOut(Out):
     results: list[BatchResult]

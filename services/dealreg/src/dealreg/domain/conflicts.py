@@ -15,7 +15,8 @@ from datetime import datetime
 from enum import StrEnum
 
 from dealreg.domain.customers import CustomerKeys, customer_match_keys
-from dealreg.domain.deals import ACTIVE_STATUSES, Deal, DealDraft, DealStatus, normalize_sku
+from dealreg.domain.deals import Deal, DealDraft, normalize_sku
+from events.vocabulary import OPEN_STATUSES, DealStatus
 
 
 class ConflictReason(StrEnum):
@@ -120,7 +121,7 @@ def collision_reasons(new: NewRegistration, existing: ExistingRegistration) -> f
 
     Checks vendor and status itself, so a caller's loose candidate query is harmless.
     """
-    if existing.vendor_id != new.vendor_id or existing.status not in ACTIVE_STATUSES:
+    if existing.vendor_id != new.vendor_id or existing.status not in OPEN_STATUSES:
         return frozenset()
     if new.skus.isdisjoint(existing.skus):
         return frozenset()

@@ -14,63 +14,16 @@ from decimal import Decimal
 from enum import StrEnum
 
 from dealreg.domain.policy import ApprovalPolicy, SlaBreachAction
+from events.vocabulary import STAGE_RANK, DealEventType, DealStage, DealStatus, Outcome
 from servicekit.money import percent_of, to_cents
 
-
-class DealStatus(StrEnum):
-    PENDING_APPROVAL = "pending_approval"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    EXPIRED = "expired"
-    CLOSED = "closed"
-
-
-# Only these hold a customer: they count for duplicates and conflicts.
-ACTIVE_STATUSES: frozenset[DealStatus] = frozenset({DealStatus.PENDING_APPROVAL, DealStatus.APPROVED})
-
-
-class DealStage(StrEnum):
-    REGISTERED = "registered"
-    QUALIFIED = "qualified"
-    PROPOSAL = "proposal"
-    NEGOTIATION = "negotiation"
-    CLOSED_WON = "closed_won"
-    CLOSED_LOST = "closed_lost"
-
-
-STAGE_RANK: Mapping[DealStage, int] = {
-    DealStage.REGISTERED: 0,
-    DealStage.QUALIFIED: 1,
-    DealStage.PROPOSAL: 2,
-    DealStage.NEGOTIATION: 3,
-    DealStage.CLOSED_WON: 4,
-    DealStage.CLOSED_LOST: 4,
-}
 # The stages `advance_stage` moves to; the closed stages are reached by `close_deal`.
 WORKING_STAGES: frozenset[DealStage] = frozenset({DealStage.QUALIFIED, DealStage.PROPOSAL, DealStage.NEGOTIATION})
-
-
-class DealEventType(StrEnum):
-    """Event types on deals.v1 (the contract's names)."""
-
-    REGISTERED = "deal-registered"
-    APPROVED = "deal-approved"
-    REJECTED = "deal-rejected"
-    STAGE_ADVANCED = "stage-advanced"
-    CLOSED = "deal-closed"
-    EXPIRED = "deal-expired"
-    APPROVAL_OVERDUE = "deal-approval-overdue"
-    EXTENDED = "deal-extended"
 
 
 class Decision(StrEnum):
     APPROVE = "approve"
     REJECT = "reject"
-
-
-class CloseOutcome(StrEnum):
-    WON = "won"
-    LOST = "lost"
 
 
 SLA_BREACH_REASON = "sla_breach"
@@ -142,13 +95,11 @@ def margin_amount(amount: Decimal, margin_pct: Decimal) -> Decimal:
     return to_cents(percent_of(amount, margin_pct))
 
 
-@dataclass(frozen=True)
-class DealDraft:
-    """What a registration request carries, once the edge has parsed and validated it."""
+@dataclass(frozen=True, kw_only=True)
+class DealRequest:
+    """What a registration request says of the deal itself, once the edge has parsed and validated it."""
 
     vendor_id: str
-    partner_id: str
-    rep: Rep
     customer: Customer
     products: tuple[LineItem, ...]
     currency: str
@@ -156,6 +107,14 @@ class DealDraft:
     expected_close_date: date | None = None
     external_ref: str | None = None
     notes: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class DealDraft(DealRequest):
+    """A registration ready to be decided: the deal, the partner registering it and its rep."""
+
+    partner_id: str
+    rep: Rep
 
 
 @dataclass(frozen=True)
@@ -270,7 +229,7 @@ def approve(
         decided_by=decided_by,
         decision_reason=reason,
     )
-    return DealChange(approved, DealEventType.APPROVED, {"reason": reason, "decided_by": decided_by})
+    return DealChange(approved, DealEventType.DEAL_APPROVED, {"reason": reason, "decided_by": decided_by})
 
 
 def reject(deal: Deal, *, now: datetime, reason: str | None = None, decided_by: str | None = None) -> DealChange:
@@ -285,7 +244,7 @@ def reject(deal: Deal, *, now: datetime, reason: str | None = None, decided_by: 
         decided_by=decided_by,
         decision_reason=reason,
     )
-    return DealChange(rejected, DealEventType.REJECTED, {"reason": reason, "decided_by": decided_by})
+    return DealChange(rejected, DealEventType.DEAL_REJECTED, {"reason": reason, "decided_by": decided_by})
 
 
 def decide(
@@ -320,7 +279,7 @@ def advance_stage(deal: Deal, stage: DealStage, *, now: datetime, note: str | No
 
 def close_deal(
     deal: Deal,
-    outcome: CloseOutcome,
+    outcome: Outcome,
     *,
     now: datetime,
     final_amount: Decimal | None = None,
@@ -336,14 +295,14 @@ def close_deal(
     _require_protected(deal, f"close ({outcome})", now)
     if final_amount is not None and final_amount < 0:
         raise ValueError("final_amount must not be negative")
-    if final_amount is None and outcome is CloseOutcome.WON:
+    if final_amount is None and outcome is Outcome.WON:
         final_amount = deal.amount
     final = to_cents(final_amount) if final_amount is not None else None
     closed = _changed(
         deal,
         now,
         status=DealStatus.CLOSED,
-        stage=DealStage.CLOSED_WON if outcome is CloseOutcome.WON else DealStage.CLOSED_LOST,
+        stage=DealStage.CLOSED_WON if outcome is Outcome.WON else DealStage.CLOSED_LOST,
         final_amount=final,
         closed_on=closed_on or now.date(),
         closed_at=now,
@@ -351,7 +310,7 @@ def close_deal(
     )
     return DealChange(
         closed,
-        DealEventType.CLOSED,
+        DealEventType.DEAL_CLOSED,
         {
             "outcome": outcome,
             "final_amount": None if final is None else f"{final:.2f}",
@@ -376,7 +335,7 @@ def extend_protection(deal: Deal, *, now: datetime, policy: ApprovalPolicy) -> D
     extended = _changed(deal, now, protection_expires_at=new_expiry, extensions_used=deal.extensions_used + 1)
     return DealChange(
         extended,
-        DealEventType.EXTENDED,
+        DealEventType.DEAL_EXTENDED,
         {"protection_expires_at": new_expiry.isoformat(), "extensions_used": str(extended.extensions_used)},
     )
 
@@ -391,7 +350,7 @@ def expire(deal: Deal, *, now: datetime) -> DealChange:
     expired = _changed(deal, now, status=DealStatus.EXPIRED, expired_at=now)
     return DealChange(
         expired,
-        DealEventType.EXPIRED,
+        DealEventType.DEAL_EXPIRED,
         {"protection_expires_at": deal.protection_expires_at.isoformat() if deal.protection_expires_at else None},
     )
 
@@ -419,7 +378,7 @@ def handle_sla_breach(deal: Deal, *, now: datetime, policy: ApprovalPolicy) -> l
     changes = [
         DealChange(
             overdue,
-            DealEventType.APPROVAL_OVERDUE,
+            DealEventType.DEAL_APPROVAL_OVERDUE,
             {"approval_due_at": deal.approval_due_at.isoformat(), "action": action},
         )
     ]

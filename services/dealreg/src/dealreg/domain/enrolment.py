@@ -6,15 +6,12 @@ Who may set which enrolment, and what a PUT of a partner changes. Pure: no I/O, 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
-from enum import StrEnum
+from dataclasses import dataclass, replace
+from datetime import datetime
 
-
-class EnrolmentEventType(StrEnum):
-    """Event types on partners.v1 (the contract's names)."""
-
-    ENROLLED = "partner-enrolled"
-    UPDATED = "partner-updated"
+from events.vocabulary import PartnerEventType
+from servicekit.errors import Forbidden
+from servicekit.principal import Principal, Role
 
 
 @dataclass(frozen=True)
@@ -35,6 +32,18 @@ class Enrolment:
     terms: Terms
     version: int
     active: bool = True
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class PartnerProfile:
+    """A partner's profile: its name. Version 0: just created, nothing written to it yet."""
+
+    id: str
+    name: str
+    created_at: datetime
+    updated_at: datetime
+    version: int
 
 
 @dataclass(frozen=True)
@@ -46,12 +55,32 @@ class PartnerTerms:
     terms: Terms
 
 
-class EnrolmentRefused(Exception):
-    """The caller may not set these enrolments. `status` is the HTTP answer, `str()` a user-facing detail."""
+class EnrolmentRefused(Forbidden):
+    """The caller may not set these enrolments (403). `str()` is a user-facing detail."""
 
     def __init__(self, status: int, detail: str) -> None:
         self.status = status
         super().__init__(detail)
+
+
+def acting_vendor(principal: Principal) -> str | None:
+    """Who sets enrolments: a vendor (its own only) or an admin (None: those it lists); others may not."""
+    if principal.role not in (Role.ADMIN, Role.VENDOR):
+        raise Forbidden("Only vendors and admins manage partner profiles.")
+    return principal.vendor_id if principal.role is Role.VENDOR else None
+
+
+def active_enrolment(enrolments: Mapping[str, Enrolment], vendor_id: str) -> Enrolment | None:
+    found = enrolments.get(vendor_id)
+    return found if found is not None and found.active else None
+
+
+def version_seen(vendor: str | None, profile: PartnerProfile, enrolments: Mapping[str, Enrolment]) -> int:
+    """The version the caller last read (its If-Match): a vendor's is its enrolment's, the admin's the profile's."""
+    if vendor is None:
+        return profile.version
+    own = active_enrolment(enrolments, vendor)
+    return own.version if own is not None else 0
 
 
 def vendor_targets(acting_vendor: str | None, requested: Collection[str] | None) -> list[str]:
@@ -79,7 +108,7 @@ class EnrolmentChange:
     vendor_id: str
     terms: Terms
     version: int
-    event_type: EnrolmentEventType
+    event_type: PartnerEventType
 
 
 @dataclass(frozen=True)
@@ -119,10 +148,33 @@ def plan_partner_put(
     for vendor_id in sorted(set(targets) | (set(enrolments) if renamed else set())):
         current = enrolments.get(vendor_id)
         if current is None:
-            changes.append(EnrolmentChange(vendor_id, terms, 1, EnrolmentEventType.ENROLLED))
+            changes.append(EnrolmentChange(vendor_id, terms, 1, PartnerEventType.PARTNER_ENROLLED))
             continue
         new_terms = terms if vendor_id in targets else current.terms
         revived = vendor_id in targets and not current.active
         if new_terms != current.terms or revived or (renamed and current.active):
-            changes.append(EnrolmentChange(vendor_id, new_terms, current.version + 1, EnrolmentEventType.UPDATED))
+            changes.append(EnrolmentChange(vendor_id, new_terms, current.version + 1, PartnerEventType.PARTNER_UPDATED))
     return PartnerPut(new_name, created, renamed, tuple(changes))
+
+
+def apply_partner_put(
+    profile: PartnerProfile, enrolments: Mapping[str, Enrolment], plan: PartnerPut, now: datetime
+) -> tuple[PartnerProfile, list[Enrolment]]:
+    """The profile and the enrolments after a planned PUT (the enrolments written, in plan order).
+
+    Any change moves the profile's version on: the partner's and admin's view includes every enrolment.
+    """
+    if plan.changed:
+        profile = replace(profile, name=plan.name, updated_at=now, version=profile.version + 1)
+    written = [
+        Enrolment(vendor_id=c.vendor_id, terms=c.terms, version=c.version, active=True, updated_at=now)
+        for c in plan.changes
+    ]
+    return profile, written
+
+
+def put_created(vendor: str | None, enrolments: Mapping[str, Enrolment], plan: PartnerPut) -> bool:
+    """Whether a PUT answers 201: a vendor's first (active) enrolment, or an admin's new profile."""
+    if vendor is not None:
+        return active_enrolment(enrolments, vendor) is None
+    return plan.profile_created

@@ -6,10 +6,22 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:  # deals.py imports this module; the hint alone needs Deal
-    from dealreg.domain.deals import Deal
+from events.vocabulary import DealStatus
+
+
+class NewDeal(Protocol):
+    """What auto-approval reads of a just-registered deal (a `deals.Deal`; deals.py imports this module)."""
+
+    @property
+    def conflict(self) -> bool: ...
+    @property
+    def status(self) -> DealStatus: ...
+    @property
+    def currency(self) -> str: ...
+    @property
+    def amount(self) -> Decimal: ...
 
 
 class SlaBreachAction(StrEnum):
@@ -58,7 +70,7 @@ class ApprovalPolicy:
 DEFAULT_POLICY = ApprovalPolicy()
 
 
-def should_auto_approve(policy: ApprovalPolicy, deal: Deal, partner_tier: int | None) -> bool:
+def should_auto_approve(policy: ApprovalPolicy, deal: NewDeal, partner_tier: int | None) -> bool:
     """Whether a just-registered deal is approved in the registering request.
 
     Needs a ceiling (amount <= ceiling: the ceiling itself qualifies), the partner's
@@ -67,7 +79,7 @@ def should_auto_approve(policy: ApprovalPolicy, deal: Deal, partner_tier: int | 
     """
     if policy.auto_approve_max_amount is None or partner_tier is None:
         return False
-    if deal.conflict or deal.status != "pending_approval":
+    if deal.conflict or deal.status is not DealStatus.PENDING_APPROVAL:
         return False
     if policy.auto_approve_currency is not None and deal.currency != policy.auto_approve_currency:
         return False

@@ -9,15 +9,13 @@ from dealreg.domain.deals import (
     Deal,
     DealChange,
     DealDraft,
-    DealEventType,
-    DealStage,
-    DealStatus,
     DuplicateRegistration,
     approve,
     deal_amount,
     margin_amount,
 )
 from dealreg.domain.policy import ApprovalPolicy, approval_due_at, should_auto_approve
+from events.vocabulary import DealEventType, DealStage, DealStatus
 
 AUTO_APPROVAL_REASON = "auto_approved_by_policy"
 
@@ -69,7 +67,7 @@ def register_deal(
     The last change's deal is the one to store and answer with.
     """
     deal = new_deal(draft, deal_id=deal_id, now=now, policy=policy, match=match)
-    changes = [DealChange(deal, DealEventType.REGISTERED)]
+    changes = [DealChange(deal, DealEventType.DEAL_REGISTERED)]
     if should_auto_approve(policy, deal, partner_tier):
         changes.append(approve(deal, now=now, policy=policy, reason=AUTO_APPROVAL_REASON))
     return changes

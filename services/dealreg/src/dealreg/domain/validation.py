@@ -17,7 +17,8 @@ from dealreg.domain.deals import LineItem, deal_amount, margin_amount, normalize
 from servicekit.money import amount_bound_message, amount_fits
 
 Loc = tuple[str | int, ...]
-Problem = tuple[Loc, str]
+# One broken rule: the field it names and a message (the errors of an InvalidInput / a 422).
+FieldError = tuple[Loc, str]
 
 MAX_PRODUCTS = 200
 
@@ -43,13 +44,15 @@ _HOST = re.compile(rf"^(?:{_LABEL}\.)+(?!\d+$){_LABEL}$")
 _MAX_HOST_LENGTH = 253
 
 
-def currency_problems(currency: str, *, loc_prefix: Loc = ("body",)) -> list[Problem]:
+def currency_problems(currency: str, *, loc_prefix: Loc = ("body",)) -> list[FieldError]:
     if currency in ISO_4217_CURRENCIES:
         return []
     return [((*loc_prefix, "currency"), f"unknown currency {currency!r}: expected an ISO 4217 code such as USD")]
 
 
-def close_date_problems(expected_close_date: date | None, *, today: date, loc_prefix: Loc = ("body",)) -> list[Problem]:
+def close_date_problems(
+    expected_close_date: date | None, *, today: date, loc_prefix: Loc = ("body",)
+) -> list[FieldError]:
     if expected_close_date is None or expected_close_date >= today:
         return []
     return [
@@ -60,9 +63,9 @@ def close_date_problems(expected_close_date: date | None, *, today: date, loc_pr
     ]
 
 
-def product_problems(skus: Sequence[str], *, loc_prefix: Loc = ("body",)) -> list[Problem]:
+def product_problems(skus: Sequence[str], *, loc_prefix: Loc = ("body",)) -> list[FieldError]:
     """More than MAX_PRODUCTS lines, or one SKU on several lines (compared as normalize_sku does)."""
-    problems: list[Problem] = []
+    problems: list[FieldError] = []
     if len(skus) > MAX_PRODUCTS:
         problems.append(
             ((*loc_prefix, "products"), f"at most {MAX_PRODUCTS} products per registration (got {len(skus)})")
@@ -88,7 +91,7 @@ def is_valid_customer_domain(domain: str) -> bool:
     return len(host) <= _MAX_HOST_LENGTH and _HOST.match(host) is not None
 
 
-def customer_domain_problems(domain: str | None, *, loc_prefix: Loc = ("body",)) -> list[Problem]:
+def customer_domain_problems(domain: str | None, *, loc_prefix: Loc = ("body",)) -> list[FieldError]:
     if domain is None or is_valid_customer_domain(domain):
         return []
     return [((*loc_prefix, "customer", "domain"), f"{domain!r} is not a domain name such as globex.com")]
@@ -102,7 +105,7 @@ def registration_problems(
     customer_domain: str | None,
     today: date,
     loc_prefix: Loc = ("body",),
-) -> list[Problem]:
+) -> list[FieldError]:
     """Every problem of one registration the schema leaves to us; empty when it is fine."""
     return [
         *currency_problems(currency, loc_prefix=loc_prefix),
@@ -112,13 +115,13 @@ def registration_problems(
     ]
 
 
-def amount_problems(lines: Sequence[tuple[int, Decimal]], margin_pct: Decimal | None) -> list[Problem]:
+def amount_problems(lines: Sequence[tuple[int, Decimal]], margin_pct: Decimal | None) -> list[FieldError]:
     """Each line total, the deal amount and the margin amount within what an amount column stores.
 
     `lines` are (quantity, unit_price); a line's loc is ("products", index), the sum's ("products"),
     the margin's ("margin_pct"). Without this, 100000 x "1000000000000.00" overflowed NUMERIC(18, 2).
     """
-    problems: list[Problem] = []
+    problems: list[FieldError] = []
     for index, (quantity, unit_price) in enumerate(lines):
         total = quantity * unit_price
         if not amount_fits(total):

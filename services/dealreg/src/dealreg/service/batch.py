@@ -1,28 +1,30 @@
-"""Aggregator batch registration: each item validated, deduplicated by its own key and answered on its own."""
+"""Aggregator batch registration: each item validated, deduplicated by its own key and answered on its own.
+
+The edge parses the items (a `BatchItem` each: its key and fingerprint, and either the command or why it
+is refused) and says how a refusal reads (`ItemAnswers`); this use case claims the keys, registers
+and remembers each item's answer in the registration store's transaction.
+"""
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
-import asyncpg
 import orjson
 import structlog
-from pydantic import ValidationError
 
-from dealreg.adapters.mapping import policy_from_row
-from dealreg.adapters.registration_store import RegistrationStore, customer_lock_ids, in_registration_transaction
-from dealreg.api.schemas import DealCreate
 from dealreg.domain.conflicts import ExistingRegistration
 from dealreg.domain.customers import CustomerKeys
 from dealreg.domain.policy import DEFAULT_POLICY
+from dealreg.service.ports import KeyClaim, Registrations, RegistrationStore
 from dealreg.service.registration import (
     Decided,
     Enrolled,
     Lookups,
     Pending,
+    RegisterDeal,
     check_enrolment,
     decide,
     pending_registration,
@@ -30,20 +32,8 @@ from dealreg.service.registration import (
 )
 from dealreg.service.views import deal_json
 from events.topics import TopicNames
-from servicekit.idempotency import (
-    InFlight,
-    Mismatch,
-    Outcome,
-    Replay,
-    Started,
-    claim_keys,
-    complete_keys,
-    fingerprint,
-    request_transaction,
-    valid_key,
-)
+from servicekit.errors import Conflict, DomainError, Forbidden
 from servicekit.principal import Principal, Role
-from servicekit.problems import Problem, validation_problem
 
 log = structlog.get_logger("dealreg.batch")
 # Items registered at once: enough to keep PostgreSQL busy, few enough to leave pool room for others.
@@ -51,127 +41,79 @@ CONCURRENCY = 8
 BATCH_ROLES = frozenset({Role.AGGREGATOR, Role.PARTNER, Role.ADMIN})
 
 
-def _item_scope(principal: Principal) -> str:
-    # Distinct from the HTTP middleware's scope: an item key never meets a request key.
-    return f"{principal.scope_key}|deals-batch-item"
+class ItemAnswers(Protocol):
+    """How an item's refusal reads (the edge's problem documents)."""
+
+    def refused(self, error: DomainError) -> tuple[int, dict[str, Any]]:
+        """The status and problem document of a refused item."""
+
+    def reused_key(self) -> tuple[int, dict[str, Any]]:
+        """An idempotency_key already used with a different item."""
+
+    def failed(self) -> tuple[int, dict[str, Any]]:
+        """An item that could not be registered (nothing was written for it)."""
 
 
-def _problem_body(problem: Problem) -> dict[str, Any]:
-    return problem.body()
+@dataclass(frozen=True)
+class BatchItem:
+    """One item as the edge read it: its key (and fingerprint), and the command or why it is refused."""
+
+    index: int
+    command: RegisterDeal | None
+    refusal: DomainError | None = None
+    key: str | None = None
+    fingerprint: str = ""
 
 
-def _validation_errors(exc: ValidationError, index: int) -> list[dict[str, Any]]:
-    return [
-        {"loc": ["body", "items", index, *err.get("loc", ())], "msg": str(err.get("msg", "invalid"))[:300],
-         "type": err.get("type", "invalid")}
-        for err in exc.errors()
-    ]  # fmt: skip
+@dataclass(frozen=True)
+class _Batch:
+    """What every item of one batch request shares."""
 
+    registrations: Registrations
+    topics: TopicNames
+    ttl: timedelta
+    principal: Principal
+    answers: ItemAnswers
 
-async def _register_item(
-    store: RegistrationStore,
-    topics: TopicNames,
-    principal: Principal,
-    index: int,
-    item: dict[str, Any],
-    lookups: Lookups,
-) -> tuple[int, dict[str, Any]]:
-    """One item in the store's transaction; a refused item raises nothing and writes nothing."""
-    try:
-        body = DealCreate.model_validate(item)
-    except ValidationError as exc:
-        return 422, {"error": _problem_body(validation_problem(_validation_errors(exc, index)))}
-    try:
-        loc = ("body", "items", index)
-        deal = await register_deal(store, topics, principal, body, loc=loc, lookups=lookups)
-    except Problem as problem:
-        return problem.status, {"error": _problem_body(problem)}
-    return 201, {"deal": deal_json(deal, principal)}
-
-
-async def _handle_item(
-    pool: asyncpg.Pool,
-    topics: TopicNames,
-    ttl: timedelta,
-    principal: Principal,
-    index: int,
-    raw: dict[str, Any],
-    lookups: Lookups,
-) -> dict[str, Any]:
-    """One item in a transaction (a savepoint of the request's) of its own, its key claimed and its
-    answer remembered in that same transaction."""
-    item = dict(raw)
-    key = item.pop("idempotency_key", None)
-    if key is not None and (not isinstance(key, str) or not valid_key(key)):
-        problem = validation_problem(
-            [{"loc": ["body", "items", index, "idempotency_key"], "msg": "1 to 255 printable ASCII characters"}]
-        )
-        return {"index": index, "status": 422, "error": _problem_body(problem)}
-    scope = _item_scope(principal)
-    fp = fingerprint(orjson.dumps(item, option=orjson.OPT_SORT_KEYS))
-
-    async def work(store: RegistrationStore) -> dict[str, Any]:
-        if key is not None:
-            [outcome] = await claim_keys(store.connection, scope, [(key, fp)], ttl)
-            answered = _Item(index, item)
-            _answer_claim(answered, outcome)
-            if answered.result is not None:
-                return answered.result
-        status, payload = await _register_item(store, topics, principal, index, item, lookups)
-        if key is not None:
-            await complete_keys(store.connection, scope, [(key, fp, status, orjson.dumps(payload))])
-        return {"index": index, "status": status, **payload}
-
-    return await in_registration_transaction(pool, work, savepoint=True)
+    @property
+    def scope(self) -> str:
+        # Distinct from the HTTP middleware's scope: an item key never meets a request key.
+        return f"{self.principal.scope_key}|deals-batch-item"
 
 
 @dataclass
 class _Item:
     """One batch item on its way: its result is set as soon as it is known."""
 
-    index: int
-    raw: dict[str, Any]
-    key: str | None = None
-    fingerprint: str = ""
-    body: DealCreate | None = None
+    item: BatchItem
     result: dict[str, Any] | None = None
     claimed: bool = False  # its key is ours to complete
 
     def answer(self, status: int, payload: dict[str, Any]) -> None:
-        self.result = {"index": self.index, "status": status, **payload}
+        self.result = {"index": self.item.index, "status": status, **payload}
+
+    def refuse(self, answers: ItemAnswers, error: DomainError) -> None:
+        status, body = answers.refused(error)
+        self.answer(status, {"error": body})
+
+    def accept(self, claim: KeyClaim, answers: ItemAnswers) -> None:
+        if claim.kind == "started":
+            self.claimed = True
+        elif claim.kind == "mismatch":
+            status, body = answers.reused_key()
+            self.answer(status, {"error": body})
+        elif claim.kind == "in_flight":
+            self.refuse(answers, Conflict("An item with this idempotency_key is still being processed; retry later."))
+        else:
+            self.answer(claim.status, {**orjson.loads(claim.body), "replayed": True})
 
 
-def _parse(index: int, raw: dict[str, Any]) -> _Item:
-    """Split off the item's idempotency key and validate the rest (no I/O)."""
-    item = _Item(index, dict(raw))
-    key = item.raw.pop("idempotency_key", None)
-    if key is not None:
-        if not isinstance(key, str) or not valid_key(key):
-            problem = validation_problem(
-                [{"loc": ["body", "items", index, "idempotency_key"], "msg": "1 to 255 printable ASCII characters"}]
-            )
-            item.answer(422, {"error": _problem_body(problem)})
-            return item
-        item.key = key
-        item.fingerprint = fingerprint(orjson.dumps(item.raw, option=orjson.OPT_SORT_KEYS))
-    try:
-        item.body = DealCreate.model_validate(item.raw)
-    except ValidationError as exc:
-        item.answer(422, {"error": _problem_body(validation_problem(_validation_errors(exc, index)))})
-    return item
-
-
-def _answer_claim(item: _Item, outcome: Outcome) -> None:
-    if isinstance(outcome, Started):
-        item.claimed = True
-    elif isinstance(outcome, Mismatch):
-        problem = Problem(422, "This idempotency_key was already used with a different item.")
-        item.answer(422, {"error": _problem_body(problem)})
-    elif isinstance(outcome, InFlight):
-        problem = Problem(409, "An item with this idempotency_key is still being processed; retry later.")
-        item.answer(409, {"error": _problem_body(problem)})
-    elif isinstance(outcome, Replay):
-        item.answer(outcome.status_code, {**orjson.loads(outcome.body), "replayed": True})
+def _start(item: BatchItem, answers: ItemAnswers) -> _Item:
+    """An item refused by the edge is answered at once: its key (if any) is not claimed."""
+    started = _Item(item)
+    if item.refusal is not None:
+        started.refuse(answers, item.refusal)
+    return started
 
 
 class _CandidateIndex:
@@ -194,27 +136,35 @@ class _CandidateIndex:
         return [r for k in self._keys(vendor_id, keys) for r in self._by_key.get(k, ())]
 
 
-async def _register_together(
-    store: RegistrationStore, topics: TopicNames, principal: Principal, items: list[_Item], ttl: timedelta
-) -> None:
+def _remembered(items: list[_Item]) -> list[tuple[str, str, int, bytes]]:
+    """The answers of claimed keys to store (never a 5xx: that item may be retried)."""
+    return [
+        (i.item.key or "", i.item.fingerprint, i.result["status"], orjson.dumps(_payload(i.result)))
+        for i in items
+        if i.claimed and i.result is not None and i.result["status"] < 500
+    ]
+
+
+async def _register_together(store: RegistrationStore, batch: _Batch, items: list[_Item]) -> None:
     """Every item in ONE transaction: keys claimed, customers locked and candidates read for all
     items at once; then each item decided in order (later items see earlier ones), and one insert."""
-    scope = _item_scope(principal)
-    keyed = [i for i in items if i.result is None and i.key is not None]
-    outcomes = await claim_keys(store.connection, scope, [(i.key or "", i.fingerprint) for i in keyed], ttl)
-    for item, outcome in zip(keyed, outcomes, strict=True):
-        _answer_claim(item, outcome)
+    scope, principal, answers = batch.scope, batch.principal, batch.answers
+    keyed = [i for i in items if i.result is None and i.item.key is not None]
+    claims = await store.claim_keys(scope, [(i.item.key or "", i.item.fingerprint) for i in keyed], batch.ttl)
+    for item, claim in zip(keyed, claims, strict=True):
+        item.accept(claim, answers)
     pending: list[tuple[_Item, Pending]] = []
     for item in items:
-        if item.result is None and item.body is not None:
+        if item.result is None and item.item.command is not None:
             try:
-                pending.append((item, pending_registration(principal, item.body, ("body", "items", item.index))))
-            except Problem as problem:
-                item.answer(problem.status, {"error": _problem_body(problem)})
+                loc = ("body", "items", item.item.index)
+                pending.append((item, pending_registration(principal, item.item.command, loc)))
+            except DomainError as error:
+                item.refuse(answers, error)
     vendors = [p.draft.vendor_id for _, p in pending]
-    await store.lock_all([k for _, p in pending for k in customer_lock_ids(p.draft.vendor_id, p.new.customer)])
+    await store.lock_customers([(p.draft.vendor_id, p.new.customer) for _, p in pending])
     profiles, enrolments = await store.enrolments([p.partner_id for _, p in pending], vendors)
-    policies = {v: policy_from_row(row) for v, row in (await store.policies(vendors)).items()}
+    policies = await store.policies(vendors)
     index = _CandidateIndex(await store.active_candidates_of(vendors, [p.new.customer for _, p in pending]))
     decided: list[tuple[_Item, Decided]] = []
     for item, p in pending:
@@ -224,24 +174,19 @@ async def _register_together(
             partner = check_enrolment(p, enrolled)
             policy = policies.get(vendor_id, DEFAULT_POLICY)
             near = index.near(vendor_id, p.new.customer)
-            done = decide(p, partner, policy, near, topics, principal, datetime.now(UTC))
-        except Problem as problem:
-            item.answer(problem.status, {"error": _problem_body(problem)})
+            done = decide(p, partner, policy, near, batch.topics, principal, datetime.now(UTC))
+        except DomainError as error:
+            item.refuse(answers, error)
             continue
         index.add(done.as_existing())
         decided.append((item, done))
         item.answer(201, {"deal": deal_json(done.deal, principal)})
     await store.insert_many(
-        [d.deal_values for _, d in decided],
+        [d.deal for _, d in decided],
         [h for _, d in decided for h in d.history],
         [o for _, d in decided for o in d.outbox],
     )
-    remembered = [
-        (i.key or "", i.fingerprint, i.result["status"], orjson.dumps(_payload(i.result)))
-        for i in keyed
-        if i.claimed and i.result is not None and i.result["status"] < 500
-    ]
-    await complete_keys(store.connection, scope, remembered)
+    await store.complete_keys(scope, _remembered(keyed))
 
 
 def _payload(result: dict[str, Any]) -> dict[str, Any]:
@@ -249,11 +194,12 @@ def _payload(result: dict[str, Any]) -> dict[str, Any]:
 
 
 async def register_batch(
-    pool: asyncpg.Pool,
+    registrations: Registrations,
     topics: TopicNames,
     ttl: timedelta,
     principal: Principal,
-    items: list[dict[str, Any]],
+    items: list[BatchItem],
+    answers: ItemAnswers,
 ) -> list[dict[str, Any]]:
     """Per-item results in request order; one bad item never blocks the others.
 
@@ -262,36 +208,50 @@ async def register_batch(
     registered one by one instead, each in its own transaction.
     """
     if principal.role not in BATCH_ROLES:
-        raise Problem(403, "Only aggregators, partners and admins register deals.")
-    parsed = [_parse(i, item) for i, item in enumerate(items)]
+        raise Forbidden("Only aggregators, partners and admins register deals.")
+    batch = _Batch(registrations, topics, ttl, principal, answers)
+    started = [_start(i, answers) for i in items]
     try:
-        await in_registration_transaction(
-            pool, lambda reg: _register_together(reg, topics, principal, parsed, ttl), savepoint=True
-        )
+        await registrations.in_transaction(lambda store: _register_together(store, batch, started), savepoint=True)
     except Exception:
         log.warning("batch transaction failed; registering its items one by one", exc_info=True)
-        return await _register_one_by_one(pool, topics, ttl, principal, items)
-    return [i.result for i in parsed if i.result is not None]
+        return await _register_one_by_one(batch, items)
+    return [i.result for i in started if i.result is not None]
 
 
-async def _register_one_by_one(
-    pool: asyncpg.Pool,
-    topics: TopicNames,
-    ttl: timedelta,
-    principal: Principal,
-    items: list[dict[str, Any]],
-) -> list[dict[str, Any]]:
+async def _register_item(store: RegistrationStore, batch: _Batch, item: BatchItem, lookups: Lookups) -> dict[str, Any]:
+    """One item in the store's transaction, its key claimed and its answer remembered in it."""
+    one = _start(item, batch.answers)
+    if one.result is None and item.key is not None:
+        [claim] = await store.claim_keys(batch.scope, [(item.key, item.fingerprint)], batch.ttl)
+        one.accept(claim, batch.answers)
+    if one.result is None and item.command is not None:
+        try:
+            loc = ("body", "items", item.index)
+            deal = await register_deal(store, batch.topics, batch.principal, item.command, loc=loc, lookups=lookups)
+        except DomainError as error:
+            one.refuse(batch.answers, error)
+        else:
+            one.answer(201, {"deal": deal_json(deal, batch.principal)})
+    await store.complete_keys(batch.scope, _remembered([one]))
+    assert one.result is not None
+    return one.result
+
+
+async def _register_one_by_one(batch: _Batch, items: list[BatchItem]) -> list[dict[str, Any]]:
     # A keyed batch request has one connection (its key's transaction): its items take turns on it.
-    gate = asyncio.Semaphore(1 if request_transaction() is not None else CONCURRENCY)
+    gate = asyncio.Semaphore(1 if batch.registrations.shares_one_connection() else CONCURRENCY)
     lookups = Lookups()
 
-    async def guarded(index: int, item: dict[str, Any]) -> dict[str, Any]:
+    async def guarded(item: BatchItem) -> dict[str, Any]:
         async with gate:
             try:
-                return await _handle_item(pool, topics, ttl, principal, index, item, lookups)
+                return await batch.registrations.in_transaction(
+                    lambda store: _register_item(store, batch, item, lookups), savepoint=True
+                )
             except Exception:
-                log.exception("batch item failed", index=index)
-                problem = Problem(500, "This item could not be registered; nothing was written for it. Retry it.")
-                return {"index": index, "status": 500, "error": _problem_body(problem)}
+                log.exception("batch item failed", index=item.index)
+                status, body = batch.answers.failed()
+                return {"index": item.index, "status": status, "error": body}
 
-    return list(await asyncio.gather(*(guarded(i, item) for i, item in enumerate(items))))
+    return list(await asyncio.gather(*(guarded(i) for i in items)))

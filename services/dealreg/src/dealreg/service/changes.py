@@ -5,14 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlmodel.ext.asyncio.session import AsyncSession
-
-from dealreg.adapters.tables import DealHistoryRow
 from dealreg.domain.deals import DealChange
 from dealreg.domain.enrolment import PartnerTerms
+from dealreg.service.ports import DealStore, Outgoing
 from dealreg.service.views import deal_event_data
 from events.envelope import CloudEvent, new_event
-from events.outbox import enqueue
 from events.topics import TopicNames
 from events.tracecontext import current_traceparent
 
@@ -30,6 +27,12 @@ def _history_data(change: DealChange) -> dict[str, object]:
     return data
 
 
+def _history_row(change: DealChange, actor: str) -> dict[str, Any]:
+    deal = change.deal
+    return {"deal_id": deal.id, "type": str(change.event_type), "at": deal.updated_at, "actor": actor,
+            "data": _history_data(change)}  # fmt: skip
+
+
 def change_records(
     topics: TopicNames, partner: PartnerTerms, changes: Sequence[tuple[DealChange, str]]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -39,10 +42,7 @@ def change_records(
     outbox: list[dict[str, Any]] = []
     for change, actor in changes:
         deal = change.deal
-        history.append(
-            {"deal_id": deal.id, "type": str(change.event_type), "at": deal.updated_at, "actor": actor,
-             "data": _history_data(change)}
-        )  # fmt: skip
+        history.append(_history_row(change, actor))
         event = _event(change, partner)
         outbox.append(
             {"event_id": event.id, "topic": topics.deals, "key": deal.id, "payload": event.to_json(),
@@ -64,24 +64,16 @@ def _event(change: DealChange, partner: PartnerTerms) -> CloudEvent:
 
 
 async def record_changes(
-    session: AsyncSession,
+    store: DealStore,
     topics: TopicNames,
     partner: PartnerTerms,
     changes: Sequence[tuple[DealChange, str]],
 ) -> None:
-    """History rows and outbox events for (change, actor) pairs, in order, in the caller's transaction."""
-    outgoing = []
+    """History rows and outbox events for (change, actor) pairs, in order, in the store's transaction."""
+    history: list[dict[str, Any]] = []
+    outgoing: list[Outgoing] = []
     for change, actor in changes:
         deal = change.deal
-        session.add(
-            DealHistoryRow(
-                deal_id=deal.id,
-                type=str(change.event_type),
-                at=deal.updated_at,
-                actor=actor,
-                data=_history_data(change),
-            )
-        )
+        history.append(_history_row(change, actor))
         outgoing.append((topics.deals, deal.id, _event(change, partner)))
-    await session.flush()
-    await enqueue(session, outgoing)
+    await store.record_changes(history, outgoing)

@@ -6,25 +6,23 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from sqlmodel.ext.asyncio.session import AsyncSession
-
-from dealreg.adapters import repository
-from dealreg.adapters.mapping import deal_from_row, policy_from_row, write_deal
 from dealreg.domain import deals as rules
-from dealreg.domain.deals import CloseOutcome, Deal, DealChange, DealStage, Decision, InvalidTransition
-from dealreg.domain.policy import ApprovalPolicy
+from dealreg.domain.deals import Deal, DealChange, Decision, InvalidTransition
+from dealreg.domain.policy import DEFAULT_POLICY, ApprovalPolicy
 from dealreg.service.changes import record_changes
+from dealreg.service.ports import DealStore
 from events.topics import TopicNames
+from events.vocabulary import DealStage, Outcome
+from servicekit.errors import Conflict, Forbidden, NotFound
 from servicekit.preconditions import check_if_match
 from servicekit.principal import Principal
-from servicekit.problems import Problem, not_found
 
 Transition = Callable[[Deal, ApprovalPolicy, datetime], DealChange]
 Permit = Callable[[Principal, Deal], bool]
 
 
 async def _act(
-    session: AsyncSession,
+    store: DealStore,
     topics: TopicNames,
     principal: Principal,
     deal_id: str,
@@ -33,22 +31,22 @@ async def _act(
     forbidden: str,
     transition: Transition,
 ) -> Deal:
-    row = await repository.lock_deal(session, deal_id)
-    if row is None or not principal.sees(vendor_id=row.vendor_id, partner_id=row.partner_id):
-        raise not_found("deal")
-    deal = deal_from_row(row)
+    deal = await store.lock_deal(deal_id)
+    if deal is None or not principal.sees(vendor_id=deal.vendor_id, partner_id=deal.partner_id):
+        raise NotFound("deal")
     if not permit(principal, deal):
-        raise Problem(403, forbidden)
+        raise Forbidden(forbidden)
     check_if_match(if_match, deal.version)
-    policy = policy_from_row(await repository.get_policy_row(session, deal.vendor_id))
+    stored = await store.policy(deal.vendor_id)
+    policy = stored.policy if stored is not None else DEFAULT_POLICY
     try:
         change = transition(deal, policy, datetime.now(UTC))
     except InvalidTransition as exc:
-        raise Problem(409, str(exc), title="Invalid transition", type_="/problems/invalid-transition") from None
-    write_deal(row, change.deal)
+        raise Conflict(str(exc), title="Invalid transition", type_="/problems/invalid-transition") from None
+    await store.save_deal(change.deal)
     # The deal's vendor's terms: a deal is registered only by a partner enrolled with its vendor.
-    terms = await repository.deal_partner_terms(session, [(deal.partner_id, deal.vendor_id)])
-    await record_changes(session, topics, terms[(deal.partner_id, deal.vendor_id)], [(change, principal.sub)])
+    terms = await store.partner_terms([(deal.partner_id, deal.vendor_id)])
+    await record_changes(store, topics, terms[(deal.partner_id, deal.vendor_id)], [(change, principal.sub)])
     return change.deal
 
 
@@ -65,7 +63,7 @@ def _either_side(principal: Principal, deal: Deal) -> bool:
 
 
 async def decide(
-    session: AsyncSession,
+    store: DealStore,
     topics: TopicNames,
     principal: Principal,
     deal_id: str,
@@ -77,13 +75,13 @@ async def decide(
         return rules.decide(deal, Decision(decision), now=now, policy=policy, reason=reason, decided_by=principal.sub)
 
     return await _act(
-        session, topics, principal, deal_id, if_match, _vendor_side,
+        store, topics, principal, deal_id, if_match, _vendor_side,
         "Only the deal's vendor (or an admin) decides on a registration.", transition,
     )  # fmt: skip
 
 
 async def advance_stage(
-    session: AsyncSession,
+    store: DealStore,
     topics: TopicNames,
     principal: Principal,
     deal_id: str,
@@ -95,13 +93,13 @@ async def advance_stage(
         return rules.advance_stage(deal, DealStage(stage), now=now, note=note)
 
     return await _act(
-        session, topics, principal, deal_id, if_match, _partner_side,
+        store, topics, principal, deal_id, if_match, _partner_side,
         "Only the registering partner (or an admin) moves a deal's stage.", transition,
     )  # fmt: skip
 
 
 async def close(
-    session: AsyncSession,
+    store: DealStore,
     topics: TopicNames,
     principal: Principal,
     deal_id: str,
@@ -113,23 +111,23 @@ async def close(
 ) -> Deal:
     def transition(deal: Deal, policy: ApprovalPolicy, now: datetime) -> DealChange:
         return rules.close_deal(
-            deal, CloseOutcome(outcome), now=now, final_amount=final_amount, closed_on=closed_on, reason=reason
+            deal, Outcome(outcome), now=now, final_amount=final_amount, closed_on=closed_on, reason=reason
         )
 
     return await _act(
-        session, topics, principal, deal_id, if_match, _partner_side,
+        store, topics, principal, deal_id, if_match, _partner_side,
         "Only the registering partner (or an admin) closes a deal.", transition,
     )  # fmt: skip
 
 
 async def extend(
-    session: AsyncSession, topics: TopicNames, principal: Principal, deal_id: str, if_match: str | None
+    store: DealStore, topics: TopicNames, principal: Principal, deal_id: str, if_match: str | None
 ) -> Deal:
     def transition(deal: Deal, policy: ApprovalPolicy, now: datetime) -> DealChange:
         return rules.extend_protection(deal, now=now, policy=policy)
 
     # The partner asks for more time; the vendor may grant it too.
     return await _act(
-        session, topics, principal, deal_id, if_match, _either_side,
+        store, topics, principal, deal_id, if_match, _either_side,
         "Only the deal's partner or vendor extends its protection.", transition,
     )  # fmt: skip

@@ -5,50 +5,37 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlmodel.ext.asyncio.session import AsyncSession
-
-from dealreg.adapters.mapping import policy_from_row
-from dealreg.adapters.tables import VendorPolicyRow
-from dealreg.api.schemas import PolicyIn
+from dealreg.domain.policy import DEFAULT_POLICY, ApprovalPolicy
+from dealreg.service.ports import DealStore
 from dealreg.service.views import policy_json
+from servicekit.errors import Forbidden, NotFound
 from servicekit.preconditions import check_if_match
 from servicekit.principal import Principal, Role
-from servicekit.problems import Problem, not_found
 
 
 def _require_vendor(principal: Principal, vendor_id: str) -> None:
     if principal.acts_for_vendor(vendor_id):
         return
     if principal.role is Role.VENDOR:
-        raise not_found("approval policy")  # another vendor's policy does not exist for this caller
-    raise Problem(403, "Only the vendor (or an admin) manages its approval policy.")
+        raise NotFound("approval policy")  # another vendor's policy does not exist for this caller
+    raise Forbidden("Only the vendor (or an admin) manages its approval policy.")
 
 
-async def get_policy(session: AsyncSession, principal: Principal, vendor_id: str) -> dict[str, Any]:
+async def get_policy(store: DealStore, principal: Principal, vendor_id: str) -> dict[str, Any]:
     _require_vendor(principal, vendor_id)
-    row = await session.get(VendorPolicyRow, vendor_id)
-    return policy_json(vendor_id, policy_from_row(row), version=row.version if row else 0, is_default=row is None)
+    stored = await store.policy(vendor_id)
+    if stored is None:
+        return policy_json(vendor_id, DEFAULT_POLICY, version=0, is_default=True)
+    return policy_json(vendor_id, stored.policy, version=stored.version, is_default=False)
 
 
 async def put_policy(
-    session: AsyncSession, principal: Principal, vendor_id: str, body: PolicyIn, if_match: str | None
+    store: DealStore, principal: Principal, vendor_id: str, policy: ApprovalPolicy, if_match: str | None
 ) -> tuple[dict[str, Any], bool]:
     """Create or replace; returns (policy JSON, created)."""
     _require_vendor(principal, vendor_id)
-    now = datetime.now(UTC)
-    row = await session.get(VendorPolicyRow, vendor_id, with_for_update=True)
-    check_if_match(if_match, row.version if row else 0)
-    values = body.model_dump()
-    values["auto_approve_tiers"] = sorted(set(values["auto_approve_tiers"]))
-    created = row is None
-    if row is None:
-        row = VendorPolicyRow(vendor_id=vendor_id, created_at=now, updated_at=now, version=0, **values)
-        session.add(row)
-    else:
-        for name, value in values.items():
-            setattr(row, name, value)
-        row.updated_at = now
-    row.version += 1
-    policy = policy_from_row(row)  # the domain's own checks, before anything is committed
-    await session.flush()
-    return policy_json(vendor_id, policy, version=row.version, is_default=False), created
+    stored = await store.policy(vendor_id, lock=True)
+    check_if_match(if_match, stored.version if stored else 0)
+    version = (stored.version if stored else 0) + 1
+    await store.save_policy(vendor_id, policy, version, datetime.now(UTC))
+    return policy_json(vendor_id, policy, version=version, is_default=False), stored is None

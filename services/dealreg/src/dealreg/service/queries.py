@@ -5,76 +5,53 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
-
-from dealreg.adapters.mapping import deal_from_row
-from dealreg.adapters.tables import DealHistoryRow, DealRow
+from dealreg.domain.deals import Deal
+from dealreg.service.ports import DealFilter, DealStore
 from dealreg.service.views import deal_json, history_json
-from servicekit.pagination import decode_cursor, next_cursor
+from servicekit.cursors import decode_cursor, next_cursor
+from servicekit.errors import NotFound
 from servicekit.principal import Principal, Role
-from servicekit.problems import not_found
 
 
-async def visible_deal(session: AsyncSession, principal: Principal, deal_id: str) -> DealRow:
-    row = await session.get(DealRow, deal_id)
-    if row is None or not principal.sees(vendor_id=row.vendor_id, partner_id=row.partner_id):
-        raise not_found("deal")
-    return row
+async def visible_deal(store: DealStore, principal: Principal, deal_id: str) -> Deal:
+    deal = await store.get_deal(deal_id)
+    if deal is None or not principal.sees(vendor_id=deal.vendor_id, partner_id=deal.partner_id):
+        raise NotFound("deal")
+    return deal
+
+
+def tenancy(principal: Principal) -> DealFilter:
+    """What the caller may see at all: filters only ever narrow it."""
+    if principal.role is Role.PARTNER:
+        return DealFilter(tenant_partner_ids=[principal.partner_id or ""])
+    if principal.role is Role.AGGREGATOR:
+        return DealFilter(tenant_partner_ids=sorted(principal.partner_ids))
+    if principal.role is Role.VENDOR:
+        return DealFilter(tenant_vendor_id=principal.vendor_id or "")
+    return DealFilter()
 
 
 async def list_deals(
-    session: AsyncSession,
-    principal: Principal,
-    *,
-    status: str | None,
-    stage: str | None,
-    partner_id: str | None,
-    vendor_id: str | None,
-    updated_after: datetime | None,
-    limit: int,
-    cursor: str | None,
+    store: DealStore, principal: Principal, where: DealFilter, *, limit: int, cursor: str | None
 ) -> dict[str, Any]:
-    """Deals the caller may see, oldest first by (created_at, id)."""
-    query = select(DealRow)
-    # Tenancy first: filters only ever narrow what the caller may see.
-    if principal.role is Role.PARTNER:
-        query = query.where(col(DealRow.partner_id) == principal.partner_id)
-    elif principal.role is Role.AGGREGATOR:
-        query = query.where(col(DealRow.partner_id).in_(sorted(principal.partner_ids)))
-    elif principal.role is Role.VENDOR:
-        query = query.where(col(DealRow.vendor_id) == principal.vendor_id)
-    if status:
-        query = query.where(col(DealRow.status) == status)
-    if stage:
-        query = query.where(col(DealRow.stage) == stage)
-    if partner_id:
-        query = query.where(col(DealRow.partner_id) == partner_id)
-    if vendor_id:
-        query = query.where(col(DealRow.vendor_id) == vendor_id)
-    if updated_after:
-        query = query.where(col(DealRow.updated_at) > updated_after)
+    """Deals the caller may see (`where`'s tenancy is replaced by the caller's), oldest first by (created_at, id)."""
+    seen = tenancy(principal)
+    where = DealFilter(
+        tenant_partner_ids=seen.tenant_partner_ids, tenant_vendor_id=seen.tenant_vendor_id, status=where.status,
+        stage=where.stage, partner_id=where.partner_id, vendor_id=where.vendor_id, updated_after=where.updated_after,
+    )  # fmt: skip
     key = decode_cursor(cursor, {"c": datetime, "i": str})
-    if key is not None:
-        after = key["c"]
-        query = query.where(
-            (col(DealRow.created_at) > after) | ((col(DealRow.created_at) == after) & (col(DealRow.id) > str(key["i"])))
-        )
-    query = query.order_by(col(DealRow.created_at), col(DealRow.id)).limit(limit + 1)
-    rows = list((await session.exec(query)).all())
-    page, nxt = next_cursor(rows, limit, lambda r: {"c": r.created_at.isoformat(), "i": r.id})
-    return {"items": [deal_json(deal_from_row(r), principal) for r in page], "next_cursor": nxt}
+    after = (key["c"], str(key["i"])) if key is not None else None
+    deals = await store.list_deals(where, after, limit + 1)
+    page, nxt = next_cursor(deals, limit, lambda d: {"c": d.created_at.isoformat(), "i": d.id})
+    return {"items": [deal_json(d, principal) for d in page], "next_cursor": nxt}
 
 
 async def deal_history(
-    session: AsyncSession, principal: Principal, deal_id: str, *, limit: int, cursor: str | None
+    store: DealStore, principal: Principal, deal_id: str, *, limit: int, cursor: str | None
 ) -> dict[str, Any]:
-    await visible_deal(session, principal, deal_id)
-    query = select(DealHistoryRow).where(col(DealHistoryRow.deal_id) == deal_id)
+    await visible_deal(store, principal, deal_id)
     key = decode_cursor(cursor, {"h": int})
-    if key is not None:
-        query = query.where(col(DealHistoryRow.id) > key["h"])
-    query = query.order_by(col(DealHistoryRow.id)).limit(limit + 1)
-    rows = list((await session.exec(query)).all())
-    page, nxt = next_cursor(rows, limit, lambda r: {"h": r.id})
-    return {"items": [history_json(r) for r in page], "next_cursor": nxt}
+    entries = await store.history(deal_id, key["h"] if key is not None else None, limit + 1)
+    page, nxt = next_cursor(entries, limit, lambda e: {"h": e.id})
+    return {"items": [history_json(e) for e in page], "next_cursor": nxt}

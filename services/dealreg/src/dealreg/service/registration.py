@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import Any
 
-import asyncpg
-
-from dealreg.adapters.mapping import new_deal_values, policy_from_row
-from dealreg.adapters.registration_store import RegistrationStore, in_registration_transaction
-from dealreg.api.schemas import DealCreate
 from dealreg.domain import registration as domain_registration
 from dealreg.domain.conflicts import (
     ExistingRegistration,
@@ -22,48 +17,48 @@ from dealreg.domain.conflicts import (
     registration_from_draft,
 )
 from dealreg.domain.customers import CustomerKeys
-from dealreg.domain.deals import Customer, Deal, DealDraft, DealEventType, DuplicateRegistration, LineItem, Rep
+from dealreg.domain.deals import Deal, DealDraft, DealRequest, DuplicateRegistration, Rep
 from dealreg.domain.enrolment import PartnerTerms
 from dealreg.domain.policy import DEFAULT_POLICY, ApprovalPolicy
 from dealreg.service.changes import POLICY_ACTOR, change_records
+from dealreg.service.ports import Registrations, RegistrationStore
 from events.topics import TopicNames
+from events.vocabulary import DealEventType
+from servicekit.errors import Conflict, Forbidden, invalid
 from servicekit.principal import Principal, Role
-from servicekit.problems import Problem, validation_problem
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegisterDeal(DealRequest):
+    """A registration request: the deal, the partner it names (None: the caller's own) and the rep
+    (None: the caller)."""
+
+    partner_id: str | None = None
+    rep: Rep | None = None
 
 
 def resolve_partner_id(principal: Principal, requested: str | None, loc: tuple[str | int, ...] = ("body",)) -> str:
     if principal.role is Role.PARTNER:
         assert principal.partner_id is not None
         if requested is not None and requested != principal.partner_id:
-            raise Problem(403, "partner_id must be your own partner.")
+            raise Forbidden("partner_id must be your own partner.")
         return principal.partner_id
     if principal.role is Role.AGGREGATOR:
         if requested is None:
-            raise validation_problem([{"loc": [*loc, "partner_id"], "msg": "Field required for an aggregator"}])
+            raise invalid([*loc, "partner_id"], "Field required for an aggregator")
         if requested not in principal.partner_ids:
-            raise Problem(403, f"You do not act for partner {requested!r}.")
+            raise Forbidden(f"You do not act for partner {requested!r}.")
         return requested
     if principal.role is Role.ADMIN:
         if requested is None:
-            raise validation_problem([{"loc": [*loc, "partner_id"], "msg": "Field required"}])
+            raise invalid([*loc, "partner_id"], "Field required")
         return requested
-    raise Problem(403, "Only partners, aggregators and admins register deals.")
+    raise Forbidden("Only partners, aggregators and admins register deals.")
 
 
-def draft_from_body(body: DealCreate, partner_id: str, principal: Principal) -> DealDraft:
-    rep = Rep(**body.rep.model_dump()) if body.rep else Rep(id=principal.sub)
-    return DealDraft(
-        vendor_id=body.vendor_id,
-        partner_id=partner_id,
-        rep=rep,
-        customer=Customer(**body.customer.model_dump()),
-        products=tuple(LineItem(sku=p.sku, quantity=p.quantity, unit_price=p.unit_price) for p in body.products),
-        currency=body.currency,
-        margin_pct=body.margin_pct,
-        expected_close_date=body.expected_close_date,
-        external_ref=body.external_ref,
-        notes=body.notes,
-    )
+def draft_from_command(body: RegisterDeal, partner_id: str, principal: Principal) -> DealDraft:
+    deal = {f.name: getattr(body, f.name) for f in fields(DealRequest)}
+    return DealDraft(**deal, partner_id=partner_id, rep=body.rep or Rep(id=principal.sub))
 
 
 @dataclass(frozen=True)
@@ -96,7 +91,7 @@ class Lookups:
             self._enrolled[pair] = Enrolled(False, None)
             return self._enrolled[pair], DEFAULT_POLICY
         self._enrolled[pair] = Enrolled(True, found[0])
-        self._policies[vendor_id] = policy_from_row(found[1])
+        self._policies[vendor_id] = found[1] or DEFAULT_POLICY
         return self._enrolled[pair], self._policies[vendor_id]
 
 
@@ -114,7 +109,6 @@ class Decided:
     """A registration accepted: the deal and the rows that record it."""
 
     deal: Deal
-    deal_values: dict[str, Any]
     history: list[dict[str, Any]]
     outbox: list[dict[str, Any]]
 
@@ -123,20 +117,19 @@ class Decided:
         return registration_from_deal(self.deal)
 
 
-def pending_registration(principal: Principal, body: DealCreate, loc: tuple[str | int, ...] = ("body",)) -> Pending:
-    """Who registers, the draft and its match keys; raises Problem (403/422) for the wrong partner."""
+def pending_registration(principal: Principal, body: RegisterDeal, loc: tuple[str | int, ...] = ("body",)) -> Pending:
+    """Who registers, the draft and its match keys; raises Forbidden/InvalidInput for the wrong partner."""
     partner_id = resolve_partner_id(principal, body.partner_id, loc)
-    draft = draft_from_body(body, partner_id, principal)
+    draft = draft_from_command(body, partner_id, principal)
     return Pending(partner_id, draft, registration_from_draft(draft))
 
 
 def check_enrolment(pending: Pending, enrolled: Enrolled) -> PartnerTerms:
-    """The partner's terms with the deal's vendor; 403 when it has no profile or is not enrolled with it."""
+    """The partner's terms with the deal's vendor; Forbidden when it has no profile or is not enrolled with it."""
     if not enrolled.has_profile:
-        raise Problem(403, f"Partner {pending.partner_id!r} has no profile; a vendor or admin must create it first.")
+        raise Forbidden(f"Partner {pending.partner_id!r} has no profile; a vendor or admin must create it first.")
     if enrolled.terms is None:
-        raise Problem(
-            403,
+        raise Forbidden(
             f"Partner {pending.partner_id!r} is not enrolled with vendor {pending.draft.vendor_id!r}; that vendor"
             " (or an admin) enrols it with PUT /v1/partners/{partner_id}.",
         )
@@ -152,7 +145,7 @@ def decide(
     principal: Principal,
     now: datetime,
 ) -> Decided:
-    """Match, apply the policy and build the rows; raises Problem 409 for a duplicate. No I/O."""
+    """Match, apply the policy and build the rows; raises Conflict for a duplicate. No I/O."""
     match = classify_registration(pending.new, candidates)
     try:
         changes = domain_registration.register_deal(
@@ -160,8 +153,7 @@ def decide(
             match=match,
         )  # fmt: skip
     except DuplicateRegistration as exc:
-        raise Problem(
-            409,
+        raise Conflict(
             str(exc),
             title="Duplicate registration",
             type_="/problems/duplicate-registration",
@@ -169,21 +161,21 @@ def decide(
             reasons=[str(r) for r in match.reasons],
         ) from None
     deal = changes[-1].deal
-    actors = [POLICY_ACTOR if c.event_type is DealEventType.APPROVED else principal.sub for c in changes]
+    actors = [POLICY_ACTOR if c.event_type is DealEventType.DEAL_APPROVED else principal.sub for c in changes]
     history, outbox = change_records(topics, partner, list(zip(changes, actors, strict=True)))
-    return Decided(deal, new_deal_values(deal), history, outbox)
+    return Decided(deal, history, outbox)
 
 
 async def register_deal(
     store: RegistrationStore,
     topics: TopicNames,
     principal: Principal,
-    body: DealCreate,
+    body: RegisterDeal,
     now: datetime | None = None,
     loc: tuple[str | int, ...] = ("body",),
     lookups: Lookups | None = None,
 ) -> Deal:
-    """Register in the store's transaction; raises Problem (403/409/422) with nothing written.
+    """Register in the store's transaction; raises Forbidden/Conflict/InvalidInput with nothing written.
 
     Three round trips: locks + partner's enrolment + policy, conflict candidates, then one insert of deal,
     history, outbox and NOTIFY.
@@ -195,10 +187,12 @@ async def register_deal(
     partner = check_enrolment(pending, found)
     candidates = await store.active_candidates(vendor_id, pending.new.customer)
     decided = decide(pending, partner, policy, candidates, topics, principal, now or datetime.now(UTC))
-    await store.insert(decided.deal_values, decided.history, decided.outbox)
+    await store.insert(decided.deal, decided.history, decided.outbox)
     return decided.deal
 
 
-async def register(pool: asyncpg.Pool, topics: TopicNames, principal: Principal, body: DealCreate) -> Deal:
+async def register(
+    registrations: Registrations, topics: TopicNames, principal: Principal, command: RegisterDeal
+) -> Deal:
     """Register one deal in a transaction of its own (the POST /v1/deals use case)."""
-    return await in_registration_transaction(pool, lambda store: register_deal(store, topics, principal, body))
+    return await registrations.in_transaction(lambda store: register_deal(store, topics, principal, command))

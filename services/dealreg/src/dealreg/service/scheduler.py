@@ -1,30 +1,23 @@
 """The scheduler: approval SLA breaches and protection expiry, safe with several replicas.
 
-Each pass locks due rows with FOR UPDATE SKIP LOCKED, so a deal is handled by exactly
-one replica; a handled deal no longer matches the queries (overdue is recorded on the
-deal, expiry changes its status), so the overdue event is emitted once.
+Each pass locks due deals with FOR UPDATE SKIP LOCKED (the store's `due_deals`), so a deal
+is handled by exactly one replica; a handled deal no longer matches (overdue is recorded on
+the deal, expiry changes its status), so the overdue event is emitted once.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
+from typing import Literal
 
-import structlog
-from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel.ext.asyncio.session import AsyncSession
-
-from dealreg.adapters import repository
-from dealreg.adapters.mapping import deal_from_row, policy_from_row, write_deal
-from dealreg.adapters.tables import DealRow
-from dealreg.domain.deals import DealChange, expire, handle_sla_breach
+from dealreg.domain.deals import Deal, DealChange, expire, handle_sla_breach
+from dealreg.domain.policy import DEFAULT_POLICY
 from dealreg.service.changes import SCHEDULER_ACTOR, record_changes
+from dealreg.service.ports import DealStore, UnitOfWork
 from events.topics import TopicNames
-from servicekit.app import ServiceContext
 
-log = structlog.get_logger("dealreg.scheduler")
 BATCH = 200
 
 
@@ -34,49 +27,36 @@ class PassResult:
     expired: int = 0
 
 
-async def _apply(
-    session: AsyncSession, topics: TopicNames, rows: Sequence[DealRow], now: datetime, *, overdue: bool
-) -> None:
-    policies = await repository.policy_rows(session, (r.vendor_id for r in rows))
-    partners = await repository.deal_partner_terms(session, ((r.partner_id, r.vendor_id) for r in rows))
-    for row in rows:
-        deal = deal_from_row(row)
+async def _apply(store: DealStore, topics: TopicNames, deals: Sequence[Deal], now: datetime, *, overdue: bool) -> None:
+    policies = await store.policies(d.vendor_id for d in deals)
+    partners = await store.partner_terms((d.partner_id, d.vendor_id) for d in deals)
+    for deal in deals:
         changes: list[DealChange]
         if overdue:
-            changes = handle_sla_breach(deal, now=now, policy=policy_from_row(policies.get(row.vendor_id)))
+            changes = handle_sla_breach(deal, now=now, policy=policies.get(deal.vendor_id, DEFAULT_POLICY))
         else:
             changes = [expire(deal, now=now)]
-        write_deal(row, changes[-1].deal)
-        partner = partners[(row.partner_id, row.vendor_id)]
-        await record_changes(session, topics, partner, [(c, SCHEDULER_ACTOR) for c in changes])
+        await store.save_deal(changes[-1].deal)
+        partner = partners[(deal.partner_id, deal.vendor_id)]
+        await record_changes(store, topics, partner, [(c, SCHEDULER_ACTOR) for c in changes])
 
 
-async def run_pass(sessions: async_sessionmaker[AsyncSession], topics: TopicNames, now: datetime) -> PassResult:
-    """Handle every deal due at `now`, a batch per transaction."""
-    result = PassResult()
+Due = Literal["overdue", "lapsed"]
+
+
+async def _drain(unit_of_work: UnitOfWork, topics: TopicNames, now: datetime, kind: Due) -> int:
+    """Handle every deal of this kind due at `now`, a batch per transaction; how many there were."""
+    done = 0
     while True:
-        async with sessions() as session, session.begin():
-            rows = await repository.overdue_deals(session, now, BATCH)
-            await _apply(session, topics, rows, now, overdue=True)
-        result.overdue += len(rows)
-        if len(rows) < BATCH:
-            break
-    while True:
-        async with sessions() as session, session.begin():
-            rows = await repository.lapsed_deals(session, now, BATCH)
-            await _apply(session, topics, rows, now, overdue=False)
-        result.expired += len(rows)
-        if len(rows) < BATCH:
-            break
-    return result
+        async with unit_of_work() as store:
+            deals = await store.due_deals(kind, now, BATCH)
+            await _apply(store, topics, deals, now, overdue=kind == "overdue")
+        done += len(deals)
+        if len(deals) < BATCH:
+            return done
 
 
-async def scheduler_worker(ctx: ServiceContext) -> None:
-    """Every SCHEDULER_INTERVAL, one pass (the app's supervisor restarts it after a crash)."""
-    interval = getattr(ctx.settings, "scheduler_interval", timedelta(seconds=30))
-    seconds = max(interval.total_seconds(), 0.05)
-    while True:
-        result = await run_pass(ctx.sessions, ctx.topics, datetime.now(UTC))
-        if result.overdue or result.expired:
-            log.info("scheduler pass", overdue=result.overdue, expired=result.expired)
-        await asyncio.sleep(seconds)
+async def run_pass(unit_of_work: UnitOfWork, topics: TopicNames, now: datetime) -> PassResult:
+    """Handle every deal due at `now`: overdue approvals first, then lapsed protection."""
+    overdue = await _drain(unit_of_work, topics, now, "overdue")
+    return PassResult(overdue=overdue, expired=await _drain(unit_of_work, topics, now, "lapsed"))

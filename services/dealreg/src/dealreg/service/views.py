@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from dealreg.adapters.tables import DealHistoryRow
-from dealreg.domain.deals import Deal, DealStage
-from dealreg.domain.enrolment import PartnerTerms
+from dealreg.domain.deals import Deal
+from dealreg.domain.enrolment import Enrolment, PartnerProfile, PartnerTerms
 from dealreg.domain.policy import ApprovalPolicy
+from dealreg.service.ports import HistoryEntry
+from events.vocabulary import DealStage, Outcome
 from servicekit.money import format_money
-from servicekit.principal import Principal
+from servicekit.principal import Principal, Role
 
 
 def _pct(value: Decimal) -> str:
@@ -50,7 +52,8 @@ def iso_duration(value: timedelta, *, unit: str = "days") -> str:
 
 
 def outcome_of(deal: Deal) -> str | None:
-    return {DealStage.CLOSED_WON: "won", DealStage.CLOSED_LOST: "lost"}.get(deal.stage)
+    outcome = {DealStage.CLOSED_WON: Outcome.WON, DealStage.CLOSED_LOST: Outcome.LOST}.get(deal.stage)
+    return str(outcome) if outcome is not None else None
 
 
 def deal_json(deal: Deal, viewer: Principal | None) -> dict[str, Any]:
@@ -134,5 +137,48 @@ def policy_json(vendor_id: str, policy: ApprovalPolicy, *, version: int, is_defa
     }
 
 
-def history_json(row: DealHistoryRow) -> dict[str, Any]:
-    return {"type": row.type, "at": iso(row.at), "actor": row.actor, "data": row.data}
+def history_json(entry: HistoryEntry) -> dict[str, Any]:
+    return {"type": entry.type, "at": iso(entry.at), "actor": entry.actor, "data": entry.data}
+
+
+def _enrolment_json(e: Enrolment) -> dict[str, Any]:
+    return {
+        "vendor_id": e.vendor_id,
+        "tier": e.terms.tier,
+        "territory": e.terms.territory,
+        "region": e.terms.region,
+        "channel_manager": e.terms.channel_manager,
+        "version": e.version,
+        "updated_at": iso(e.updated_at),
+    }
+
+
+def partner_json(profile: PartnerProfile, enrolments: Sequence[Enrolment], viewer: Principal) -> dict[str, Any] | None:
+    """The partner as `viewer` sees it; None when the viewer may not see it (a vendor it is not enrolled with)."""
+    active = sorted((e for e in enrolments if e.active), key=lambda e: e.vendor_id)
+    if viewer.role is Role.VENDOR:
+        own = next((e for e in active if e.vendor_id == viewer.vendor_id), None)
+        if own is None:
+            return None
+        return {
+            "id": profile.id, "name": profile.name, "tier": own.terms.tier, "territory": own.terms.territory,
+            "region": own.terms.region, "channel_manager": own.terms.channel_manager, "vendor_ids": [own.vendor_id],
+            "created_at": iso(profile.created_at), "updated_at": iso(own.updated_at), "version": own.version,
+        }  # fmt: skip
+    if not viewer.acts_for_partner(profile.id):
+        return None
+    # Top-level terms are unambiguous only with a single vendor; otherwise see `enrollments`.
+    single = active[0].terms if len(active) == 1 else None
+    return {
+        "id": profile.id,
+        "name": profile.name,
+        "tier": single.tier if single else None,
+        "territory": single.territory if single else None,
+        "region": single.region if single else None,
+        "channel_manager": single.channel_manager if single else None,
+        "vendor_ids": [e.vendor_id for e in active],
+        "enrollments": [_enrolment_json(e) for e in active],
+        "created_at": iso(profile.created_at),
+        "updated_at": iso(profile.updated_at),
+        "version": profile.version,
+    }
