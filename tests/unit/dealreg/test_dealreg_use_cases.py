@@ -10,7 +10,6 @@ from typing import Any
 import orjson
 import pytest
 from dealreg_factories import deal
-from fakes import FakeDealStore, FakeRegistrations, fake_unit_of_work
 
 from dealreg.domain.deals import Customer, LineItem
 from dealreg.domain.enrolment import PartnerTerms, Terms
@@ -22,6 +21,12 @@ from events.topics import TopicNames
 from events.vocabulary import DealEventType, DealStatus, PartnerEventType
 from servicekit.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, PreconditionFailed
 from servicekit.principal import Principal, Role
+from support.fakes import service_fakes
+
+_fakes = service_fakes(__file__)
+FakeDealStore = _fakes.FakeDealStore
+FakeRegistrations = _fakes.FakeRegistrations
+fake_unit_of_work = _fakes.fake_unit_of_work
 
 TOPICS = TopicNames()
 VENDOR = Principal(Role.VENDOR, sub="v-user", vendor_id="acme")

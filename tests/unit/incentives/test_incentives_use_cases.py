@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from fakes import FakeIncentivesStore, FakeRewardStore
 from incentives_factories import make_program
 
 from events.envelope import CloudEvent
@@ -21,6 +20,11 @@ from incentives.service.rewards import Unpayable, apply_deal_events
 from servicekit.errors import BadRequest, Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
 from servicekit.principal import Principal, Role
 from support.events import deal_data, deal_event
+from support.fakes import service_fakes
+
+_fakes = service_fakes(__file__)
+FakeIncentivesStore = _fakes.FakeIncentivesStore
+FakeRewardStore = _fakes.FakeRewardStore
 
 D = Decimal
 TOPIC = "t.incentives.v1"

@@ -3,11 +3,8 @@ PostgreSQL, Kafka or HTTP."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,13 +21,9 @@ from pipeline.service.enrolments import on_enrolment_events
 from pipeline.service.views import figures_json
 from servicekit.errors import Forbidden, InvalidInput, NotFound, PreconditionFailed
 from servicekit.principal import Principal, Role
+from support.fakes import service_fakes
 
-# Loaded under its own name: every service's unit tests have a fakes.py.
-_spec = importlib.util.spec_from_file_location("pipeline_fakes", Path(__file__).with_name("fakes.py"))
-assert _spec is not None and _spec.loader is not None
-fakes = sys.modules.setdefault("pipeline_fakes", importlib.util.module_from_spec(_spec))
-_spec.loader.exec_module(fakes)
-FakePipelineStore = fakes.FakePipelineStore
+FakePipelineStore = service_fakes(__file__).FakePipelineStore
 
 TOPICS = TopicNames("")
 T0 = datetime(2030, 1, 5, 9, tzinfo=UTC)

@@ -16,7 +16,7 @@ from dealreg.service.partners import PutPartner
 from dealreg.service.registration import RegisterDeal
 from servicekit.errors import DomainError, InvalidInput, invalid
 from servicekit.idempotency import fingerprint, valid_key
-from servicekit.problems import Problem, problem_of
+from servicekit.problems import Problem
 
 
 def register_command(body: DealCreate) -> RegisterDeal:
@@ -73,8 +73,7 @@ class ProblemAnswers:
     """dealreg.service.batch.ItemAnswers: a refused item's answer is its problem document."""
 
     def refused(self, error: DomainError) -> tuple[int, dict[str, Any]]:
-        problem = problem_of(error)
-        return problem.status, problem.body()
+        return error.status, error.body()  # every refusal kind is a Problem
 
     def reused_key(self) -> tuple[int, dict[str, Any]]:
         return 422, Problem(422, "This idempotency_key was already used with a different item.").body()
