@@ -17,7 +17,7 @@ from sqlalchemy import text
 from events.consumer import IdempotentConsumer
 from events.envelope import CloudEvent
 from events.topics import TopicNames
-from notifications.workers import events_consumer
+from notifications.consumers import events_consumer
 from support.kafka import eventually
 
 
