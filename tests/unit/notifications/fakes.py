@@ -15,9 +15,11 @@ from notifications.domain.model import Delivery, DeliveryStatus, Subscription, S
 from notifications.domain.routing import EventTenancy, may_see
 from notifications.domain.ssrf import BlockedDestination
 from notifications.service.ports import (
+    DeliveryLogQuery,
     NewDelivery,
     ReceivedEvent,
     Replayed,
+    ReplayPlan,
     SubjectRange,
     Target,
 )
@@ -144,26 +146,19 @@ class FakeStore:
     async def get_delivery(self, delivery_id: str) -> Delivery | None:
         return copy.deepcopy(self.deliveries.get(delivery_id))
 
-    async def list_deliveries(
-        self,
-        *,
-        owner_key: str | None,
-        subscription_id: str | None,
-        status: str | None,
-        event_id: str | None,
-        before_seq: int | None,
-        limit: int,
-    ) -> list[Delivery]:
-        rows = [
-            d
-            for d in self.deliveries.values()
-            if (owner_key is None or self.subscriptions[d.subscription_id].owner_key == owner_key)
-            and (subscription_id is None or d.subscription_id == subscription_id)
-            and (status is None or d.status == status)
-            and (event_id is None or d.event_id == event_id)
-            and (before_seq is None or (d.seq or 0) < before_seq)
-        ]
-        return copy.deepcopy(sorted(rows, key=lambda d: -(d.seq or 0))[:limit])
+    async def list_deliveries(self, query: DeliveryLogQuery) -> list[Delivery]:
+        def shown(d: Delivery) -> bool:
+            owner = self.subscriptions[d.subscription_id].owner_key
+            return (
+                query.owner_key in (None, owner)
+                and query.subscription_id in (None, d.subscription_id)
+                and query.status in (None, d.status)
+                and query.event_id in (None, d.event_id)
+                and (query.before_seq is None or (d.seq or 0) < query.before_seq)
+            )
+
+        newest_first = sorted(filter(shown, self.deliveries.values()), key=lambda d: -(d.seq or 0))
+        return copy.deepcopy(newest_first[: query.limit])
 
     async def subject_of_event(self, event_id: str, fallback: str | None) -> str | None:
         kept = self.events.get(event_id)
@@ -201,22 +196,13 @@ class FakeStore:
             ranges[k.event.subject] = SubjectRange(k.event.subject, (old.count if old else 0) + 1, k.seq)
         return list(ranges.values())
 
-    async def queue_replay(
-        self,
-        subscription: Subscription,
-        since: datetime,
-        subjects: Sequence[SubjectRange],
-        now: datetime,
-        *,
-        page: int,
-        ids_shown: int,
-    ) -> Replayed:
-        upto = max(s.last_seq for s in subjects)
-        kept = [k for k in self._range(subscription, since) if k.seq <= upto]
-        ids = await self.queue_deliveries(
-            [NewDelivery(subscription.id, k.event.id, k.event.type, k.event.subject) for k in kept], now
-        )
-        return Replayed(len(ids), ids[:ids_shown])
+    async def queue_replay(self, plan: ReplayPlan) -> Replayed:
+        upto = max(s.last_seq for s in plan.subjects)
+        sub = plan.subscription
+        kept = [k for k in self._range(sub, plan.since) if k.seq <= upto]
+        new = [NewDelivery(sub.id, k.event.id, k.event.type, k.event.subject) for k in kept]
+        ids = await self.queue_deliveries(new, plan.now)
+        return Replayed(len(ids), ids[: plan.ids_shown])
 
 
 @dataclass

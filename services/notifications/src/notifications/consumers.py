@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.batching import BatchHandler, BatchItem
-from events.consumer import ConsumerSpec, IdempotentConsumer, consumer_worker
-from events.kafka import KafkaSecurity
+from events.consumer import ConsumerSpec, consumer_worker
 from events.topics import TopicNames
 from notifications.adapters.store import PgStore
 from notifications.domain.routing import KNOWN_EVENT_TYPES
@@ -31,26 +30,4 @@ EVENTS = ConsumerSpec(
     event_types=KNOWN_EVENT_TYPES,
     handler=_handler,
 )
-CONSUMER_NAME = EVENTS.name
-
 events_worker = consumer_worker(EVENTS)
-
-
-def events_consumer(
-    *,
-    topics: TopicNames,
-    bootstrap_servers: str,
-    sessions: async_sessionmaker[AsyncSession],
-    name: str = CONSUMER_NAME,
-    batch_wait_ms: int = 0,
-    security: KafkaSecurity | None = None,
-) -> IdempotentConsumer:
-    """EVENTS' consumer (tests give it a name of its own)."""
-    return EVENTS.consumer(
-        topics=topics,
-        bootstrap_servers=bootstrap_servers,
-        sessions=sessions,
-        name=name,
-        batch_wait_ms=batch_wait_ms,
-        security=security,
-    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 
 from fastapi import FastAPI
@@ -21,13 +22,7 @@ from servicekit.app import ServiceContext, create_service_app
 
 def delivery_policy(settings: Settings) -> DeliveryPolicy:
     return DeliveryPolicy(
-        retry_schedule=settings.webhook_retry_schedule,
-        timeout=settings.webhook_timeout,
-        disable_after=settings.webhook_disable_after,
-        concurrency=settings.webhook_concurrency,
-        per_subscription=settings.webhook_subscription_concurrency,
-        lease=settings.webhook_lease,
-        poll_interval=settings.webhook_poll_interval,
+        **{f.name: getattr(settings, f"webhook_{f.name}") for f in dataclasses.fields(DeliveryPolicy)}
     )
 
 

@@ -21,7 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from notifications.adapters.store import delivery_of, fail_pending, lock_chains, subscription_of, write_back
 from notifications.adapters.tables import DeliveryRow, SubscriptionRow
 from notifications.domain.ordering import chain_bucket, chain_buckets
-from notifications.service.ports import Claimed, ClaimedRow, Decide, Success
+from notifications.service.ports import Claimed, ClaimedRow, ClaimRequest, Decide, Success
 
 _RELEASE = text(
     "UPDATE deliveries SET lease_until = NULL WHERE id = :id AND lease_until = :lease AND status = 'pending'"
@@ -123,30 +123,23 @@ class PgDeliveryStore:
         async with self._sessions() as session, session.begin():
             await session.execute(_RELEASE, [{"id": d, "lease": lease} for d, lease in leases.items()])
 
-    async def claim(
-        self,
-        *,
-        now: datetime,
-        lease_until: datetime,
-        limit: int,
-        per_subscription: int,
-        busy: Mapping[str, int],
-    ) -> list[ClaimedRow]:
+    async def claim(self, request: ClaimRequest) -> list[ClaimedRow]:
         """One statement leases them and returns their subscriptions' and events' columns."""
+        busy, per_subscription, limit = request.busy, request.per_subscription, request.limit
         full = [s for s, n in busy.items() if n >= per_subscription]
         async with self._sessions() as session, session.begin():
             rows = (
                 await session.execute(
                     _CLAIM,
                     {
-                        "now": now,
+                        "now": request.now,
                         "full": full,
                         "scan": limit * 4,
                         "per_sub": per_subscription,
                         "busy_ids": list(busy),
                         "busy_counts": list(busy.values()),
                         "n": limit,
-                        "lease_until": lease_until,
+                        "lease_until": request.lease_until,
                     },
                 )
             ).all()

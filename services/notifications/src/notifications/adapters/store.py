@@ -23,7 +23,15 @@ from notifications.adapters.tables import DeliveryRow, ReceivedEventRow, Subscri
 from notifications.domain.model import Delivery, DeliveryStatus, Subscription, SubscriptionStatus
 from notifications.domain.ordering import CHAIN_LOCK_CLASS, chain_buckets, first_of_chain
 from notifications.domain.routing import OwnerRole, SubscriptionOwner
-from notifications.service.ports import NewDelivery, ReceivedEvent, Replayed, SubjectRange, Target
+from notifications.service.ports import (
+    DeliveryLogQuery,
+    NewDelivery,
+    ReceivedEvent,
+    Replayed,
+    ReplayPlan,
+    SubjectRange,
+    Target,
+)
 
 # Wakes the delivery worker as soon as new deliveries are committed.
 DELIVERIES_CHANNEL = "webhook_deliveries"
@@ -293,28 +301,19 @@ class PgStore:
         row = await self._session.get(DeliveryRow, delivery_id)
         return None if row is None else delivery_of(row)
 
-    async def list_deliveries(
-        self,
-        *,
-        owner_key: str | None,
-        subscription_id: str | None,
-        status: str | None,
-        event_id: str | None,
-        before_seq: int | None,
-        limit: int,
-    ) -> list[Delivery]:
+    async def list_deliveries(self, q: DeliveryLogQuery) -> list[Delivery]:
         query = select(DeliveryRow).join(SubscriptionRow, col(SubscriptionRow.id) == col(DeliveryRow.subscription_id))
-        if owner_key is not None:
-            query = query.where(col(SubscriptionRow.owner_key) == owner_key)
-        if subscription_id is not None:
-            query = query.where(col(DeliveryRow.subscription_id) == subscription_id)
-        if status is not None:
-            query = query.where(col(DeliveryRow.status) == status)
-        if event_id is not None:
-            query = query.where(col(DeliveryRow.event_id) == event_id)
-        if before_seq is not None:
-            query = query.where(col(DeliveryRow.seq) < before_seq)
-        query = query.order_by(col(DeliveryRow.seq).desc()).limit(limit)
+        if q.owner_key is not None:
+            query = query.where(col(SubscriptionRow.owner_key) == q.owner_key)
+        if q.subscription_id is not None:
+            query = query.where(col(DeliveryRow.subscription_id) == q.subscription_id)
+        if q.status is not None:
+            query = query.where(col(DeliveryRow.status) == q.status)
+        if q.event_id is not None:
+            query = query.where(col(DeliveryRow.event_id) == q.event_id)
+        if q.before_seq is not None:
+            query = query.where(col(DeliveryRow.seq) < q.before_seq)
+        query = query.order_by(col(DeliveryRow.seq).desc()).limit(q.limit)
         return [delivery_of(r) for r in (await self._session.execute(query)).scalars()]
 
     async def subject_of_event(self, event_id: str, fallback: str | None) -> str | None:
@@ -339,21 +338,13 @@ class PgStore:
         rows = (await self._session.execute(_subjects_sql(tenancy), _range_params(subscription, since))).all()
         return [SubjectRange(r.subject, int(r.n), int(r.last_seq)) for r in rows]
 
-    async def queue_replay(
-        self,
-        subscription: Subscription,
-        since: datetime,
-        subjects: Sequence[SubjectRange],
-        now: datetime,
-        *,
-        page: int,
-        ids_shown: int,
-    ) -> Replayed:
+    async def queue_replay(self, plan: ReplayPlan) -> Replayed:
+        sub, page, ids_shown = plan.subscription, plan.page, plan.ids_shown
         # Events that arrive from now on are not part of this replay (they are delivered anyway).
-        upto = max(s.last_seq for s in subjects)
-        await lock_chains(self._session, chain_buckets((subscription.id, s.subject) for s in subjects))
-        statement = _page_sql(_TENANCY[OwnerRole(subscription.owner_role)])
-        params = {**_range_params(subscription, since), "subscription_id": subscription.id, "now": now}
+        upto = max(s.last_seq for s in plan.subjects)
+        await lock_chains(self._session, chain_buckets((sub.id, s.subject) for s in plan.subjects))
+        statement = _page_sql(_TENANCY[OwnerRole(sub.owner_role)])
+        params = {**_range_params(sub, plan.since), "subscription_id": sub.id, "now": plan.now}
         after, queued, shown = 0, 0, list[str]()
         while True:
             row = (await self._session.execute(statement, {**params, "after": after, "upto": upto, "page": page})).one()

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from notifications.domain.model import Delivery, SubscriptionStatus
 from notifications.service.owners import may_manage, visible_owner_key
-from notifications.service.ports import NewDelivery, Page, SubscriptionStore
+from notifications.service.ports import DeliveryLogQuery, NewDelivery, Page, SubscriptionStore
 from notifications.service.replay import disabled
 from notifications.service.replay_limits import REDELIVER, admit
 from servicekit.cursors import decode_cursor, next_cursor
@@ -39,12 +39,14 @@ async def list_deliveries(store: SubscriptionStore, principal: Principal, query:
     """The delivery log, newest first."""
     key = decode_cursor(query.cursor, {"seq": int})
     rows = await store.list_deliveries(
-        owner_key=visible_owner_key(principal),
-        subscription_id=query.subscription_id,
-        status=query.status,
-        event_id=query.event_id,
-        before_seq=None if key is None else key["seq"],
-        limit=query.limit + 1,
+        DeliveryLogQuery(
+            owner_key=visible_owner_key(principal),
+            subscription_id=query.subscription_id,
+            status=query.status,
+            event_id=query.event_id,
+            before_seq=None if key is None else key["seq"],
+            limit=query.limit + 1,
+        )
     )
     page, nxt = next_cursor(rows, query.limit, lambda r: {"seq": r.seq})
     return Page(page, nxt)

@@ -53,6 +53,7 @@ from notifications.domain.signing import delivery_headers, secrets_in_force
 from notifications.service.ports import (
     Claimed,
     ClaimedRow,
+    ClaimRequest,
     DeliveryStore,
     Followups,
     SecretOpener,
@@ -77,13 +78,13 @@ _unfinished: dict[str, datetime] = {}
 
 @dataclass(frozen=True)
 class DeliveryPolicy:
-    """The delivery settings (WEBHOOK_*; see config.Settings)."""
+    """The delivery settings: each field is config.Settings' ``webhook_<field>`` (WEBHOOK_<FIELD>)."""
 
     retry_schedule: tuple[timedelta, ...]
     timeout: timedelta
     disable_after: timedelta
-    concurrency: int = 16
-    per_subscription: int = 2
+    concurrency: int = 16  # sends at once, in all
+    subscription_concurrency: int = 2  # sends at once, per subscription
     lease: timedelta = timedelta(minutes=2)
     poll_interval: float = 0.25
 
@@ -282,7 +283,7 @@ class DeliveryWorker:
         lease_until = now + self._policy.lease
         busy = {s: n for s, n in self._per_subscription.items() if n > 0}
         rows = await self._store.claim(
-            now=now, lease_until=lease_until, limit=limit, per_subscription=self._policy.per_subscription, busy=busy
+            ClaimRequest(now, lease_until, limit, self._policy.subscription_concurrency, busy)
         )
         # The claim has no order: start each subscription's deliveries in the order claimed.
         rows = sorted(rows, key=lambda r: (r.next_attempt_at, r.seq))

@@ -74,6 +74,28 @@ class SubjectRange:
 
 
 @dataclass(frozen=True)
+class DeliveryLogQuery:
+    """Which deliveries a log page shows; None: any."""
+
+    owner_key: str | None  # the subscriptions' owner (None: everyone's)
+    subscription_id: str | None
+    status: str | None
+    event_id: str | None
+    before_seq: int | None  # the cursor: older than this
+    limit: int
+
+
+@dataclass(frozen=True)
+class ReplayPlan:
+    subscription: Subscription
+    since: datetime
+    subjects: Sequence[SubjectRange]  # what replay_subjects found: only these events are queued
+    now: datetime
+    page: int  # events per statement
+    ids_shown: int  # how many of the new deliveries' ids to return
+
+
+@dataclass(frozen=True)
 class Replayed:
     queued: int
     delivery_ids: Sequence[str]  # the first ones, in order
@@ -115,16 +137,7 @@ class SubscriptionStore(IntakeStore, Protocol):
 
     async def get_delivery(self, delivery_id: str) -> Delivery | None: ...
 
-    async def list_deliveries(
-        self,
-        *,
-        owner_key: str | None,
-        subscription_id: str | None,
-        status: str | None,
-        event_id: str | None,
-        before_seq: int | None,
-        limit: int,
-    ) -> list[Delivery]:
+    async def list_deliveries(self, query: DeliveryLogQuery) -> list[Delivery]:
         """Newest first (seq descending)."""
         ...
 
@@ -146,17 +159,8 @@ class SubscriptionStore(IntakeStore, Protocol):
         """The events since ``since`` the subscription receives (types and owner's tenancy), by subject."""
         ...
 
-    async def queue_replay(
-        self,
-        subscription: Subscription,
-        since: datetime,
-        subjects: Sequence[SubjectRange],
-        now: datetime,
-        *,
-        page: int,
-        ids_shown: int,
-    ) -> Replayed:
-        """Queue those events (up to the last of ``subjects``) in arrival order, ``page`` per statement."""
+    async def queue_replay(self, plan: ReplayPlan) -> Replayed:
+        """Queue the plan's events (up to the last of its subjects) in arrival order, a page per statement."""
         ...
 
 
@@ -180,6 +184,18 @@ class ClaimedRow:
     owner_partner_ids: Sequence[str]
     body: bytes
     traceparent: str | None
+
+
+@dataclass(frozen=True)
+class ClaimRequest:
+    """Lease up to ``limit`` due deliveries until ``lease_until``, at most ``per_subscription`` in flight
+    per subscription counting those this worker has ``busy``."""
+
+    now: datetime
+    lease_until: datetime
+    limit: int
+    per_subscription: int
+    busy: Mapping[str, int]
 
 
 @dataclass(frozen=True)
@@ -216,17 +232,8 @@ class DeliveryStore(Protocol):
         """Hand back claims never attempted (delivery id -> the lease they were claimed with)."""
         ...
 
-    async def claim(
-        self,
-        *,
-        now: datetime,
-        lease_until: datetime,
-        limit: int,
-        per_subscription: int,
-        busy: Mapping[str, int],
-    ) -> list[ClaimedRow]:
-        """Lease up to ``limit`` due chain heads of active subscriptions, at most ``per_subscription``
-        in flight per subscription counting ``busy``; in no particular order."""
+    async def claim(self, request: ClaimRequest) -> list[ClaimedRow]:
+        """Lease due chain heads of active subscriptions as the request says; in no particular order."""
         ...
 
     async def record_successes(self, done: Sequence[Success], now: datetime) -> None:

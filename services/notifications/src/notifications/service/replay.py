@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from notifications.domain.model import SubscriptionStatus
-from notifications.service.ports import Replayed, SubscriptionStore
+from notifications.service.ports import Replayed, ReplayPlan, SubscriptionStore
 from notifications.service.replay_limits import REPLAY, admit
 from notifications.service.subscriptions import own_subscription
 from servicekit.errors import Conflict, InvalidInput
@@ -79,6 +79,6 @@ async def replay_subscription(
         replayed = (
             Replayed(0, [])
             if count == 0
-            else await store.queue_replay(sub, since, subjects, now, page=limits.page, ids_shown=limits.ids_shown)
+            else await store.queue_replay(ReplayPlan(sub, since, subjects, now, limits.page, limits.ids_shown))
         )
     return ReplayResult(sub.id, since, replayed)
