@@ -115,12 +115,8 @@ async def _post(url: str) -> webhook_client.Attempt:
     client = new_client()
     try:
         return await post_webhook(
-            client,
-            url,
-            b'{"a":1}',
-            {"content-type": "application/json"},
-            allow_private=False,
-            timeout=timedelta(seconds=5),
+            client, url, b'{"a":1}', {"content-type": "application/json"},
+            allow_private=False, timeout=timedelta(seconds=5),
         )
     finally:
         await client.aclose()
