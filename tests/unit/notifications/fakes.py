@@ -14,15 +14,8 @@ from datetime import datetime
 from notifications.domain.model import Delivery, DeliveryStatus, Subscription, SubscriptionStatus
 from notifications.domain.routing import EventTenancy, may_see
 from notifications.domain.ssrf import BlockedDestination
-from notifications.service.ports import (
-    DeliveryLogQuery,
-    NewDelivery,
-    ReceivedEvent,
-    Replayed,
-    ReplayPlan,
-    SubjectRange,
-    Target,
-)
+from notifications.service import ports
+from notifications.service.ports import NewDelivery, ReceivedEvent, Replayed
 
 
 @dataclass
@@ -60,7 +53,7 @@ class FakeStore:
 
     # -- the intake --------------------------------------------------------------------------
 
-    async def store_events(self, events: Sequence[ReceivedEvent], now: datetime) -> tuple[set[str], list[Target]]:
+    async def store_events(self, events: Sequence[ReceivedEvent], now: datetime) -> tuple[set[str], list[ports.Target]]:
         new: set[str] = set()
         for event in events:
             if event.id not in self.events:
@@ -68,7 +61,7 @@ class FakeStore:
                 new.add(event.id)
         types = {self.events[i].event.type for i in new}
         targets = [
-            Target(s.id, s.owner, frozenset(s.event_types))
+            ports.Target(s.id, s.owner, frozenset(s.event_types))
             for s in self.subscriptions.values()
             if s.status == SubscriptionStatus.ACTIVE and types & set(s.event_types)
         ]
@@ -146,7 +139,7 @@ class FakeStore:
     async def get_delivery(self, delivery_id: str) -> Delivery | None:
         return copy.deepcopy(self.deliveries.get(delivery_id))
 
-    async def list_deliveries(self, query: DeliveryLogQuery) -> list[Delivery]:
+    async def list_deliveries(self, query: ports.DeliveryLogQuery) -> list[Delivery]:
         def shown(d: Delivery) -> bool:
             owner = self.subscriptions[d.subscription_id].owner_key
             return (
@@ -189,14 +182,14 @@ class FakeStore:
             key=lambda k: k.seq,
         )
 
-    async def replay_subjects(self, subscription: Subscription, since: datetime) -> list[SubjectRange]:
-        ranges: dict[str | None, SubjectRange] = {}
+    async def replay_subjects(self, subscription: Subscription, since: datetime) -> list[ports.SubjectRange]:
+        ranges: dict[str | None, ports.SubjectRange] = {}
         for k in self._range(subscription, since):
             old = ranges.get(k.event.subject)
-            ranges[k.event.subject] = SubjectRange(k.event.subject, (old.count if old else 0) + 1, k.seq)
+            ranges[k.event.subject] = ports.SubjectRange(k.event.subject, (old.count if old else 0) + 1, k.seq)
         return list(ranges.values())
 
-    async def queue_replay(self, plan: ReplayPlan) -> Replayed:
+    async def queue_replay(self, plan: ports.ReplayPlan) -> Replayed:
         upto = max(s.last_seq for s in plan.subjects)
         sub = plan.subscription
         kept = [k for k in self._range(sub, plan.since) if k.seq <= upto]
