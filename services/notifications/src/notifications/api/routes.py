@@ -16,7 +16,7 @@ from notifications.api.schemas import (
     SubscriptionWithSecret,
 )
 from notifications.api.sealed_responses import seal_for_response
-from notifications.api.views import delivery_out, replay_out, subscription_out, subscription_with_secret
+from notifications.api.views import delivery_out, page_out, replay_out, subscription_out, subscription_with_secret
 from notifications.service import deliveries, subscriptions
 from notifications.service import replay as replays
 from servicekit.auth import CurrentPrincipal
@@ -54,10 +54,9 @@ async def list_subscriptions(
     cursor: Cursor = None,
     status: Literal["active", "disabled"] | None = None,
 ) -> Page[SubscriptionOut]:
-    page = await subscriptions.list_subscriptions(
-        store, principal, subscriptions.ListSubscriptions(limit, cursor, status)
-    )
-    return Page[SubscriptionOut](items=[subscription_out(s) for s in page.items], next_cursor=page.next_cursor)
+    query = subscriptions.ListSubscriptions(limit, cursor, status)
+    page = await subscriptions.list_subscriptions(store, principal, query)
+    return page_out(page, subscription_out)
 
 
 @router.get("/subscriptions/{subscription_id}", tags=["subscriptions"])
@@ -120,7 +119,7 @@ async def list_deliveries(
     """The delivery log, newest first."""
     query = deliveries.ListDeliveries(limit, cursor, subscription_id, status, event_id)
     page = await deliveries.list_deliveries(store, principal, query)
-    return Page[DeliveryOut](items=[delivery_out(d) for d in page.items], next_cursor=page.next_cursor)
+    return page_out(page, delivery_out)
 
 
 @router.get("/deliveries/{delivery_id}", tags=["deliveries"])

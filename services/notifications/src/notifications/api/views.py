@@ -5,6 +5,7 @@ Times are ISO 8601 in UTC with a ``Z``; everything else is as the domain object 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -12,9 +13,12 @@ from pydantic import BaseModel
 
 from notifications.api.schemas import DeliveryOut, OwnerOut, ReplayOut, SubscriptionOut, SubscriptionWithSecret
 from notifications.domain.model import Delivery, Subscription
+from notifications.service import ports
 from notifications.service.replay import ReplayResult
+from servicekit.pagination import Page
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 
 def iso(value: datetime | None) -> str | None:
@@ -54,3 +58,7 @@ def delivery_out(delivery: Delivery) -> DeliveryOut:
 
 def replay_out(result: ReplayResult) -> ReplayOut:
     return _out(ReplayOut, result.replayed, subscription_id=result.subscription_id, since=iso(result.since))
+
+
+def page_out(page: ports.Page[T], out: Callable[[T], M]) -> Page[M]:
+    return Page[M](items=[out(item) for item in page.items], next_cursor=page.next_cursor)
