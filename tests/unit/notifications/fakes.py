@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from notifications.domain.model import Delivery, DeliveryStatus, Subscription, SubscriptionStatus
+from notifications.domain.outcomes import Attempt
 from notifications.domain.routing import EventTenancy, may_see
 from notifications.domain.ssrf import BlockedDestination
 from notifications.service import ports
@@ -213,3 +214,56 @@ class FakeVetter:
             if host in url:
                 raise OSError("no such host")
         return url
+
+
+@dataclass
+class FakeDeliveryStore:
+    """DeliveryStore: hands out ``claimable`` rows once, and applies outcomes to ``deliveries``/``subscriptions``."""
+
+    claimable: list[ports.ClaimedRow] = field(default_factory=list)
+    deliveries: dict[str, Delivery] = field(default_factory=dict)
+    subscriptions: dict[str, Subscription] = field(default_factory=dict)
+    successes: list[ports.Success] = field(default_factory=list)
+    followups: list[ports.Followups] = field(default_factory=list)
+    released: dict[str, datetime] = field(default_factory=dict)
+
+    async def release(self, leases: Mapping[str, datetime]) -> None:
+        self.released.update(leases)
+
+    async def claim(self, request: ports.ClaimRequest) -> list[ports.ClaimedRow]:
+        taken, self.claimable = self.claimable[: request.limit], self.claimable[request.limit :]
+        for row in taken:
+            self.deliveries[row.delivery_id].lease_until = request.lease_until
+        return taken
+
+    async def record_successes(self, done: Sequence[ports.Success], now: datetime) -> None:
+        self.successes.extend(done)
+
+    async def record_outcome(self, claim: ports.Claimed, now: datetime, decide: ports.Decide) -> None:
+        followups = decide(self.deliveries[claim.delivery_id], self.subscriptions[claim.subscription_id])
+        if followups is not None:
+            self.followups.append(followups)
+
+
+@dataclass
+class FakeSender:
+    """WebhookSender that answers from a script and remembers what it was sent."""
+
+    answers: list[Attempt] = field(default_factory=list)
+    sent: list[tuple[str, bytes, dict[str, str]]] = field(default_factory=list)
+    closed: bool = False
+
+    async def send(self, url: str, body: bytes, headers: Mapping[str, str]) -> Attempt:
+        self.sent.append((url, body, dict(headers)))
+        return self.answers.pop(0)
+
+    async def aclose(self) -> None:
+        self.closed = True
+
+
+class PlainBox:
+    """SecretOpener for secrets "stored" as ``sealed:<secret>``."""
+
+    def reveal(self, sealed: str) -> str:
+        assert sealed.startswith("sealed:")
+        return sealed.removeprefix("sealed:")

@@ -15,9 +15,9 @@ from events.envelope import new_event
 from notifications.domain.model import Delivery, DeliveryStatus, Subscription, SubscriptionStatus
 from notifications.domain.outcomes import Attempt, AttemptResult, TransportError, classify
 from notifications.service import deliveries, subscriptions
-from notifications.service.delivery import DeliveryPolicy, apply_outcome
+from notifications.service.delivery import DeliveryPolicy, DeliveryWorker, apply_outcome
 from notifications.service.intake import take_in
-from notifications.service.ports import Claimed
+from notifications.service.ports import Claimed, ClaimedRow
 from notifications.service.replay import ReplayCommand, ReplayLimits, replay_subscription
 from servicekit.errors import Conflict, InvalidInput, NotFound, PreconditionFailed, TooManyRequests
 from servicekit.principal import Principal, Role
@@ -37,6 +37,9 @@ def _fakes() -> ModuleType:
 
 FakeStore = _fakes().FakeStore
 FakeVetter = _fakes().FakeVetter
+FakeDeliveryStore = _fakes().FakeDeliveryStore
+FakeSender = _fakes().FakeSender
+PlainBox = _fakes().PlainBox
 
 VENDOR = Principal(Role.VENDOR, "u-1", vendor_id="v-1")
 OTHER_VENDOR = Principal(Role.VENDOR, "u-2", vendor_id="v-2")
@@ -375,3 +378,65 @@ def test_an_outcome_whose_lease_was_taken_over_changes_nothing() -> None:
     result = AttemptResult(timedelta(seconds=1), status_code=200)
     assert apply_outcome(delivery, sub, claim, classify(result), Attempt(result), NOW, POLICY, NoJitter()) is None
     assert (delivery.attempts, delivery.status) == (0, DeliveryStatus.PENDING)
+
+
+# -- the delivery worker on its ports ----------------------------------------------------------
+
+
+def claimable(role: str, owner: dict[str, Any]) -> tuple[ClaimedRow, Delivery, Subscription]:
+    delivery, sub, _ = leased()
+    sub.owner_role = role
+    sub.owner_vendor_id, sub.owner_partner_id = owner.get("vendor_id"), owner.get("partner_id")
+    event = deal_event("v-1", "p-1", "d-1")
+    row = ClaimedRow(
+        delivery_id=delivery.id,
+        subscription_id=sub.id,
+        event_id=event.id,
+        subject="d-1",
+        next_attempt_at=NOW,
+        seq=1,
+        url=URL,
+        sealed_secret="sealed:whsec_" + "A" * 43 + "=",
+        sealed_previous_secret=None,
+        previous_secret_expires_at=None,
+        owner_role=role,
+        owner_vendor_id=sub.owner_vendor_id,
+        owner_partner_id=sub.owner_partner_id,
+        owner_partner_ids=[],
+        body=event.to_json(),
+        traceparent=None,
+    )
+    return row, delivery, sub
+
+
+async def never(_: Any) -> None:
+    return None
+
+
+async def test_a_claimed_delivery_is_signed_with_the_event_id_and_partners_never_see_vendor_fields() -> None:
+    vendor_row, vendor_delivery, sub = claimable("vendor", {"vendor_id": "v-1"})
+    partner_row, _, _ = claimable("partner", {"partner_id": "p-1"})
+    partner_row = ClaimedRow(**{**partner_row.__dict__, "delivery_id": "dl-2"})
+    store = FakeDeliveryStore(
+        claimable=[vendor_row, partner_row],
+        deliveries={"dl-1": vendor_delivery, "dl-2": leased()[0]},
+        subscriptions={sub.id: sub},
+    )
+    worker = DeliveryWorker(store, FakeSender(), PlainBox(), POLICY, never)
+    vendor, partner = await worker.claim(5)
+    assert vendor.headers["webhook-id"] == vendor_row.event_id
+    assert vendor.headers["webhook-signature"].startswith("v1,")
+    assert vendor.body is vendor_row.body  # the stored bytes, as they are
+    assert b"conflicting_deal_ids" not in partner.body
+    assert vendor.claim.lease_until == vendor_delivery.lease_until
+
+
+async def test_a_failed_attempt_is_written_through_the_outcome_rules() -> None:
+    row, delivery, sub = claimable("vendor", {"vendor_id": "v-1"})
+    store = FakeDeliveryStore(claimable=[row], deliveries={delivery.id: delivery}, subscriptions={sub.id: sub})
+    worker = DeliveryWorker(store, FakeSender(), PlainBox(), POLICY, never, rng=NoJitter())
+    [prepared] = await worker.claim(1)
+    gone = AttemptResult(timedelta(milliseconds=20), status_code=410)
+    await worker.record(prepared.claim, Attempt(gone))
+    assert (delivery.status, sub.status) == (DeliveryStatus.FAILED, SubscriptionStatus.DISABLED)
+    assert store.followups[-1].fail_pending == "subscription disabled: the receiver answered 410 Gone"
