@@ -54,9 +54,9 @@ class FakeStore:
 
     # -- the intake --------------------------------------------------------------------------
 
-    async def store_events(self, events: Sequence[ReceivedEvent], now: datetime) -> tuple[set[str], list[ports.Target]]:
+    async def store_events(self, events: ports.ReceivedEvents, now: datetime) -> tuple[set[str], list[ports.Target]]:
         new: set[str] = set()
-        for event in events:
+        for event in events.rows():
             if event.id not in self.events:
                 self.events[event.id] = _Kept(event, next(self._seq))
                 new.add(event.id)

@@ -26,7 +26,7 @@ from notifications.domain.routing import OwnerRole, SubscriptionOwner
 from notifications.service.ports import (
     DeliveryLogQuery,
     NewDelivery,
-    ReceivedEvent,
+    ReceivedEvents,
     Replayed,
     ReplayPlan,
     SubjectRange,
@@ -206,20 +206,20 @@ class PgStore:
 
     # -- the intake ---------------------------------------------------------------------------
 
-    async def store_events(self, events: Sequence[ReceivedEvent], now: datetime) -> tuple[set[str], list[Target]]:
+    async def store_events(self, events: ReceivedEvents, now: datetime) -> tuple[set[str], list[Target]]:
         rows = (
             await self._session.execute(
                 _STORE_AND_ROUTE,
                 {
                     "now": now,
-                    "ids": [e.id for e in events],
-                    "types": [e.type for e in events],
-                    "subjects": [e.subject for e in events],
-                    "times": [e.time for e in events],
-                    "vendors": [e.vendor_id for e in events],
-                    "partners": [e.partner_id for e in events],
-                    "bodies": [e.body for e in events],
-                    "traceparents": [e.traceparent for e in events],
+                    "ids": events.ids,
+                    "types": events.types,
+                    "subjects": events.subjects,
+                    "times": events.times,
+                    "vendors": events.vendor_ids,
+                    "partners": events.partner_ids,
+                    "bodies": events.bodies,
+                    "traceparents": events.traceparents,
                 },
             )
         ).all()

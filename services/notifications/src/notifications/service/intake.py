@@ -10,27 +10,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from events.envelope import CloudEvent
 from notifications.domain.routing import recipients, tenancy_of
-from notifications.service.ports import Incoming, IntakeStore, NewDelivery, ReceivedEvent
+from notifications.service.ports import Incoming, IntakeStore, NewDelivery, ReceivedEvents
 
 
 def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def received(event: CloudEvent, traceparent: str | None) -> ReceivedEvent:
-    """The event as it is kept: its tenancy (for replays) and its bytes (what webhooks send)."""
-    tenancy = tenancy_of(event.data)
-    return ReceivedEvent(
-        id=event.id,
-        type=event.type,
-        subject=event.subject,
-        time=_utc(event.time),
-        vendor_id=tenancy.vendor_id,
-        partner_id=tenancy.partner_id,
-        body=event.to_json(),
-        traceparent=traceparent,
+def received(items: Sequence[Incoming]) -> ReceivedEvents:
+    """The events as they are kept: their tenancy (for replays) and their bytes (what webhooks send)."""
+    events = [i.event for i in items]
+    tenancies = [tenancy_of(e.data) for e in events]
+    return ReceivedEvents(
+        ids=[e.id for e in events],
+        types=[e.type for e in events],
+        subjects=[e.subject for e in events],
+        times=[_utc(e.time) for e in events],
+        vendor_ids=[t.vendor_id for t in tenancies],
+        partner_ids=[t.partner_id for t in tenancies],
+        bodies=[e.to_json() for e in events],
+        traceparents=[i.traceparent for i in items],
     )
 
 
@@ -45,7 +45,7 @@ async def take_in(store: IntakeStore, items: Sequence[Incoming]) -> None:
     if not items:
         return
     now = datetime.now(UTC)
-    new_ids, targets = await store.store_events([received(i.event, i.traceparent) for i in items], now)
+    new_ids, targets = await store.store_events(received(items), now)
     if not targets:
         return
     # A stable order within one event: the subscriptions' ids.

@@ -7,11 +7,12 @@ the effect), the delivery worker's on its own short transactions.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+import itertools
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, NamedTuple, Protocol, TypeVar
 
 from events.envelope import CloudEvent
 from notifications.domain.model import Delivery, Subscription
@@ -31,8 +32,7 @@ class Incoming(Protocol):
     def traceparent(self) -> str | None: ...
 
 
-@dataclass(frozen=True)
-class ReceivedEvent:
+class ReceivedEvent(NamedTuple):
     """An event as notifications keeps it: deliveries send these bytes; replay reads them back."""
 
     id: str
@@ -43,6 +43,26 @@ class ReceivedEvent:
     partner_id: str | None
     body: bytes
     traceparent: str | None
+
+
+@dataclass(frozen=True)
+class ReceivedEvents:
+    """A batch of ReceivedEvent, column by column, in arrival order: what the one INSERT takes
+    (built in one pass per column, without an object per event: this is the intake's hot path)."""
+
+    ids: list[str]
+    types: list[str]
+    subjects: list[str | None]
+    times: list[datetime]
+    vendor_ids: list[str | None]
+    partner_ids: list[str | None]
+    bodies: list[bytes]
+    traceparents: list[str | None]
+
+    def rows(self) -> Iterator[ReceivedEvent]:
+        columns = (self.ids, self.types, self.subjects, self.times)
+        rest = (self.vendor_ids, self.partner_ids, self.bodies, self.traceparents)
+        return itertools.starmap(ReceivedEvent, zip(*columns, *rest, strict=True))
 
 
 @dataclass(frozen=True)
@@ -102,7 +122,7 @@ class Replayed:
 
 
 class IntakeStore(Protocol):
-    async def store_events(self, events: Sequence[ReceivedEvent], now: datetime) -> tuple[set[str], list[Target]]:
+    async def store_events(self, events: ReceivedEvents, now: datetime) -> tuple[set[str], list[Target]]:
         """Keep the events (in the order given); the ids that were new, and the active
         subscriptions to any of the new events' types."""
         ...
