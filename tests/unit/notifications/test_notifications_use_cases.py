@@ -14,7 +14,7 @@ import pytest
 from events.envelope import new_event
 from notifications.domain.model import Delivery, DeliveryStatus, Subscription, SubscriptionStatus
 from notifications.domain.outcomes import Attempt, AttemptResult, TransportError, classify
-from notifications.service import deliveries, subscriptions
+from notifications.service import delivery_log, subscriptions
 from notifications.service.delivery import DeliveryPolicy, DeliveryWorker, apply_outcome
 from notifications.service.intake import take_in
 from notifications.service.ports import Claimed, ClaimedRow
@@ -262,7 +262,7 @@ async def test_nothing_is_replayed_or_redelivered_to_a_disabled_subscription() -
     with pytest.raises(Conflict, match="disabled"):
         await replay_subscription(store, VENDOR, ReplayCommand(sub.id, datetime.now(UTC)), ReplayLimits())
     with pytest.raises(Conflict, match="disabled"):
-        await deliveries.redeliver(store, VENDOR, delivery_id, per_hour=60)
+        await delivery_log.redeliver(store, VENDOR, delivery_id, per_hour=60)
 
 
 async def test_a_redelivery_is_a_new_delivery_behind_the_deals_pending_ones() -> None:
@@ -270,24 +270,26 @@ async def test_a_redelivery_is_a_new_delivery_behind_the_deals_pending_ones() ->
     await subscribe(store, VENDOR)
     await take_in(store, [Incoming(deal_event("v-1", "p-1", "d-1"))])
     [original_id] = store.deliveries
-    again = await deliveries.redeliver(store, VENDOR, original_id, per_hour=60)
+    again = await delivery_log.redeliver(store, VENDOR, original_id, per_hour=60)
     assert again.id != original_id and again.event_id == store.deliveries[original_id].event_id
     assert again.next_attempt_at is None  # the original is still pending: the redelivery waits
     with pytest.raises(NotFound, match="No such delivery"):
-        await deliveries.redeliver(store, OTHER_VENDOR, original_id, per_hour=60)
+        await delivery_log.redeliver(store, OTHER_VENDOR, original_id, per_hour=60)
 
 
 async def test_the_delivery_log_is_newest_first_and_a_foreign_cursor_is_422() -> None:
     store = FakeStore()
     await subscribe(store, VENDOR)
     await take_in(store, [Incoming(deal_event("v-1", "p-1", f"d-{i}")) for i in range(3)])
-    page = await deliveries.list_deliveries(store, VENDOR, deliveries.ListDeliveries(limit=2))
-    rest = await deliveries.list_deliveries(store, VENDOR, deliveries.ListDeliveries(limit=2, cursor=page.next_cursor))
+    page = await delivery_log.list_deliveries(store, VENDOR, delivery_log.ListDeliveries(limit=2))
+    rest = await delivery_log.list_deliveries(
+        store, VENDOR, delivery_log.ListDeliveries(limit=2, cursor=page.next_cursor)
+    )
     seqs = [d.seq for d in page.items + rest.items]
     assert seqs == sorted(seqs, reverse=True) and len(seqs) == 3
-    assert (await deliveries.list_deliveries(store, OTHER_VENDOR, deliveries.ListDeliveries())).items == []
+    assert (await delivery_log.list_deliveries(store, OTHER_VENDOR, delivery_log.ListDeliveries())).items == []
     with pytest.raises(InvalidInput) as caught:
-        await deliveries.list_deliveries(store, VENDOR, deliveries.ListDeliveries(cursor="not-ours"))
+        await delivery_log.list_deliveries(store, VENDOR, delivery_log.ListDeliveries(cursor="not-ours"))
     assert errors_of(caught.value)[0]["loc"] == ["query", "cursor"]
 
 

@@ -17,7 +17,7 @@ from notifications.api.schemas import (
 )
 from notifications.api.sealed_responses import seal_for_response
 from notifications.api.views import delivery_out, page_out, replay_out, subscription_out, subscription_with_secret
-from notifications.service import deliveries, subscriptions
+from notifications.service import delivery_log, subscriptions
 from notifications.service import replay as replays
 from servicekit.auth import CurrentPrincipal
 from servicekit.pagination import Cursor, Limit, Page
@@ -117,14 +117,14 @@ async def list_deliveries(
     event_id: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Page[DeliveryOut]:
     """The delivery log, newest first."""
-    query = deliveries.ListDeliveries(limit, cursor, subscription_id, status, event_id)
-    page = await deliveries.list_deliveries(store, principal, query)
+    query = delivery_log.ListDeliveries(limit, cursor, subscription_id, status, event_id)
+    page = await delivery_log.list_deliveries(store, principal, query)
     return page_out(page, delivery_out)
 
 
 @router.get("/deliveries/{delivery_id}", tags=["deliveries"])
 async def get_delivery(delivery_id: str, principal: CurrentPrincipal, store: Store) -> DeliveryOut:
-    return delivery_out(await deliveries.get_delivery(store, principal, delivery_id))
+    return delivery_out(await delivery_log.get_delivery(store, principal, delivery_id))
 
 
 @router.post("/deliveries/{delivery_id}/redeliver", status_code=202, tags=["deliveries"])
@@ -133,6 +133,6 @@ async def redeliver(
 ) -> DeliveryOut:
     """Send the delivery's event again as a new delivery (the original stays in the log): at once, or
     after the deliveries of the same deal still pending for the subscription (a deal's order holds)."""
-    again = await deliveries.redeliver(store, principal, delivery_id, settings.webhook_redeliveries_per_hour)
+    again = await delivery_log.redeliver(store, principal, delivery_id, settings.webhook_redeliveries_per_hour)
     response.headers["Location"] = f"/v1/deliveries/{again.id}"
     return delivery_out(again)
