@@ -107,7 +107,9 @@ async def quiesce(database_urls: list[str], timeout: float, settle: int = 3) -> 
         unsent = 0
         for url in database_urls:
             counts.append(await count(url, "SELECT count(*) FROM processed_events"))
-            unsent += await count(url, "SELECT count(*) FROM outbox WHERE sent_at IS NULL")
+            # notifications publishes nothing and keeps no outbox.
+            if await count(url, "SELECT (to_regclass('outbox') IS NOT NULL)::int"):
+                unsent += await count(url, "SELECT count(*) FROM outbox WHERE sent_at IS NULL")
         current = tuple(counts)
         stable = stable + 1 if current == last and unsent == 0 else 0
         last = current

@@ -17,7 +17,7 @@ from sqlalchemy import text
 from events.consumer import IdempotentConsumer
 from events.envelope import CloudEvent
 from events.topics import TopicNames
-from notifications.workers import events_consumer
+from notifications.consumers import EVENTS
 from support.kafka import eventually
 
 
@@ -32,7 +32,7 @@ def _records(topic: str, events: list[CloudEvent], first_offset: int = 0) -> lis
 
 def _consumer(app: Any, infra: Any, topic_prefix: str) -> IdempotentConsumer:
     # A name of its own: its claims are this test's alone.
-    return events_consumer(
+    return EVENTS.consumer(
         topics=TopicNames(topic_prefix),
         bootstrap_servers=infra.kafka_bootstrap,
         sessions=app.state.sessions,

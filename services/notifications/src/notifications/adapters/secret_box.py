@@ -101,6 +101,16 @@ def reveal(sealed: str | None) -> str | None:
     return None if sealed is None else current().reveal(sealed)
 
 
+class CurrentBox:
+    """The process's box, whichever is configured when it is used (a SecretOpener for the worker)."""
+
+    def seal(self, plain: str) -> str:
+        return current().seal(plain)
+
+    def reveal(self, sealed: str) -> str:
+        return current().reveal(sealed)
+
+
 class SealedText(TypeDecorator[str]):
     """A text column holding Fernet ciphertext; Python sees the plain value."""
 

@@ -10,8 +10,11 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
-from events.tables import OutboxRow, ProcessedEvent  # noqa: F401  (same metadata)
+from events.tables import ProcessedEvent
 from notifications.adapters.secret_box import SealedText
+from notifications.domain.model import DeliveryStatus, SubscriptionStatus
+
+__all__ = ["DeliveryRow", "DeliveryStatus", "ReceivedEventRow", "ServiceTable", "SubscriptionRow", "SubscriptionStatus"]
 
 
 class ServiceTable(SQLModel, registry=registry()):
@@ -20,18 +23,6 @@ class ServiceTable(SQLModel, registry=registry()):
 
 def _ts(nullable: bool = False) -> Any:
     return sa.Column(sa.DateTime(timezone=True), nullable=nullable)
-
-
-class SubscriptionStatus:
-    ACTIVE = "active"
-    DISABLED = "disabled"
-    DELETED = "deleted"  # kept so the delivery log still names it; invisible to the API
-
-
-class DeliveryStatus:
-    PENDING = "pending"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
 
 
 class SubscriptionRow(ServiceTable, table=True):
@@ -104,3 +95,8 @@ class DeliveryRow(ServiceTable, table=True):
     last_error: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     created_at: datetime = Field(sa_column=_ts())
     updated_at: datetime = Field(sa_column=_ts())
+
+
+# The consumer's processed_events belongs to notifications' tables too (the migrations' metadata);
+# the shared outbox does not: notifications publishes nothing.
+ProcessedEvent.__table__.to_metadata(ServiceTable.metadata)  # type: ignore[attr-defined]

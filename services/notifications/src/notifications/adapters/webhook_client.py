@@ -29,16 +29,10 @@ import httpcore
 import httpx
 
 from notifications.adapters.resolver import vet, vet_redirect
-from notifications.domain.outcomes import AttemptResult, TransportError, parse_retry_after
+from notifications.domain.outcomes import Attempt, AttemptResult, TransportError, parse_retry_after
 from notifications.domain.ssrf import BlockedDestination, Destination
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-
-
-@dataclass(frozen=True)
-class Attempt:
-    result: AttemptResult
-    detail: str | None = None  # why a transport error happened, for the delivery log
 
 
 @dataclass(frozen=True)
@@ -194,3 +188,35 @@ async def post_webhook(
     except (httpx.HTTPError, OSError) as exc:
         return Attempt(AttemptResult(took(), error=TransportError.CONNECTION), type(exc).__name__)
     raise AssertionError("unreachable: the redirect loop always returns")
+
+
+class HttpWebhookSender:
+    """The delivery worker's WebhookSender: post_webhook over one pooled, pinned client."""
+
+    def __init__(
+        self,
+        *,
+        allow_private: bool,
+        timeout: timedelta,
+        max_redirects: int,
+        client: httpx.AsyncClient | None = None,
+    ) -> None:
+        # Connection reuse across deliveries: one client for the worker's life.
+        self._client = client or new_client()
+        self._allow_private = allow_private
+        self._timeout = timeout
+        self._max_redirects = max_redirects
+
+    async def send(self, url: str, body: bytes, headers: Mapping[str, str]) -> Attempt:
+        return await post_webhook(
+            self._client,
+            url,
+            body,
+            headers,
+            allow_private=self._allow_private,
+            timeout=self._timeout,
+            max_redirects=self._max_redirects,
+        )
+
+    async def aclose(self) -> None:
+        await self._client.aclose()

@@ -11,23 +11,31 @@ for a first answer and a replay alike. It is added outermost (create_service_app
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Protocol
 
 import orjson
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from notifications.adapters import secret_box
 
 log = structlog.get_logger("notifications.sealed_responses")
 
 _PATHS = re.compile(r"^/v1/subscriptions(/[^/]+/rotate-secret)?/?$")
 
 
-def seal_for_response(secret: str) -> str:
-    return secret_box.current().seal(secret)
+class ResponseBox(Protocol):
+    """The webhook secrets' box (adapters.secret_box.SecretBox)."""
+
+    def seal(self, plain: str) -> str: ...
+
+    def reveal(self, sealed: str) -> str: ...
 
 
-def _unsealed(body: bytes) -> bytes | None:
+def seal_for_response(box: ResponseBox, secret: str) -> str:
+    return box.seal(secret)
+
+
+def _unsealed(body: bytes, box: ResponseBox, unreadable: type[Exception]) -> bytes | None:
     try:
         doc = orjson.loads(body)
     except orjson.JSONDecodeError:
@@ -35,8 +43,8 @@ def _unsealed(body: bytes) -> bytes | None:
     if not isinstance(doc, dict) or not isinstance(doc.get("secret"), str):
         return None
     try:
-        doc["secret"] = secret_box.current().reveal(doc["secret"])
-    except secret_box.SecretUnreadable:
+        doc["secret"] = box.reveal(doc["secret"])
+    except unreadable:
         # Never guess: the client gets the ciphertext (useless, harmless) and the operator a log line.
         log.error("a response's webhook secret could not be decrypted")
         return None
@@ -44,8 +52,13 @@ def _unsealed(body: bytes) -> bytes | None:
 
 
 class UnsealSecretMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
+    """``box`` gives the process's box at each response; ``unreadable`` is what its reveal raises for
+    a ciphertext no key opens."""
+
+    def __init__(self, app: ASGIApp, box: Callable[[], ResponseBox], unreadable: type[Exception]) -> None:
         self.app = app
+        self._box = box
+        self._unreadable = unreadable
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST" or not _PATHS.match(scope["path"]):
@@ -68,7 +81,7 @@ class UnsealSecretMiddleware:
             assert start is not None
             body = b"".join(chunks)
             if start["status"] in (200, 201):
-                body = _unsealed(body) or body
+                body = _unsealed(body, self._box(), self._unreadable) or body
             headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
             headers.append((b"content-length", str(len(body)).encode()))
             await send({**start, "headers": headers})

@@ -103,3 +103,11 @@ def should_disable_subscription(
     if last_success_at is not None and last_success_at >= first_failure_at:
         return False
     return now - first_failure_at >= window
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One attempt as the sender made it: what came back, and why a transport error happened."""
+
+    result: AttemptResult
+    detail: str | None = None  # for the delivery log

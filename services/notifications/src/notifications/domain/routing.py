@@ -14,21 +14,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol, TypeVar
 
-from events.topics import (
-    DEAL_EVENT_TYPES,
-    DEALS,
-    INCENTIVE_EVENT_TYPES,
-    INCENTIVES,
-    PIPELINE,
-    PIPELINE_EVENT_TYPES,
-)
+from events.vocabulary import DealEventType, IncentiveEventType, PipelineEventType
 
-TOPIC_EVENT_TYPES: Mapping[str, tuple[str, ...]] = {
-    DEALS: DEAL_EVENT_TYPES,
-    INCENTIVES: INCENTIVE_EVENT_TYPES,
-    PIPELINE: PIPELINE_EVENT_TYPES,
-}
-KNOWN_EVENT_TYPES: frozenset[str] = frozenset(t for types in TOPIC_EVENT_TYPES.values() for t in types)
+# Every event type of the topics notifications reads (deals, incentives, pipeline).
+KNOWN_EVENT_TYPES: frozenset[str] = frozenset(
+    t.value for vocabulary in (DealEventType, IncentiveEventType, PipelineEventType) for t in vocabulary
+)
 
 # Deal fields a vendor may see but a partner never may (another partner's deal ids).
 VENDOR_ONLY_FIELDS = frozenset({"conflicting_deal_ids"})

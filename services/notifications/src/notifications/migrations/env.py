@@ -1,6 +1,4 @@
-from sqlmodel import SQLModel
-
 from notifications.adapters.tables import ServiceTable
 from servicekit.migrate import run_env
 
-run_env([ServiceTable.metadata, SQLModel.metadata])
+run_env(ServiceTable.metadata)

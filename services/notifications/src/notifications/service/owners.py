@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from notifications.adapters.tables import SubscriptionRow
+from notifications.domain.model import Subscription
 from notifications.domain.routing import OwnerRole, SubscriptionOwner
 from servicekit.principal import Principal, Role
 
@@ -20,6 +20,11 @@ def owner_key(principal: Principal) -> str:
             return f"admin:{principal.sub}"
 
 
+def visible_owner_key(principal: Principal) -> str | None:
+    """Whose subscriptions a list shows: the caller's tenancy's, or everyone's (None) for admins."""
+    return None if principal.is_admin else owner_key(principal)
+
+
 def owner_of(principal: Principal) -> SubscriptionOwner:
     return SubscriptionOwner(
         role=OwnerRole(principal.role.value),
@@ -29,15 +34,6 @@ def owner_of(principal: Principal) -> SubscriptionOwner:
     )
 
 
-def row_owner(row: SubscriptionRow) -> SubscriptionOwner:
-    return SubscriptionOwner(
-        role=OwnerRole(row.owner_role),
-        vendor_id=row.owner_vendor_id,
-        partner_id=row.owner_partner_id,
-        partner_ids=frozenset(row.owner_partner_ids),
-    )
-
-
-def may_manage(principal: Principal, row: SubscriptionRow) -> bool:
+def may_manage(principal: Principal, subscription: Subscription) -> bool:
     """Admins see every subscription; everyone else only their own tenancy's."""
-    return principal.is_admin or row.owner_key == owner_key(principal)
+    return principal.is_admin or subscription.owner_key == owner_key(principal)
