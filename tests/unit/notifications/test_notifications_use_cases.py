@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -21,25 +17,14 @@ from notifications.service.ports import Claimed, ClaimedRow
 from notifications.service.replay import ReplayCommand, ReplayLimits, replay_subscription
 from servicekit.errors import Conflict, InvalidInput, NotFound, PreconditionFailed, TooManyRequests
 from servicekit.principal import Principal, Role
+from support.fakes import service_fakes
 
-
-def _fakes() -> ModuleType:
-    """fakes.py next to this file, under a name of its own (other services' tests have a fakes.py too)."""
-    name = "notifications_unit_fakes"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("fakes.py"))
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-FakeStore = _fakes().FakeStore
-FakeVetter = _fakes().FakeVetter
-FakeDeliveryStore = _fakes().FakeDeliveryStore
-FakeSender = _fakes().FakeSender
-PlainBox = _fakes().PlainBox
+_fakes = service_fakes(__file__)
+FakeStore = _fakes.FakeStore
+FakeVetter = _fakes.FakeVetter
+FakeDeliveryStore = _fakes.FakeDeliveryStore
+FakeSender = _fakes.FakeSender
+PlainBox = _fakes.PlainBox
 
 VENDOR = Principal(Role.VENDOR, "u-1", vendor_id="v-1")
 OTHER_VENDOR = Principal(Role.VENDOR, "u-2", vendor_id="v-2")

@@ -6,7 +6,6 @@ Each handler is glue: the store on the batch's session, the use case with the ba
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import cast
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -18,7 +17,6 @@ from incentives.adapters.reward_store import PgRewardStore
 from incentives.adapters.store import PgStore
 from incentives.service.enrolments import keep_enrolments
 from incentives.service.rewards import REWARDING_EVENT_TYPES, Unpayable, apply_deal_events
-from servicekit.app import Worker
 
 
 def _deal_events(topics: TopicNames) -> BatchHandler:
@@ -53,10 +51,8 @@ PARTNER_EVENTS = ConsumerSpec(
     handler=_partner_events,
 )
 
-# A ServiceContext's sessions make sqlmodel's AsyncSession (a subclass of the one WorkerContext names,
-# but async_sessionmaker is invariant): the cast only tells mypy what holds at run time.
-deal_events_worker = cast(Worker, consumer_worker(DEAL_EVENTS))
-partner_events_worker = cast(Worker, consumer_worker(PARTNER_EVENTS))
+deal_events_worker = consumer_worker(DEAL_EVENTS)
+partner_events_worker = consumer_worker(PARTNER_EVENTS)
 
 
 def deal_events_consumer(

@@ -61,8 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Webhook subscriptions, signed deliveries, retries and the delivery log.",
         routers=[router],
         workers={
-            # ServiceContext.sessions makes SQLModel sessions, which WorkerContext types as SQLAlchemy's.
-            "events": events_worker,  # type: ignore[dict-item]
+            "events": events_worker,
             "deliveries": delivery_worker,
         },
         # notifications publishes no events of its own.
