@@ -15,6 +15,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -153,29 +154,50 @@ async def _post(url: str, body: dict[str, Any], headers: dict[str, str], key: st
         return await http.post(f"{url}/v1/deals", json=body, headers={**headers, "Idempotency-Key": key}, timeout=60)
 
 
-async def test_a_request_killed_before_its_commit_left_nothing_and_its_retry_runs_at_once(
-    dealreg: tuple[Dealreg, dict[str, str]],
-) -> None:
+Send = Callable[[], Awaitable[httpx.Response]]
+
+
+async def _started(
+    dealreg: tuple[Dealreg, dict[str, str]], pause: str, customer: str, key: str
+) -> tuple[Dealreg, Send]:
+    """Start dealreg pausing at `pause`; and the partner's keyed registration of `customer`, to send (again)."""
     proc, partner = dealreg
-    await proc.start(pause="before-commit:60:crash-")
-    body, key = _deal_body("Before Commit Corp"), "crash-before-1"
-    in_flight = asyncio.create_task(_post(proc.url, body, partner, key))
-    await _until(proc.held_open)  # deal, history, outbox and key row written, not committed
+    await proc.start(pause=pause)
+    return proc, partial(_post, proc.url, _deal_body(customer), partner, key)
+
+
+async def _killed_in_flight(proc: Dealreg, send: Send, reached: Callable[[], Awaitable[bool]]) -> None:
+    """Send the request and SIGKILL dealreg once `reached`: the request fails."""
+    in_flight = asyncio.create_task(send())
+    await _until(reached)
     proc.kill()
     with pytest.raises(httpx.HTTPError):
         await in_flight
+
+
+async def _retried(proc: Dealreg, send: Send) -> tuple[httpx.Response, float]:
+    """Restart dealreg (no pause) and send the request again: its answer and how long it took."""
+    await proc.start()
+    started = time.monotonic()
+    retry = await send()
+    return retry, time.monotonic() - started
+
+
+async def test_a_request_killed_before_its_commit_left_nothing_and_its_retry_runs_at_once(
+    dealreg: tuple[Dealreg, dict[str, str]],
+) -> None:
+    proc, send = await _started(dealreg, "before-commit:60:crash-", "Before Commit Corp", "crash-before-1")
+    # Killed with the deal, history, outbox and key row written, not committed.
+    await _killed_in_flight(proc, send, proc.held_open)
     assert await proc.deals() == []
     assert await proc.fetchval("SELECT count(*) FROM idempotency_keys") == 0
 
-    await proc.start()
-    started = time.monotonic()
-    retry = await _post(proc.url, body, partner, key)
-    took = time.monotonic() - started
+    retry, took = await _retried(proc, send)
     assert retry.status_code == 201, retry.text
     assert "Idempotent-Replayed" not in retry.headers
     assert took < 3, f"the retry waited {took:.1f} s"
     assert await proc.deals() == [retry.json()["id"]]
-    again = await _post(proc.url, body, partner, key)
+    again = await send()
     assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
     assert again.json()["id"] == retry.json()["id"]
 
@@ -183,40 +205,31 @@ async def test_a_request_killed_before_its_commit_left_nothing_and_its_retry_run
 async def test_a_request_killed_after_its_commit_is_replayed_with_its_own_201_and_deal(
     dealreg: tuple[Dealreg, dict[str, str]],
 ) -> None:
-    proc, partner = dealreg
-    await proc.start(pause="after-commit:60:crash-")
-    body, key = _deal_body("After Commit Corp"), "crash-after-1"
-    in_flight = asyncio.create_task(_post(proc.url, body, partner, key))
+    key = "crash-after-1"
+    proc, send = await _started(dealreg, "after-commit:60:crash-", "After Commit Corp", key)
 
     async def committed() -> bool:
         return len(await proc.deals()) == 1
 
-    await _until(committed)  # committed; the answer is held back
-    proc.kill()
-    with pytest.raises(httpx.HTTPError):
-        await in_flight
+    await _killed_in_flight(proc, send, committed)  # committed; the answer is held back
     [deal_id] = await proc.deals()
 
-    await proc.start()
-    started = time.monotonic()
-    retry = await _post(proc.url, body, partner, key)
-    assert time.monotonic() - started < 3
+    retry, took = await _retried(proc, send)
+    assert took < 3
     assert retry.status_code == 201, retry.text  # not 409 duplicate registration: its own answer
     assert retry.headers["Idempotent-Replayed"] == "true"
     assert retry.json()["id"] == deal_id
     assert retry.headers["Location"] == f"/v1/deals/{deal_id}"
     assert await proc.deals() == [deal_id]
-    changed = await _post(proc.url, _deal_body("Another Corp"), partner, key)
+    changed = await _post(proc.url, _deal_body("Another Corp"), dealreg[1], key)
     assert changed.status_code == 422
 
 
 async def test_two_simultaneous_requests_with_one_key_make_one_deal_and_both_get_it(
     dealreg: tuple[Dealreg, dict[str, str]],
 ) -> None:
-    proc, partner = dealreg
-    await proc.start(pause="before-commit:1.5:race-")
-    body, key = _deal_body("Race Corp"), "race-1"
-    first, second = await asyncio.gather(_post(proc.url, body, partner, key), _post(proc.url, body, partner, key))
+    proc, send = await _started(dealreg, "before-commit:1.5:race-", "Race Corp", "race-1")
+    first, second = await asyncio.gather(send(), send())
     assert first.status_code == second.status_code == 201, (first.text, second.text)
     assert first.json()["id"] == second.json()["id"]
     assert sorted(r.headers.get("Idempotent-Replayed", "") for r in (first, second)) == ["", "true"]
@@ -226,15 +239,13 @@ async def test_two_simultaneous_requests_with_one_key_make_one_deal_and_both_get
 async def test_a_request_still_running_past_the_lock_timeout_gets_409_then_the_replay(
     dealreg: tuple[Dealreg, dict[str, str]],
 ) -> None:
-    proc, partner = dealreg
-    await proc.start(pause="before-commit:8:slow-")
-    body, key = _deal_body("Slow Corp"), "slow-1"
-    first = asyncio.create_task(_post(proc.url, body, partner, key))
+    proc, send = await _started(dealreg, "before-commit:8:slow-", "Slow Corp", "slow-1")
+    first = asyncio.create_task(send())
     await _until(proc.held_open)
-    waiting = await _post(proc.url, body, partner, key)
+    waiting = await send()
     assert waiting.status_code == 409, waiting.text
     done = await first
     assert done.status_code == 201
-    replay = await _post(proc.url, body, partner, key)
+    replay = await send()
     assert replay.status_code == 201 and replay.json()["id"] == done.json()["id"]
     assert await proc.deals() == [done.json()["id"]]

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from functools import partial
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Concatenate, Literal, ParamSpec, Protocol
 
-from fastapi import APIRouter, Header, Path, Query, Request, Response
-from sqlalchemy.ext.asyncio import AsyncSession
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 
 from dealreg.api.commands import ProblemAnswers, batch_item, partner_command, policy_of, register_command
 from dealreg.api.dependencies import RegistrationsDep, Store
@@ -35,9 +33,10 @@ from dealreg.api.schemas import (
 from dealreg.domain.deals import Deal
 from dealreg.service import lifecycle, partners, policies, queries
 from dealreg.service.batch import register_batch
-from dealreg.service.ports import DealFilter
+from dealreg.service.ports import DealFilter, DealStore
 from dealreg.service.registration import register
 from dealreg.service.views import deal_json
+from events.topics import TopicNames
 from events.vocabulary import DealStage, DealStatus
 from servicekit.auth import CurrentPrincipal
 from servicekit.db import DbSession
@@ -65,13 +64,31 @@ def _deal_out(deal: Deal, principal: Principal, response: Response) -> DealOut:
     return DealOut.model_validate(deal_json(deal, principal))
 
 
-async def _worked(
-    session: AsyncSession, work: Callable[[], Awaitable[Deal]], principal: Principal, response: Response
-) -> DealOut:
-    """Work a deal in the request's transaction (a keyed POST's claim commits with it), then answer with it."""
-    async with session.begin():
-        deal = await work()
-    return _deal_out(deal, principal, response)
+P = ParamSpec("P")
+# A lifecycle use case (service/lifecycle.py): the store, topics and caller, then its own arguments.
+UseCase = Callable[Concatenate[DealStore, TopicNames, Principal, P], Awaitable[Deal]]
+
+
+class _DealWork(Protocol):
+    async def __call__(self, use_case: UseCase[P], /, *args: P.args, **kwargs: P.kwargs) -> DealOut: ...
+
+
+async def _deal_work(
+    principal: CurrentPrincipal, session: DbSession, store: Store, request: Request, response: Response
+) -> _DealWork:
+    """How a route works a deal: it runs a use case in the request's transaction (a keyed POST's claim
+    commits with it), then answers with the deal."""
+    topics: TopicNames = request.app.state.topics
+
+    async def work(use_case: UseCase[P], /, *args: P.args, **kwargs: P.kwargs) -> DealOut:
+        async with session.begin():
+            deal = await use_case(store, topics, principal, *args, **kwargs)
+        return _deal_out(deal, principal, response)
+
+    return work
+
+
+DealWork = Annotated[_DealWork, Depends(_deal_work)]
 
 
 # --- partners -------------------------------------------------------------------------------
@@ -183,41 +200,24 @@ async def get_deal_history(
 
 
 @router.post("/deals/{deal_id}/decision", tags=["deals"], **ANSWER)
-async def post_decision(
-    deal_id: str, body: DecisionIn, principal: CurrentPrincipal, session: DbSession, store: Store, request: Request,
-    response: Response, if_match: IfMatch = None,
-) -> DealOut:  # fmt: skip
-    topics = request.app.state.topics
-    work = partial(lifecycle.decide, store, topics, principal, deal_id, body.decision, body.reason, if_match)
-    return await _worked(session, work, principal, response)
+async def post_decision(deal_id: str, body: DecisionIn, work: DealWork, if_match: IfMatch = None) -> DealOut:
+    return await work(lifecycle.decide, deal_id, body.decision, body.reason, if_match)
 
 
 @router.post("/deals/{deal_id}/stage", tags=["deals"], **ANSWER)
-async def post_stage(
-    deal_id: str, body: StageIn, principal: CurrentPrincipal, session: DbSession, store: Store, request: Request,
-    response: Response, if_match: IfMatch = None,
-) -> DealOut:  # fmt: skip
-    topics = request.app.state.topics
-    work = partial(lifecycle.advance_stage, store, topics, principal, deal_id, body.stage, body.note, if_match)
-    return await _worked(session, work, principal, response)
+async def post_stage(deal_id: str, body: StageIn, work: DealWork, if_match: IfMatch = None) -> DealOut:
+    return await work(lifecycle.advance_stage, deal_id, body.stage, body.note, if_match)
 
 
 @router.post("/deals/{deal_id}/close", tags=["deals"], **ANSWER)
-async def post_close(
-    deal_id: str, body: CloseIn, principal: CurrentPrincipal, session: DbSession, store: Store, request: Request,
-    response: Response, if_match: IfMatch = None,
-) -> DealOut:  # fmt: skip
-    work = partial(
-        lifecycle.close, store, request.app.state.topics, principal, deal_id, body.outcome, body.final_amount,
-        body.closed_on, body.reason, if_match,
-    )  # fmt: skip
-    return await _worked(session, work, principal, response)
+async def post_close(deal_id: str, body: CloseIn, work: DealWork, if_match: IfMatch = None) -> DealOut:
+    return await work(
+        lifecycle.close, deal_id, body.outcome, body.final_amount, body.closed_on, body.reason, if_match
+    )
 
 
 @router.post("/deals/{deal_id}/extend", tags=["deals"], **ANSWER)
 async def post_extend(
-    deal_id: str, principal: CurrentPrincipal, session: DbSession, store: Store, request: Request,
-    response: Response, body: ExtendIn | None = None, if_match: IfMatch = None,
-) -> DealOut:  # fmt: skip
-    work = partial(lifecycle.extend, store, request.app.state.topics, principal, deal_id, if_match)
-    return await _worked(session, work, principal, response)
+    deal_id: str, work: DealWork, body: ExtendIn | None = None, if_match: IfMatch = None
+) -> DealOut:
+    return await work(lifecycle.extend, deal_id, if_match)
