@@ -211,13 +211,9 @@ async def post_stage(deal_id: str, body: StageIn, work: DealWork, if_match: IfMa
 
 @router.post("/deals/{deal_id}/close", tags=["deals"], **ANSWER)
 async def post_close(deal_id: str, body: CloseIn, work: DealWork, if_match: IfMatch = None) -> DealOut:
-    return await work(
-        lifecycle.close, deal_id, body.outcome, body.final_amount, body.closed_on, body.reason, if_match
-    )
+    return await work(lifecycle.close, deal_id, body.outcome, body.final_amount, body.closed_on, body.reason, if_match)
 
 
 @router.post("/deals/{deal_id}/extend", tags=["deals"], **ANSWER)
-async def post_extend(
-    deal_id: str, work: DealWork, body: ExtendIn | None = None, if_match: IfMatch = None
-) -> DealOut:
+async def post_extend(deal_id: str, work: DealWork, body: ExtendIn | None = None, if_match: IfMatch = None) -> DealOut:
     return await work(lifecycle.extend, deal_id, if_match)
