@@ -13,7 +13,7 @@ import signal
 import socket
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
@@ -154,7 +154,7 @@ async def _post(url: str, body: dict[str, Any], headers: dict[str, str], key: st
         return await http.post(f"{url}/v1/deals", json=body, headers={**headers, "Idempotency-Key": key}, timeout=60)
 
 
-Send = Callable[[], Awaitable[httpx.Response]]
+Send = Callable[[], Coroutine[Any, Any, httpx.Response]]
 
 
 async def _started(
