@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -82,6 +85,48 @@ class Receiver:
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+def fresh_vendor(token: Any) -> tuple[str, dict[str, str]]:
+    """A vendor id of the test's own, and a token's headers for it."""
+    vendor = f"v-{uuid.uuid4().hex[:8]}"
+    return vendor, token("vendor", sub="u", vendor_id=vendor)
+
+
+def vendor_token(token: Any, vendor_id: str) -> dict[str, str]:
+    return token("vendor", sub=f"u-{vendor_id}", vendor_id=vendor_id)
+
+
+async def subscribe(client: Any, headers: dict[str, str], url: str, types: list[str] | None = None) -> dict[str, Any]:
+    """POST /v1/subscriptions (to deal-registered unless ``types`` says otherwise): the 201's body."""
+    resp = await client.post(
+        "/v1/subscriptions", json={"url": url, "event_types": types or ["deal-registered"]}, headers=headers
+    )
+    assert resp.status_code == 201, resp.text
+    body: dict[str, Any] = resp.json()
+    return body
+
+
+async def serve_http(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, answer: Callable[[str, dict[str, str]], bytes]
+) -> None:
+    """An asyncio HTTP/1.1 connection kept alive: reads each request (head and body) and writes
+    ``answer(target, headers)`` (header names lower-cased) until the client goes away."""
+    try:
+        while True:
+            head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
+            lines = head.split("\r\n")
+            target = lines[0].split(" ")[1]
+            pairs = (line.partition(":") for line in lines[1:] if line)
+            fields = {k.strip().lower(): v.strip() for k, _, v in pairs}
+            await reader.readexactly(int(fields.get("content-length", "0")))
+            writer.write(answer(target, fields))
+            await writer.drain()
+    except (asyncio.IncompleteReadError, ConnectionError):
+        pass
+    finally:
+        with contextlib.suppress(Exception):
+            writer.close()
 
 
 def deal_event(vendor_id: str, partner_id: str, event_type: str = "deal-registered", **extra: Any) -> CloudEvent:

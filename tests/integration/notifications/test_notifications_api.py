@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from notifications_helpers import Receiver, deal_event
+from notifications_helpers import Receiver, deal_event, fresh_vendor, subscribe
 
 from support.kafka import eventually
 
@@ -106,11 +105,7 @@ async def test_delete_with_a_stale_version_is_412_and_a_deleted_subscription_is_
 ) -> None:
     headers = token("partner", sub="rep", partner_id="p-1")
     async with notifications() as (client, _):
-        sub = (
-            await client.post(
-                "/v1/subscriptions", json={"url": HOOK, "event_types": ["deal-approved"]}, headers=headers
-            )
-        ).json()
+        sub = await subscribe(client, headers, HOOK, ["deal-approved"])
         stale = await client.delete(f"/v1/subscriptions/{sub['id']}", headers={**headers, "If-Match": "7"})
         assert stale.status_code == 412
         gone = await client.delete(
@@ -123,16 +118,9 @@ async def test_delete_with_a_stale_version_is_412_and_a_deleted_subscription_is_
 async def test_redeliver_and_replay_send_stored_events_again_in_order(
     notifications: Any, receiver: Receiver, token: Any, send_deal_event: Any
 ) -> None:
-    vendor = f"v-{uuid.uuid4().hex[:8]}"
-    headers = token("vendor", sub="u", vendor_id=vendor)
+    vendor, headers = fresh_vendor(token)
     async with notifications() as (client, _):
-        sub = (
-            await client.post(
-                "/v1/subscriptions",
-                json={"url": receiver.url("/log"), "event_types": ["deal-registered", "deal-approved"]},
-                headers=headers,
-            )
-        ).json()
+        sub = await subscribe(client, headers, receiver.url("/log"), ["deal-registered", "deal-approved"])
         before = datetime.now(UTC) - timedelta(seconds=1)
         events = [deal_event(vendor, "p-1"), deal_event(vendor, "p-1", "deal-approved"), deal_event(vendor, "p-1")]
         for event in events:

@@ -7,23 +7,10 @@ import json
 import uuid
 from typing import Any
 
-from notifications_helpers import TRACE_ID, Receiver, Reply, deal_event
+from notifications_helpers import TRACE_ID, Receiver, Reply, deal_event, subscribe, vendor_token
 from standardwebhooks import Webhook
 
 from support.kafka import eventually
-
-
-def vendor_token(token: Any, vendor_id: str) -> dict[str, str]:
-    return token("vendor", sub=f"u-{vendor_id}", vendor_id=vendor_id)
-
-
-async def subscribe(client: Any, headers: dict[str, str], url: str, types: list[str] | None = None) -> dict[str, Any]:
-    resp = await client.post(
-        "/v1/subscriptions", json={"url": url, "event_types": types or ["deal-registered"]}, headers=headers
-    )
-    assert resp.status_code == 201, resp.text
-    body: dict[str, Any] = resp.json()
-    return body
 
 
 async def deliveries(client: Any, headers: dict[str, str], **params: str) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ import uuid
 from typing import Any
 
 from aiokafka import ConsumerRecord
-from notifications_helpers import Receiver, deal_event
+from notifications_helpers import Receiver, deal_event, subscribe
 from sqlalchemy import text
 
 from events.consumer import IdempotentConsumer
@@ -40,13 +40,6 @@ def _consumer(app: Any, infra: Any, topic_prefix: str) -> IdempotentConsumer:
     )
 
 
-async def _subscribe(client: Any, headers: dict[str, str], url: str, types: list[str]) -> str:
-    resp = await client.post("/v1/subscriptions", json={"url": url, "event_types": types}, headers=headers)
-    assert resp.status_code == 201, resp.text
-    sub_id: str = resp.json()["id"]
-    return sub_id
-
-
 async def _queued(app: Any, event_ids: list[str]) -> dict[str, list[str]]:
     """subscription -> event ids of its deliveries, in queueing order (due time, then seq: the claim's order)."""
     async with app.state.engine.connect() as conn:
@@ -69,18 +62,14 @@ async def test_a_batch_queues_one_delivery_per_subscriber_in_event_order(
     nobody = f"v-{uuid.uuid4().hex[:8]}"
     # One send at a time per subscription: what arrives shows the order deliveries are claimed in.
     async with notifications(webhook_subscription_concurrency=1) as (client, app):
-        vendor_sub = await _subscribe(
-            client,
-            token("vendor", sub="u", vendor_id=vendor),
-            receiver.url("/vendor"),
-            ["deal-registered", "deal-approved"],
-        )
-        partner_sub = await _subscribe(
-            client, token("partner", sub="rep", partner_id=partner), receiver.url("/partner"), ["deal-registered"]
-        )
-        other_sub = await _subscribe(
-            client, token("vendor", sub="u", vendor_id="v-other"), receiver.url("/other"), ["deal-registered"]
-        )
+        vendor_headers = token("vendor", sub="u", vendor_id=vendor)
+        vendor_sub = (
+            await subscribe(client, vendor_headers, receiver.url("/vendor"), ["deal-registered", "deal-approved"])
+        )["id"]
+        partner_headers = token("partner", sub="rep", partner_id=partner)
+        partner_sub = (await subscribe(client, partner_headers, receiver.url("/partner"), ["deal-registered"]))["id"]
+        other_headers = token("vendor", sub="u", vendor_id="v-other")
+        other_sub = (await subscribe(client, other_headers, receiver.url("/other"), ["deal-registered"]))["id"]
         first = deal_event(vendor, partner)
         approved = deal_event(vendor, "p-elsewhere", event_type="deal-approved")
         unrouted = deal_event(nobody, f"p-{uuid.uuid4().hex[:8]}")

@@ -13,22 +13,11 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from notifications_helpers import Receiver, Reply, deal_event
+from notifications_helpers import Receiver, Reply, deal_event, subscribe, vendor_token
 from sqlalchemy import text
 
 from events.envelope import CloudEvent, new_event
 from support.kafka import eventually
-
-
-def vendor_token(token: Any, vendor_id: str) -> dict[str, str]:
-    return token("vendor", sub=f"u-{vendor_id}", vendor_id=vendor_id)
-
-
-async def subscribe(client: Any, headers: dict[str, str], url: str, types: list[str]) -> dict[str, Any]:
-    resp = await client.post("/v1/subscriptions", json={"url": url, "event_types": types}, headers=headers)
-    assert resp.status_code == 201, resp.text
-    body: dict[str, Any] = resp.json()
-    return body
 
 
 def later_event(first: CloudEvent, event_type: str, **changes: Any) -> CloudEvent:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from typing import Any
 
-from notifications_helpers import Receiver, Reply, deal_event
+from notifications_helpers import Receiver, Reply, deal_event, fresh_vendor, subscribe
 
 from support.kafka import eventually
 
@@ -14,17 +13,12 @@ from support.kafka import eventually
 async def test_a_delivery_in_flight_when_the_service_stops_is_sent_after_restart(
     notifications: Any, make_db: Any, receiver: Receiver, token: Any, send_deal_event: Any
 ) -> None:
-    vendor = f"v-{uuid.uuid4().hex[:8]}"
-    headers = token("vendor", sub="u", vendor_id=vendor)
+    vendor, headers = fresh_vendor(token)
     database_url = await make_db("notifications")
     receiver.script("/hang", Reply(200, delay=5), Reply(200))
     settings = {"database_url": database_url, "webhook_timeout": "PT3S", "webhook_lease": "PT4S"}
     async with notifications(**settings) as (client, _):
-        await client.post(
-            "/v1/subscriptions",
-            json={"url": receiver.url("/hang"), "event_types": ["deal-registered"]},
-            headers=headers,
-        )
+        await subscribe(client, headers, receiver.url("/hang"), ["deal-registered"])
         event = deal_event(vendor, "p-1")
         await send_deal_event(event)
         await eventually(lambda: receiver.at("/hang"), timeout=30)

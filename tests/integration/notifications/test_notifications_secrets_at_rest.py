@@ -10,7 +10,7 @@ from typing import Any
 
 import asyncpg
 from cryptography.fernet import Fernet
-from notifications_helpers import Receiver, deal_event
+from notifications_helpers import Receiver, deal_event, fresh_vendor, subscribe
 
 from notifications.adapters.secret_box import DEV_WEBHOOK_SECRET_KEY
 from support.kafka import eventually
@@ -77,11 +77,7 @@ async def test_a_new_key_encrypts_and_the_old_one_still_decrypts(notifications: 
     old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
     headers = token("vendor", sub="u", vendor_id=f"v-{uuid.uuid4().hex[:6]}")
     async with notifications(webhook_secret_keys=old) as (client, app):
-        created = (
-            await client.post(
-                "/v1/subscriptions", json={"url": HOOK, "event_types": ["deal-registered"]}, headers=headers
-            )
-        ).json()
+        created = await subscribe(client, headers, HOOK, ["deal-registered"])
         database_url = app.state.settings.database_url
     async with notifications(webhook_secret_keys=f"{new},{old}", database_url=database_url) as (client, app):
         # Rotating reads the old secret (sealed with the old key) and writes both under the new key.
@@ -98,16 +94,9 @@ async def test_deliveries_are_signed_with_the_decrypted_secret(
 ) -> None:
     from standardwebhooks import Webhook
 
-    vendor = f"v-{uuid.uuid4().hex[:8]}"
-    headers = token("vendor", sub="u", vendor_id=vendor)
+    vendor, headers = fresh_vendor(token)
     async with notifications() as (client, _):
-        sub = (
-            await client.post(
-                "/v1/subscriptions",
-                json={"url": receiver.url("/signed"), "event_types": ["deal-registered"]},
-                headers=headers,
-            )
-        ).json()
+        sub = await subscribe(client, headers, receiver.url("/signed"), ["deal-registered"])
         await send_deal_event(deal_event(vendor, "p-1"))
         await eventually(lambda: len(receiver.at("/signed")) == 1, timeout=30)
         got = receiver.at("/signed")[0]
@@ -117,8 +106,7 @@ async def test_deliveries_are_signed_with_the_decrypted_secret(
 async def test_replays_and_redeliveries_are_limited_per_subscription(
     notifications: Any, receiver: Receiver, token: Any, send_deal_event: Any
 ) -> None:
-    vendor = f"v-{uuid.uuid4().hex[:8]}"
-    headers = token("vendor", sub="u", vendor_id=vendor)
+    vendor, headers = fresh_vendor(token)
     body = {"url": receiver.url("/limited"), "event_types": ["deal-registered"]}
     async with notifications(webhook_replays_per_hour=2, webhook_redeliveries_per_hour=1) as (client, app):
         sub = (await client.post("/v1/subscriptions", json=body, headers=headers)).json()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from datetime import timedelta
+
+from notifications_helpers import serve_http
 
 from notifications.adapters.webhook_client import new_client, post_webhook
 
@@ -29,23 +30,11 @@ class KeepAliveReceiver:
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.connections += 1
-        try:
-            while True:
-                head = await reader.readuntil(b"\r\n\r\n")
-                length = 0
-                for line in head.split(b"\r\n")[1:]:
-                    name, _, value = line.partition(b":")
-                    if name.strip().lower() == b"content-length":
-                        length = int(value.strip())
-                await reader.readexactly(length)
-                self.requests += 1
-                writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: %d\r\n\r\n" % len(self.body) + self.body)
-                await writer.drain()
-        except (asyncio.IncompleteReadError, ConnectionError):
-            pass
-        finally:
-            with contextlib.suppress(Exception):
-                writer.close()
+        await serve_http(reader, writer, self._answer)
+
+    def _answer(self, target: str, headers: dict[str, str]) -> bytes:
+        self.requests += 1
+        return b"HTTP/1.1 200 OK\r\ncontent-length: %d\r\n\r\n" % len(self.body) + self.body
 
 
 async def _send(url: str, times: int) -> list[int | None]:

@@ -14,7 +14,7 @@ import contextlib
 import ipaddress
 import socket
 import ssl
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,6 +24,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from notifications_helpers import serve_http
 
 from notifications.adapters import webhook_client
 from notifications.adapters.webhook_client import new_client, post_webhook
@@ -52,27 +53,16 @@ class Recorder:
             self._server.close()
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while True:
-                head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
-                lines = head.split("\r\n")
-                path = lines[0].split(" ")[1]
-                pairs = (line.partition(":") for line in lines[1:] if line)
-                fields = {k.strip().lower(): v.strip() for k, _, v in pairs}
-                await reader.readexactly(int(fields.get("content-length", "0")))
-                self.requests.append((path, fields.get("host", "")))
-                if path in self.redirect:
-                    location = self.redirect[path]
-                    answer = f"HTTP/1.1 307 Temporary Redirect\r\nlocation: {location}\r\ncontent-length: 0\r\n\r\n"
-                else:
-                    answer = "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok"
-                writer.write(answer.encode())
-                await writer.drain()
-        except (asyncio.IncompleteReadError, ConnectionError):
-            pass
-        finally:
-            with contextlib.suppress(Exception):
-                writer.close()
+        await serve_http(reader, writer, self._answer)
+
+    def _answer(self, path: str, headers: dict[str, str]) -> bytes:
+        self.requests.append((path, headers.get("host", "")))
+        if path in self.redirect:
+            location = self.redirect[path]
+            answer = f"HTTP/1.1 307 Temporary Redirect\r\nlocation: {location}\r\ncontent-length: 0\r\n\r\n"
+        else:
+            answer = "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok"
+        return answer.encode()
 
 
 class FlippingDns:
@@ -105,10 +95,17 @@ def dns(monkeypatch: pytest.MonkeyPatch) -> Iterator[FlippingDns]:
     yield fake
 
 
-async def _servers(receiver: Recorder, internal: Recorder) -> int:
+@contextlib.asynccontextmanager
+async def _servers(tls: ssl.SSLContext | None = None) -> AsyncIterator[tuple[Recorder, Recorder, int]]:
+    """The vetted receiver and the internal service, listening on the same port; closed after."""
+    receiver, internal = Recorder(RECEIVER), Recorder(INTERNAL)
     port = await internal.start()
-    await receiver.start(port)
-    return port
+    await receiver.start(port, tls=tls)
+    try:
+        yield receiver, internal, port
+    finally:
+        receiver.close()
+        internal.close()
 
 
 async def _post(url: str) -> webhook_client.Attempt:
@@ -125,13 +122,8 @@ async def _post(url: str) -> webhook_client.Attempt:
 async def test_a_name_that_rebinds_to_loopback_after_vetting_is_still_delivered_to_the_vetted_address(
     dns: FlippingDns,
 ) -> None:
-    receiver, internal = Recorder(RECEIVER), Recorder(INTERNAL)
-    port = await _servers(receiver, internal)
-    try:
+    async with _servers() as (receiver, internal, port):
         attempt = await _post(f"http://rebind.test:{port}/hook")
-    finally:
-        receiver.close()
-        internal.close()
     assert internal.requests == []
     assert attempt.result.status_code == 200
     assert receiver.requests == [("/hook", f"rebind.test:{port}")]  # Host is the name, not the address
@@ -139,29 +131,19 @@ async def test_a_name_that_rebinds_to_loopback_after_vetting_is_still_delivered_
 
 
 async def test_a_redirect_hop_that_rebinds_is_pinned_the_same_way(dns: FlippingDns) -> None:
-    receiver, internal = Recorder(RECEIVER), Recorder(INTERNAL)
-    port = await _servers(receiver, internal)
-    receiver.redirect["/hook"] = f"http://hop.test:{port}/next"
-    try:
+    async with _servers() as (receiver, internal, port):
+        receiver.redirect["/hook"] = f"http://hop.test:{port}/next"
         attempt = await _post(f"http://first.test:{port}/hook")
-    finally:
-        receiver.close()
-        internal.close()
     assert internal.requests == []
     assert attempt.result.status_code == 200
     assert receiver.requests == [("/hook", f"first.test:{port}"), ("/next", f"hop.test:{port}")]
 
 
 async def test_a_redirect_to_a_name_that_is_internal_when_vetted_is_refused(dns: FlippingDns) -> None:
-    receiver, internal = Recorder(RECEIVER), Recorder(INTERNAL)
-    port = await _servers(receiver, internal)
-    dns.lookups.append("inside.test")  # its next answer is already the internal address
-    receiver.redirect["/hook"] = f"http://inside.test:{port}/admin"
-    try:
+    async with _servers() as (receiver, internal, port):
+        dns.lookups.append("inside.test")  # its next answer is already the internal address
+        receiver.redirect["/hook"] = f"http://inside.test:{port}/admin"
         attempt = await _post(f"http://outside.test:{port}/hook")
-    finally:
-        receiver.close()
-        internal.close()
     assert internal.requests == []
     assert attempt.result.error is TransportError.BLOCKED_DESTINATION
 
@@ -217,18 +199,14 @@ async def test_https_to_a_rebinding_name_goes_to_the_vetted_address_with_the_nam
     dns: FlippingDns, tmp_path: Any
 ) -> None:
     server_tls, client_tls, sni = _certificate("secure.test", tmp_path)
-    receiver, internal = Recorder(RECEIVER), Recorder(INTERNAL)
-    port = await internal.start()
-    await receiver.start(port, tls=server_tls)
-    client = new_client(verify=client_tls)
-    try:
-        attempt = await post_webhook(
-            client, f"https://secure.test:{port}/hook", b"{}", {}, allow_private=False, timeout=timedelta(seconds=5)
-        )
-    finally:
-        await client.aclose()
-        receiver.close()
-        internal.close()
+    async with _servers(tls=server_tls) as (receiver, internal, port):
+        client = new_client(verify=client_tls)
+        try:
+            attempt = await post_webhook(
+                client, f"https://secure.test:{port}/hook", b"{}", {}, allow_private=False, timeout=timedelta(seconds=5)
+            )
+        finally:
+            await client.aclose()
     assert internal.requests == []
     assert attempt.result.status_code == 200, attempt
     assert sni == ["secure.test"]  # and the certificate was checked against the name, not 127.0.0.2

@@ -11,10 +11,10 @@ reaches no vendor.
 
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any, Protocol, TypeVar
 
 from events.vocabulary import DealEventType, IncentiveEventType, PipelineEventType
+from servicekit.principal import Role
 
 # Every event type of the topics notifications reads (deals, incentives, pipeline).
 KNOWN_EVENT_TYPES: frozenset[str] = frozenset(
@@ -25,11 +25,8 @@ KNOWN_EVENT_TYPES: frozenset[str] = frozenset(
 VENDOR_ONLY_FIELDS = frozenset({"conflicting_deal_ids"})
 
 
-class OwnerRole(StrEnum):
-    VENDOR = "vendor"
-    PARTNER = "partner"
-    AGGREGATOR = "aggregator"
-    ADMIN = "admin"
+# A subscription's owner holds the role of the token that created it.
+OwnerRole = Role
 
 
 @dataclass(frozen=True)
