@@ -42,6 +42,7 @@ from devstack.infra import SERVICES, Infra, create_databases, create_topics, dro
 from devstack.processes import Stack
 from devstack.tokens import dev_token
 from events.kafka import client_options
+from support import scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -52,24 +53,8 @@ PORTS = {"dealreg": 19001, "incentives": 19002, "pipeline": 19003, "notification
 BASELINE_PORT, REPLAY_PORT, WEBHOOK_PORT, RECEIVER_PORT = 19005, 19006, 19007, 19008
 PARTNER = "p-bench"
 SPAN_MS = "SELECT (extract(epoch FROM max(processed_at) - min(processed_at)) * 1000)::bigint FROM processed_events"
-PROGRAM = {
-    "vendor_id": "acme",
-    "name": "Bench program",
-    "currency": "USD",
-    "starts_on": "2026-01-01",
-    "ends_on": "2030-12-31",
-    "registration_reward_pct": "25",
-    "pay_registration_on": "registered",
-    "tier_multipliers": {"1": "1.0", "2": "1.25", "3": "1.5"},
-}
-PARTNER_PROFILE = {
-    "name": "Bench Partner",
-    "tier": 2,
-    "territory": "west",
-    "region": "NA",
-    "channel_manager": "cm-1",
-    "vendor_ids": ["acme"],
-}
+PROGRAM = {**scenario.PROGRAM, "name": "Bench program"}
+PARTNER_PROFILE = {**scenario.partner_profile("acme", tier=2), "name": "Bench Partner"}
 
 
 @dataclass(frozen=True)

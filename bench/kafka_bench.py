@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
-from events.envelope import CONTENT_TYPE, new_event
+from events.envelope import CONTENT_TYPE
 from events.kafka import client_options, ensure_topics, idempotent_producer
+from support.events import deal_data, deal_event
 
 
 async def delete_topics_with_prefix(bootstrap: str, prefix: str, timeout: float = 30) -> list[str]:
@@ -77,34 +77,11 @@ async def roundtrip(bootstrap: str, topic: str, count: int, warmup: int = 20) ->
 
 
 def deal_registered(n: int, partner_id: str = "p-bench", reps: int = 50) -> tuple[bytes, bytes]:
-    """A deal-registered event as dealreg publishes it (tests/support/events.py's shape)."""
-    deal_id = str(uuid.uuid4())
-    now = datetime.now(UTC).isoformat()
-    data: dict[str, Any] = {
-        "id": deal_id,
-        "vendor_id": "acme",
-        "partner_id": partner_id,
-        "rep": {"id": f"rep-{n % reps}", "email": None, "name": None},
-        "customer": {"name": f"Replay {n}", "domain": f"replay{n}.example", "country": "US"},
-        "products": [{"sku": "FW-500", "quantity": 10, "unit_price": "1200.00"}],
-        "currency": "USD",
-        "amount": "12000.00",
-        "margin_pct": "25",
-        "margin_amount": "3000.00",
-        "status": "pending_approval",
-        "stage": "registered",
-        "conflict": False,
-        "expected_close_date": "2030-02-15",
-        "protection_expires_at": None,
-        "approval_due_at": None,
-        "extensions_used": 0,
-        "created_at": now,
-        "updated_at": now,
-        "version": 1,
-        "partner": {"id": partner_id, "tier": 2, "territory": "west", "region": "NA", "channel_manager": "cm-1"},
-    }
-    event = new_event(event_type="deal-registered", service="dealreg", subject=deal_id, data=data)
-    return deal_id.encode(), event.to_json()
+    """A deal-registered event as dealreg publishes it (tests/support/events.py builds it)."""
+    data = deal_data(partner_id=partner_id, rep_id=f"rep-{n % reps}")
+    data["customer"] = {"name": f"Replay {n}", "domain": f"replay{n}.example", "country": "US"}
+    event = deal_event("deal-registered", data)
+    return data["id"].encode(), event.to_json()
 
 
 async def produce_events(bootstrap: str, topic: str, count: int) -> float:

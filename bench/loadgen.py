@@ -20,10 +20,14 @@ import httpx
 
 def registration_body(tag: str, worker: int, n: int) -> dict[str, Any]:
     """The same body as tests/support/scenario.py's registration(), with a unique customer."""
-    customer = f"Bench {tag} {worker} {n}"
+    return registration_body_for(f"Bench {tag} {worker} {n}", f"b{tag}w{worker}n{n}.example")
+
+
+def registration_body_for(customer: str, domain: str) -> dict[str, Any]:
+    """A registration of 10 x FW-500 at 1,200.00 USD for `customer` (its domain is what duplicates match)."""
     return {
         "vendor_id": "acme",
-        "customer": {"name": customer, "domain": f"b{tag}w{worker}n{n}.example", "country": "US"},
+        "customer": {"name": customer, "domain": domain, "country": "US"},
         "products": [{"sku": "FW-500", "quantity": 10, "unit_price": "1200.00"}],
         "currency": "USD",
         "margin_pct": "25",

@@ -4,23 +4,19 @@ Registers deals in-process against a fresh dealreg database, first with no other
 then after 1M active deals of the same vendor have been bulk-loaded (distinct customers,
 so the conflict lookups must find the right few among a million through the indexes).
 
-    N_DEALS=1000000 .venv/bin/python bench/matching_scale.py
+    N_DEALS=1000000 .venv/bin/python -m bench.matching_scale
 """
 
 import asyncio
 import os
 import statistics
-import sys
 import time
-import uuid
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 import httpx
 from sqlalchemy import text
 
-from devstack.infra import create_databases, create_topics, delete_topics, drop_databases, ensure_infra, migrate
+from bench.loadgen import registration_body_for
+from bench.scratch import Scratch, scratch
 from devstack.tokens import dev_token
 
 N_DEALS = int(os.environ.get("N_DEALS", "1000000"))
@@ -43,14 +39,7 @@ BULK = text(
 
 
 def body(customer: str) -> dict[str, object]:
-    return {
-        "vendor_id": "acme",
-        "customer": {"name": customer, "domain": f"{customer.lower().replace(' ', '')}.example", "country": "US"},
-        "products": [{"sku": "FW-500", "quantity": 10, "unit_price": "1200.00"}],
-        "currency": "USD",
-        "margin_pct": "25",
-        "expected_close_date": "2030-02-15",
-    }
+    return registration_body_for(customer, f"{customer.lower().replace(' ', '')}.example")
 
 
 async def timed_registrations(client: httpx.AsyncClient, label: str, partner: dict[str, str]) -> list[float]:
@@ -69,16 +58,12 @@ def summary(latencies: list[float]) -> str:
 
 
 async def main() -> None:
-    infra = ensure_infra()
-    # A developer's stack (devstack's Stack.env_for): the development token secret and webhook key.
-    os.environ.setdefault("ENVIRONMENT", "development")
-    os.environ.update(infra.kafka_env("admin"))  # the bench's own clients: admin
-    run = f"scale{uuid.uuid4().hex[:6]}"
-    db = f"{run}_dealreg"
-    await create_databases(infra, [db])
-    url = infra.database_url(db)
-    await asyncio.to_thread(migrate, "dealreg", url)
-    await create_topics(infra, f"{run}.")
+    async with scratch("dealreg", "scale") as scene:
+        await measure(scene)
+
+
+async def measure(scene: Scratch) -> None:
+    infra, url, run = scene.infra, scene.url, scene.run
     from dealreg.config import Settings
     from dealreg.main import create_app
 
@@ -90,37 +75,33 @@ async def main() -> None:
     app = create_app(settings)
     admin = {"Authorization": f"Bearer {dev_token('admin', sub='ops')}"}
     partner = {"Authorization": f"Bearer {dev_token('partner', sub='rep-x', partner_id='p-scale')}"}
-    try:
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-                r = await client.put(
-                    "/v1/partners/p-scale", json={"name": "Scale", "tier": 2, "vendor_ids": ["acme"]}, headers=admin
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+            r = await client.put(
+                "/v1/partners/p-scale", json={"name": "Scale", "tier": 2, "vendor_ids": ["acme"]}, headers=admin
+            )
+            assert r.status_code == 201, r.text
+            empty = await timed_registrations(client, "Empty", partner)
+            loaded_at = time.perf_counter()
+            async with app.state.engine.begin() as conn:
+                for start in range(1, N_DEALS + 1, 200_000):
+                    await conn.execute(BULK, {"start": start, "stop": min(start + 199_999, N_DEALS)})
+            async with app.state.engine.connect() as conn:
+                await conn.execute(text("COMMIT"))
+                await conn.execute(text("ANALYZE deals"))
+                active = await conn.scalar(
+                    text("SELECT count(*) FROM deals WHERE status IN ('pending_approval','approved')")
                 )
-                assert r.status_code == 201, r.text
-                empty = await timed_registrations(client, "Empty", partner)
-                loaded_at = time.perf_counter()
-                async with app.state.engine.begin() as conn:
-                    for start in range(1, N_DEALS + 1, 200_000):
-                        await conn.execute(BULK, {"start": start, "stop": min(start + 199_999, N_DEALS)})
-                async with app.state.engine.connect() as conn:
-                    await conn.execute(text("COMMIT"))
-                    await conn.execute(text("ANALYZE deals"))
-                    active = await conn.scalar(
-                        text("SELECT count(*) FROM deals WHERE status IN ('pending_approval','approved')")
-                    )
-                load_s = time.perf_counter() - loaded_at
-                full = await timed_registrations(client, "Full", partner)
-                # One that really conflicts with a bulk-loaded deal: found through the index among all of them.
-                r = await client.post("/v1/deals", json=body("C" + str(N_DEALS // 2)), headers=partner)
-                assert r.status_code == 201, r.text
-                assert r.json()["conflict"], "the bulk-loaded deal of the same customer is found"
-        print(f"active deals of the vendor: {active} (bulk load + ANALYZE {load_s:.0f} s)")
-        print(f"registration with   {SAMPLES + 1} deals: {summary(empty)}")
-        print(f"registration with {active} deals: {summary(full)}")
-    finally:
-        await drop_databases(infra, [db])
-        await delete_topics(infra, f"{run}.")
+            load_s = time.perf_counter() - loaded_at
+            full = await timed_registrations(client, "Full", partner)
+            # One that really conflicts with a bulk-loaded deal: found through the index among all of them.
+            r = await client.post("/v1/deals", json=body("C" + str(N_DEALS // 2)), headers=partner)
+            assert r.status_code == 201, r.text
+            assert r.json()["conflict"], "the bulk-loaded deal of the same customer is found"
+    print(f"active deals of the vendor: {active} (bulk load + ANALYZE {load_s:.0f} s)")
+    print(f"registration with   {SAMPLES + 1} deals: {summary(empty)}")
+    print(f"registration with {active} deals: {summary(full)}")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Pipeline rebuild from N deal events (a third each registered, approved, advanced): the time it takes.
 
-N=100000 .venv/bin/python bench/rebuild_pipeline.py
+N=100000 .venv/bin/python -m bench.rebuild_pipeline
 """
 
 import asyncio
@@ -8,30 +8,23 @@ import os
 import subprocess
 import sys
 import time
-import uuid
 
-sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1] / "tests"))
 from aiokafka import AIOKafkaProducer
 
-from devstack.infra import create_databases, create_topics, delete_topics, drop_databases, ensure_infra, migrate
+from bench.scratch import Scratch, scratch
 from events.kafka import client_options
 from support.events import deal_data, deal_event
 
 N = int(os.environ.get("N", "100000"))
 
 
-async def main():
-    infra = ensure_infra()
-    # A developer's stack (devstack's Stack.env_for): the development token secret and webhook key.
-    os.environ.setdefault("ENVIRONMENT", "development")
-    os.environ.update(infra.kafka_env("admin"))  # the bench's own clients: admin
-    run = f"rb{uuid.uuid4().hex[:6]}"
-    db = f"{run}_pipeline"
-    await create_databases(infra, [db])
-    url = infra.database_url(db)
-    await asyncio.to_thread(migrate, "pipeline", url)
-    prefix = f"{run}."
-    await create_topics(infra, prefix)
+async def main() -> None:
+    async with scratch("pipeline", "rb") as scene:
+        await rebuild(scene)
+
+
+async def rebuild(scene: Scratch) -> None:
+    infra, url, prefix = scene.infra, scene.url, scene.prefix
     p = AIOKafkaProducer(
         **client_options(), bootstrap_servers=infra.kafka_bootstrap, linger_ms=20, max_batch_size=512 * 1024
     )
@@ -65,8 +58,6 @@ async def main():
     )
     print(f"rebuild wall {time.perf_counter() - t0:.1f}s rc={out.returncode}")
     print(out.stdout[-800:], out.stderr[-800:])
-    await drop_databases(infra, [db])
-    await delete_topics(infra, prefix)
 
 
 asyncio.run(main())

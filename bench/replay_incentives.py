@@ -8,33 +8,25 @@ import asyncio
 import cProfile
 import os
 import pstats
-import sys
 import time
-import uuid
 
-sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1] / "tests"))
 from aiokafka import AIOKafkaProducer
 from sqlalchemy import text
 
-from devstack.infra import create_databases, create_topics, delete_topics, drop_databases, ensure_infra, migrate
+from bench.scratch import Scratch, scratch
 from events.kafka import client_options
 from support.events import deal_data, deal_event
 
 N = int(os.environ.get("N", "1000"))
 
 
-async def main():
-    infra = ensure_infra()
-    # A developer's stack (devstack's Stack.env_for): the development token secret and webhook key.
-    os.environ.setdefault("ENVIRONMENT", "development")
-    os.environ.update(infra.kafka_env("admin"))  # the bench's own clients: admin
-    run = f"prof{uuid.uuid4().hex[:6]}"
-    db = f"{run}_incentives"
-    await create_databases(infra, [db])
-    url = infra.database_url(db)
-    await asyncio.to_thread(migrate, "incentives", url)
-    prefix = f"{run}."
-    await create_topics(infra, prefix)
+async def main() -> None:
+    async with scratch("incentives", "prof") as scene:
+        await replay(scene)
+
+
+async def replay(scene: Scratch) -> None:
+    infra, url, prefix = scene.infra, scene.url, scene.prefix
     from incentives.config import Settings
     from incentives.main import create_app
 
@@ -86,8 +78,6 @@ async def main():
         dt = time.perf_counter() - t0
         cpu = time.process_time() - c0
     print(f"{N} events in {dt:.2f}s = {N / dt:.0f} ev/s; cpu {cpu / N * 1000:.1f} ms/event")
-    await drop_databases(infra, [db])
-    await delete_topics(infra, prefix)
     if os.environ.get("PROFILE"):
         st = pstats.Stats(prof)
         st.sort_stats("tottime").print_stats(30)

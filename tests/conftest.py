@@ -152,6 +152,10 @@ def e2e_stack(infra: Any, run_id: str, otlp_receiver: Any) -> Any:
             "SCHEDULER_INTERVAL": "PT1S",
             "OUTBOX_POLL_INTERVAL": "0.2",
             "WEBHOOK_RETRY_SCHEDULE": "PT0.5S,PT1S,PT2S",
+            # A killed process's leased attempts are retried once the lease runs out: 10 s here, not
+            # production's 2 min, so a kill that lands mid-attempt is retried within the tests' waits.
+            "WEBHOOK_TIMEOUT": "PT3S",
+            "WEBHOOK_LEASE": "PT10S",
             "OTEL_EXPORTER_OTLP_ENDPOINT": otlp_receiver.endpoint,
             "OTEL_BSP_SCHEDULE_DELAY": "200",
         },
