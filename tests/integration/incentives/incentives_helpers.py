@@ -9,20 +9,16 @@ from typing import Any
 import httpx
 
 from events.envelope import new_event
+from support import scenario
 from support.events import deal_data, deal_event
 from support.kafka import produce
 
+# The scene's program (support.scenario) with every reward rule on; each test names its own vendor.
 PROGRAM: dict[str, Any] = {
-    "name": "FY27 deal registration",
-    "currency": "USD",
-    "starts_on": "2026-01-01",
-    "ends_on": "2030-12-31",
-    "registration_reward_pct": "25",
-    "pay_registration_on": "registered",
+    **{name: value for name, value in scenario.PROGRAM.items() if name != "vendor_id"},
     "stage_bonuses": {"qualified": "50.00", "proposal": "100.00", "negotiation": "150.00"},
     "close_won_pct": "2",
     "clawback_on_reject": True,
-    "tier_multipliers": {"1": "1.0", "2": "1.25", "3": "1.5"},
 }
 
 

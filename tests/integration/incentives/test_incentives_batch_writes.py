@@ -92,8 +92,7 @@ async def _write(app: Any, transfers: list[Any], rows: list[EntryValues], outgoi
         return await write_batch(con, transfers, rows, outgoing, NOW)
 
 
-async def test_a_batch_that_would_overdraw_a_budget_writes_nothing(service_client, make_db, token) -> None:
-    admin = token("admin", sub="ops")
+async def test_a_batch_that_would_overdraw_a_budget_writes_nothing(service_client, make_db, admin) -> None:
     async with service_client("incentives", database_url=await make_db("incentives")) as (client, app):
         program = (await make_program(client, admin, new_vendor(), budget="1000.00"))["id"]
         fits, fits_entry, fits_out = _reward(program, "deal-fits", "600.00")
@@ -110,9 +109,8 @@ async def test_a_batch_that_would_overdraw_a_budget_writes_nothing(service_clien
 
 
 async def test_the_write_counts_only_new_entries_so_a_booked_one_fails_the_batch(
-    service_client, make_db, token
+    service_client, make_db, admin
 ) -> None:
-    admin = token("admin", sub="ops")
     async with service_client("incentives", database_url=await make_db("incentives")) as (client, app):
         program = (await make_program(client, admin, new_vendor(), budget="1000.00"))["id"]
         transfer, entry, out = _reward(program, "deal-1", "100.00")
@@ -126,9 +124,8 @@ async def test_the_write_counts_only_new_entries_so_a_booked_one_fails_the_batch
 
 
 async def test_the_outbox_is_notified_when_a_batch_queues_events_and_only_then(
-    service_client, make_db, token, infra
+    service_client, make_db, admin, infra
 ) -> None:
-    admin = token("admin", sub="ops")
     database_url = await make_db("incentives")
     async with service_client("incentives", database_url=database_url) as (client, app):
         program = (await make_program(client, admin, new_vendor(), budget="1000.00"))["id"]

@@ -64,10 +64,8 @@ async def _scalar(app: Any, sql: str, **params: Any) -> Any:
 
 
 async def test_a_batch_holding_one_event_twice_applies_it_once(
-    service_client, make_db, token, infra, topic_prefix
+    service_client, make_db, vendor, admin, infra, topic_prefix
 ) -> None:
-    vendor = new_vendor()
-    admin = token("admin", sub="ops")
     async with service_client("incentives", database_url=await make_db("incentives")) as (client, app):
         program = await make_program(client, admin, vendor, budget="10000.00")
         consumer = _consumer(app, infra, topic_prefix)
@@ -98,10 +96,8 @@ async def test_a_batch_holding_one_event_twice_applies_it_once(
 
 
 async def test_a_poison_record_is_dead_lettered_and_the_rest_of_its_batch_applied(
-    service_client, make_db, token, infra, topic_prefix
+    service_client, make_db, vendor, admin, infra, topic_prefix
 ) -> None:
-    vendor = new_vendor()
-    admin = token("admin", sub="ops")
     async with service_client("incentives", database_url=await make_db("incentives")) as (client, app):
         await make_program(client, admin, vendor)
         consumer = _consumer(app, infra, topic_prefix)
@@ -135,11 +131,10 @@ async def test_a_poison_record_is_dead_lettered_and_the_rest_of_its_batch_applie
 
 
 async def test_a_batch_across_programs_and_deals_books_what_one_by_one_would(
-    service_client, make_db, token, infra, topic_prefix
+    service_client, make_db, admin, infra, topic_prefix
 ) -> None:
     """Budgets, caps, stages out of order and clawbacks inside one poll: the same ledger."""
     capped, budgeted = new_vendor(), new_vendor()
-    admin = token("admin", sub="ops")
     a = deal_data(vendor_id=budgeted, rep_id="rep-a", tier=2)
     b = deal_data(vendor_id=budgeted, rep_id="rep-b", tier=3)
     c = deal_data(vendor_id=capped, rep_id="rep-a", tier=1)
@@ -204,12 +199,10 @@ async def test_a_batch_across_programs_and_deals_books_what_one_by_one_would(
 
 
 async def test_every_event_of_a_batch_gets_its_process_span_and_its_rewards_carry_it(
-    service_client, make_db, token, infra, topic_prefix
+    service_client, make_db, vendor, admin, infra, topic_prefix
 ) -> None:
     exporter = InMemorySpanExporter()
     processor = SimpleSpanProcessor(exporter)
-    vendor = new_vendor()
-    admin = token("admin", sub="ops")
     async with service_client("incentives", database_url=await make_db("incentives")) as (client, app):
         provider = trace.get_tracer_provider()  # the service's, set up by its app
         assert isinstance(provider, TracerProvider)

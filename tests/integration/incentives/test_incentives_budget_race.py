@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from decimal import Decimal
 
-from incentives_helpers import DealFeed, make_program, new_vendor
+from incentives_helpers import DealFeed, make_program
 from sqlalchemy import text
 
 from events.batching import BatchItem
@@ -18,10 +18,8 @@ from support.kafka import eventually
 
 
 async def test_two_consumers_racing_on_one_budget_never_overspend(
-    service_client, make_db, token, infra, topic_prefix
+    service_client, make_db, vendor, admin, infra, topic_prefix
 ) -> None:
-    vendor = new_vendor()
-    admin = token("admin", sub="ops")
     url = await make_db("incentives")
     async with (
         service_client("incentives", database_url=url) as (one, app),
@@ -57,11 +55,9 @@ async def test_two_consumers_racing_on_one_budget_never_overspend(
 
 
 async def test_concurrent_transactions_on_one_budget_never_overspend(
-    service_client, make_db, token, infra, topic_prefix
+    service_client, make_db, vendor, admin, infra, topic_prefix
 ) -> None:
     """Twenty deal events applied at once, each in its own transaction and connection."""
-    vendor = new_vendor()
-    admin = token("admin", sub="ops")
     url = await make_db("incentives")
     async with service_client("incentives", database_url=url) as (client, app):
         program = await make_program(client, admin, vendor, budget="3000.00")

@@ -6,7 +6,7 @@ consumer, for whoever still gets a record there (a wide grant, a leaked admin pa
 
 from __future__ import annotations
 
-from incentives_helpers import DealFeed, make_program, new_vendor, rewards
+from incentives_helpers import DealFeed, make_program, rewards
 
 from events.envelope import new_event
 from support.events import deal_data
@@ -14,10 +14,8 @@ from support.kafka import eventually, produce, read_topic
 
 
 async def test_a_registration_with_a_forged_source_is_dead_lettered_not_rewarded(
-    service_client, token, infra, topic_prefix
+    service_client, vendor, admin, infra, topic_prefix
 ) -> None:
-    vendor = new_vendor()
-    admin = token("admin", sub="ops")
     deals = topic_prefix + "deals.v1"
     async with service_client("incentives") as (client, _):
         await make_program(client, admin, vendor)

@@ -6,14 +6,14 @@ import asyncio
 import csv
 import io
 
-from incentives_helpers import DealFeed, make_program, new_vendor, rewards
+from incentives_helpers import DealFeed, make_program, rewards
 
 from support.kafka import events_of, eventually, read_topic
 
 
-async def test_racing_payout_requests_never_double_pay(service_client, token, infra, topic_prefix) -> None:
-    vendor = new_vendor()
-    admin = token("admin", sub="ops")
+async def test_racing_payout_requests_never_double_pay(
+    service_client, token, vendor, admin, infra, topic_prefix
+) -> None:
     vendor_token = token("vendor", sub="finance", vendor_id=vendor)
     async with service_client("incentives") as (client, _):
         await make_program(client, admin, vendor, budget="100000.00")

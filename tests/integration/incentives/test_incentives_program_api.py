@@ -7,8 +7,7 @@ from incentives_helpers import PROGRAM, DealFeed, make_program, new_vendor
 from support.kafka import eventually
 
 
-async def test_invalid_programs_are_refused_naming_each_field(service_client, token) -> None:
-    admin = token("admin", sub="ops")
+async def test_invalid_programs_are_refused_naming_each_field(service_client, token, admin) -> None:
     async with service_client("incentives") as (client, _):
         bad = {
             **PROGRAM,
@@ -34,8 +33,7 @@ async def test_invalid_programs_are_refused_naming_each_field(service_client, to
         assert r.status_code == 403
 
 
-async def test_overlapping_programs_of_one_vendor_conflict(service_client, token) -> None:
-    vendor = new_vendor()
+async def test_overlapping_programs_of_one_vendor_conflict(service_client, token, vendor) -> None:
     headers = token("vendor", sub="mgr", vendor_id=vendor)
     async with service_client("incentives") as (client, _):
         first = await make_program(client, headers, vendor, starts_on="2026-01-01", ends_on="2026-12-31")
@@ -63,9 +61,9 @@ async def test_overlapping_programs_of_one_vendor_conflict(service_client, token
         assert (got["spent"], got["remaining"]) == ("0.00", None)
 
 
-async def test_the_ledger_shows_each_tenant_only_its_own(service_client, token, infra, topic_prefix) -> None:
-    vendor = new_vendor()
-    admin = token("admin", sub="ops")
+async def test_the_ledger_shows_each_tenant_only_its_own(
+    service_client, token, vendor, admin, infra, topic_prefix
+) -> None:
     async with service_client("incentives") as (client, _):
         await make_program(client, admin, vendor, budget="50000.00")
         deals = [

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from incentives_helpers import PROGRAM, DealFeed, new_vendor
+from incentives_helpers import PROGRAM, DealFeed
 
 from support.kafka import eventually
 
@@ -40,8 +40,7 @@ def proposal(vendor: str, forecast: dict[str, Any] | None = None, **program: Any
     return {"program": {**spec, "vendor_id": vendor, **MODEST, **program}, "forecast": forecast or FORECAST}
 
 
-async def test_the_abuse_case_is_refused_naming_every_field(service_client, token) -> None:
-    vendor = new_vendor()
+async def test_the_abuse_case_is_refused_naming_every_field(service_client, token, vendor) -> None:
     partner = token("partner", sub="rep-1", partner_id="p-greedy")
     abuse = {
         "program": {
@@ -80,10 +79,8 @@ async def test_the_abuse_case_is_refused_naming_every_field(service_client, toke
         assert listed.json()["items"] == []
 
 
-async def test_a_modest_proposal_is_approved_on_the_lowest_numbers(service_client, token) -> None:
-    vendor = new_vendor()
+async def test_a_modest_proposal_is_approved_on_the_lowest_numbers(service_client, token, vendor, admin) -> None:
     partner = token("partner", sub="rep-1", partner_id="p-byo")
-    admin = token("admin", sub="ops")
     async with service_client("incentives") as (client, _):
         # No policy: the defaults (min_roi 3, win rate 0.2, avg deal 10000.00, margin 20).
         r = await client.post("/v1/program-proposals", json=proposal(vendor), headers=partner)
@@ -107,8 +104,7 @@ async def test_a_modest_proposal_is_approved_on_the_lowest_numbers(service_clien
         assert r.status_code == 409
 
 
-async def test_each_ceiling_and_the_start_date_are_enforced(service_client, token) -> None:
-    vendor = new_vendor()
+async def test_each_ceiling_and_the_start_date_are_enforced(service_client, token, vendor) -> None:
     partner = token("partner", sub="rep-1", partner_id="p-byo")
     vendor_headers = token("vendor", sub="mgr", vendor_id=vendor)
     async with service_client("incentives") as (client, _):
@@ -143,8 +139,7 @@ async def test_each_ceiling_and_the_start_date_are_enforced(service_client, toke
         assert (r.status_code, r.json()["status"]) == (201, "approved"), r.text
 
 
-async def test_a_pending_proposal_decision_honours_if_match(service_client, token) -> None:
-    vendor = new_vendor()
+async def test_a_pending_proposal_decision_honours_if_match(service_client, token, vendor) -> None:
     partner = token("partner", sub="rep-1", partner_id="p-byo")
     vendor_headers = token("vendor", sub="mgr", vendor_id=vendor)
     async with service_client("incentives") as (client, _):
@@ -170,8 +165,7 @@ async def test_a_pending_proposal_decision_honours_if_match(service_client, toke
         assert (await client.get(f"/v1/program-proposals/{proposal_id}", headers=other)).status_code == 404
 
 
-async def test_a_proposal_that_cannot_pay_for_itself_is_rejected(service_client, token) -> None:
-    vendor = new_vendor()
+async def test_a_proposal_that_cannot_pay_for_itself_is_rejected(service_client, token, vendor) -> None:
     partner = token("partner", sub="rep-1", partner_id="p-byo")
     tiny = {"expected_registrations": 1, "win_rate": "0.5", "avg_deal_amount": "100.00", "avg_margin_pct": "20"}
     async with service_client("incentives") as (client, _):
@@ -186,8 +180,7 @@ async def test_a_proposal_that_cannot_pay_for_itself_is_rejected(service_client,
         assert r.json()["decided_at"] is not None
 
 
-async def test_the_incentive_policy_is_versioned_and_if_match_is_honoured(service_client, token) -> None:
-    vendor = new_vendor()
+async def test_the_incentive_policy_is_versioned_and_if_match_is_honoured(service_client, token, vendor) -> None:
     vendor_headers = token("vendor", sub="mgr", vendor_id=vendor)
     url = f"/v1/vendors/{vendor}/incentive-policy"
     async with service_client("incentives") as (client, _):
@@ -211,9 +204,8 @@ async def test_the_incentive_policy_is_versioned_and_if_match_is_honoured(servic
 
 
 async def test_the_gate_takes_the_partners_own_history_once_it_has_ten_closed_deals(
-    service_client, token, infra, topic_prefix
+    service_client, token, vendor, infra, topic_prefix
 ) -> None:
-    vendor = new_vendor()
     partner = token("partner", sub="rep-1", partner_id="p-hist")
     vendor_headers = token("vendor", sub="mgr", vendor_id=vendor)
     async with service_client("incentives") as (client, _):

@@ -5,16 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from incentives_helpers import DealFeed, make_program, new_vendor, rewards
+from incentives_helpers import DealFeed, make_program, rewards
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from support.kafka import events_of, eventually, read_topic
 
 
-async def test_stage_bonuses_skipped_stages_and_close_bonus(service_client, token, infra, topic_prefix) -> None:
-    vendor = new_vendor()
-    admin = token("admin", sub="ops")
+async def test_stage_bonuses_skipped_stages_and_close_bonus(service_client, vendor, admin, infra, topic_prefix) -> None:
     async with service_client("incentives") as (client, _):
         await make_program(client, admin, vendor)
         deal = DealFeed(infra.kafka_bootstrap, topic_prefix, vendor, tier=2)
@@ -60,9 +58,9 @@ async def test_stage_bonuses_skipped_stages_and_close_bonus(service_client, toke
     assert {e.type for e in mine} == {"reward-earned"}
 
 
-async def test_rejection_claws_back_everything_and_frees_the_budget(service_client, token, infra, topic_prefix) -> None:
-    vendor = new_vendor()
-    admin = token("admin", sub="ops")
+async def test_rejection_claws_back_everything_and_frees_the_budget(
+    service_client, vendor, admin, infra, topic_prefix
+) -> None:
     async with service_client("incentives") as (client, _):
         program = await make_program(client, admin, vendor, budget="10000.00")
         deal = DealFeed(infra.kafka_bootstrap, topic_prefix, vendor, tier=2, rep_id="rep-claw")
@@ -92,9 +90,9 @@ async def test_rejection_claws_back_everything_and_frees_the_budget(service_clie
     assert [e.data["amount"] for e in clawbacks] == ["-1000.00"]
 
 
-async def test_cap_per_deal_and_budget_cut_rewards_and_say_why(service_client, token, infra, topic_prefix) -> None:
-    vendor = new_vendor()
-    admin = token("admin", sub="ops")
+async def test_cap_per_deal_and_budget_cut_rewards_and_say_why(
+    service_client, vendor, admin, infra, topic_prefix
+) -> None:
     async with service_client("incentives") as (client, _):
         program = await make_program(client, admin, vendor, cap_per_deal="1000.00", budget="1500.00")
         first = DealFeed(infra.kafka_bootstrap, topic_prefix, vendor, tier=2)
@@ -129,9 +127,7 @@ async def _has(client, headers, deal_id: str, key: str) -> bool:
     return key in await rewards(client, headers, deal_id)
 
 
-async def test_ledger_tables_refuse_update_and_delete(service_client, token, infra, topic_prefix) -> None:
-    vendor = new_vendor()
-    admin = token("admin", sub="ops")
+async def test_ledger_tables_refuse_update_and_delete(service_client, vendor, admin, infra, topic_prefix) -> None:
     async with service_client("incentives") as (client, app):
         await make_program(client, admin, vendor, budget="5000.00")
         deal = DealFeed(infra.kafka_bootstrap, topic_prefix, vendor)
@@ -151,9 +147,7 @@ async def test_ledger_tables_refuse_update_and_delete(service_client, token, inf
         assert sums and all(total == 0 for _, total in sums), "every transfer's entries sum to zero"
 
 
-async def test_registration_can_be_paid_on_approval(service_client, token, infra, topic_prefix) -> None:
-    vendor = new_vendor()
-    admin = token("admin", sub="ops")
+async def test_registration_can_be_paid_on_approval(service_client, vendor, admin, infra, topic_prefix) -> None:
     async with service_client("incentives") as (client, _):
         await make_program(client, admin, vendor, pay_registration_on="approved")
         deal = DealFeed(infra.kafka_bootstrap, topic_prefix, vendor, tier=3)

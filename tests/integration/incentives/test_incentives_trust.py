@@ -43,10 +43,8 @@ async def _program(client: Any, headers: dict[str, str], program_id: str) -> dic
 
 
 async def test_the_program_of_record_governs_a_deal_whatever_programs_appear_later(
-    service_client, token, infra, topic_prefix
+    service_client, vendor, admin, infra, topic_prefix
 ) -> None:
-    vendor = new_vendor()
-    admin = token("admin", sub="ops")
     async with service_client("incentives") as (client, _):
         wide = await make_program(client, admin, vendor, budget="10000.00")
         deal = DealFeed(infra.kafka_bootstrap, topic_prefix, vendor, tier=2, partner_id="p-rec", rep_id="rep-rec")
@@ -88,9 +86,9 @@ def _records(topic: str, events: list[CloudEvent]) -> list[ConsumerRecord[bytes,
 
 
 @pytest.mark.parametrize("path", ["batch", "one-by-one"])
-async def test_both_reward_paths_keep_the_program_of_record(service_client, token, infra, topic_prefix, path) -> None:
-    vendor = new_vendor()
-    admin = token("admin", sub="ops")
+async def test_both_reward_paths_keep_the_program_of_record(
+    service_client, vendor, admin, infra, topic_prefix, path
+) -> None:
     async with service_client("incentives") as (client, app):
         wide = await make_program(client, admin, vendor, budget="10000.00")
         consumer = deal_events_consumer(
@@ -124,10 +122,8 @@ async def test_both_reward_paths_keep_the_program_of_record(service_client, toke
 
 
 async def test_an_approved_proposal_takes_only_deals_registered_after_its_approval(
-    service_client, token, infra, topic_prefix
+    service_client, token, vendor, admin, infra, topic_prefix
 ) -> None:
-    vendor = new_vendor()
-    admin = token("admin", sub="ops")
     partner = token("partner", sub="rep-byo", partner_id="p-byo")
     before = datetime.now(UTC) - timedelta(seconds=5)
     if before.date() != TODAY:
@@ -167,10 +163,8 @@ async def test_an_approved_proposal_takes_only_deals_registered_after_its_approv
 
 
 async def test_earnings_keep_currencies_apart_and_payouts_are_one_per_currency(
-    service_client, token, infra, topic_prefix
+    service_client, token, vendor, admin, infra, topic_prefix
 ) -> None:
-    vendor = new_vendor()
-    admin = token("admin", sub="ops")
     vendor_headers = token("vendor", sub="mgr", vendor_id=vendor)
     async with service_client("incentives") as (client, _):
         await make_program(client, admin, vendor, currency="USD", ends_on="2026-12-31", budget="10000.00")
@@ -207,9 +201,9 @@ async def test_earnings_keep_currencies_apart_and_payouts_are_one_per_currency(
         assert {c: f["unpaid"] for c, f in r.json()["by_currency"].items()} == {"EUR": "0.00", "USD": "0.00"}
 
 
-async def test_csv_cells_are_neutralised_and_amounts_kept(service_client, token, infra, topic_prefix) -> None:
-    vendor = new_vendor()
-    admin = token("admin", sub="ops")
+async def test_csv_cells_are_neutralised_and_amounts_kept(
+    service_client, token, vendor, admin, infra, topic_prefix
+) -> None:
     vendor_headers = token("vendor", sub="mgr", vendor_id=vendor)
     evil = '=HYPERLINK("http://evil.example","x")'
     async with service_client("incentives") as (client, _):
@@ -228,8 +222,7 @@ def _cursor(value: Any) -> str:
     return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
 
 
-async def test_crafted_cursors_are_422_never_500(service_client, token) -> None:
-    admin = token("admin", sub="ops")
+async def test_crafted_cursors_are_422_never_500(service_client, admin) -> None:
     async with service_client("incentives") as (client, _):
         for path, cursor in (
             ("/v1/ledger", _cursor({"seq": "x"})),
@@ -247,8 +240,7 @@ async def test_crafted_cursors_are_422_never_500(service_client, token) -> None:
             assert r.json()["errors"][0]["loc"] == ["query", "cursor"]
 
 
-async def test_programs_honour_if_match(service_client, token) -> None:
-    vendor = new_vendor()
+async def test_programs_honour_if_match(service_client, token, vendor) -> None:
     vendor_headers = token("vendor", sub="mgr", vendor_id=vendor)
     async with service_client("incentives") as (client, _):
         program = await make_program(client, vendor_headers, vendor, ends_on="2027-12-31")
@@ -270,10 +262,8 @@ async def test_programs_honour_if_match(service_client, token) -> None:
 
 
 async def test_an_unknown_rep_and_another_tenants_rep_get_the_same_answer(
-    service_client, token, infra, topic_prefix
+    service_client, token, vendor, admin, infra, topic_prefix
 ) -> None:
-    vendor = new_vendor()
-    admin = token("admin", sub="ops")
     async with service_client("incentives") as (client, _):
         await make_program(client, admin, vendor)
         deal = DealFeed(infra.kafka_bootstrap, topic_prefix, vendor, partner_id="p-a", rep_id="rep-of-a")
@@ -289,9 +279,8 @@ async def test_an_unknown_rep_and_another_tenants_rep_get_the_same_answer(
         assert (mine.status_code, mine.json()["net"]) == (200, "937.50")
 
 
-async def test_a_partner_sees_only_programs_of_its_vendors(service_client, token, infra, topic_prefix) -> None:
+async def test_a_partner_sees_only_programs_of_its_vendors(service_client, token, admin, infra, topic_prefix) -> None:
     mine, theirs = new_vendor(), new_vendor()
-    admin = token("admin", sub="ops")
     partner = token("partner", sub="rep-1", partner_id="p-enrolled")
     async with service_client("incentives") as (client, _):
         visible = await make_program(client, admin, mine)

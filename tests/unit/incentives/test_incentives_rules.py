@@ -18,6 +18,10 @@ D = Decimal
 E = DealEventType
 APPROVED = {"pay_registration_on": PayRegistrationOn.APPROVED}
 REG = frozenset({"registration"})
+THROUGH_QUALIFIED = REG | {"stage:qualified"}
+THROUGH_PROPOSAL = THROUGH_QUALIFIED | {"stage:proposal"}
+THROUGH_NEGOTIATION = THROUGH_PROPOSAL | {"stage:negotiation"}
+WON = {"stage": Stage.CLOSED_WON, "final_amount": D("11500.00")}
 
 ROWS: list[tuple[str, dict[str, Any], DealEventType, dict[str, Any], frozenset[str], str, list[tuple[str, str]]]] = [
     # name, program overrides, event, deal overrides, earned keys, net earned, expected (rule_key, amount)
@@ -91,7 +95,7 @@ ROWS: list[tuple[str, dict[str, Any], DealEventType, dict[str, Any], frozenset[s
         {},
         E.STAGE_ADVANCED,
         {"stage": Stage.NEGOTIATION, "tier": 3},
-        frozenset({"registration", "stage:qualified", "stage:proposal"}),
+        THROUGH_PROPOSAL,
         "0",
         [("stage:negotiation", "225.00")],
     ),
@@ -109,7 +113,7 @@ ROWS: list[tuple[str, dict[str, Any], DealEventType, dict[str, Any], frozenset[s
         {},
         E.STAGE_ADVANCED,
         {"stage": Stage.PROPOSAL},
-        frozenset({"registration", "stage:qualified", "stage:proposal"}),
+        THROUGH_PROPOSAL,
         "0",
         [],
     ),
@@ -118,7 +122,7 @@ ROWS: list[tuple[str, dict[str, Any], DealEventType, dict[str, Any], frozenset[s
         {},
         E.STAGE_ADVANCED,
         {"stage": Stage.QUALIFIED},
-        frozenset({"registration", "stage:qualified"}),
+        THROUGH_QUALIFIED,
         "0",
         [],
     ),
@@ -127,7 +131,7 @@ ROWS: list[tuple[str, dict[str, Any], DealEventType, dict[str, Any], frozenset[s
         {},
         E.STAGE_ADVANCED,
         {"stage": Stage.QUALIFIED},
-        frozenset({"registration", "stage:qualified", "stage:proposal"}),
+        THROUGH_PROPOSAL,
         "0",
         [],
     ),
@@ -150,30 +154,14 @@ ROWS: list[tuple[str, dict[str, Any], DealEventType, dict[str, Any], frozenset[s
         [("stage:qualified", "0.02")],
     ),
     # 11500 x 2 % = 230
-    (
-        "close won",
-        {},
-        E.DEAL_CLOSED,
-        {"stage": Stage.CLOSED_WON, "final_amount": D("11500.00")},
-        frozenset({"registration", "stage:qualified", "stage:proposal", "stage:negotiation"}),
-        "0",
-        [("close", "230.00")],
-    ),
-    (
-        "close won x tier 2",
-        {},
-        E.DEAL_CLOSED,
-        {"stage": Stage.CLOSED_WON, "final_amount": D("11500.00"), "tier": 2},
-        frozenset({"registration", "stage:qualified", "stage:proposal", "stage:negotiation"}),
-        "0",
-        [("close", "287.50")],
-    ),
+    ("close won", {}, E.DEAL_CLOSED, WON, THROUGH_NEGOTIATION, "0", [("close", "230.00")]),
+    ("close won x tier 2", {}, E.DEAL_CLOSED, {**WON, "tier": 2}, THROUGH_NEGOTIATION, "0", [("close", "287.50")]),
     (
         "close won earns the skipped stages first",
         {},
         E.DEAL_CLOSED,
-        {"stage": Stage.CLOSED_WON, "final_amount": D("11500.00")},
-        frozenset({"registration", "stage:qualified"}),
+        WON,
+        THROUGH_QUALIFIED,
         "0",
         [("stage:proposal", "100.00"), ("stage:negotiation", "150.00"), ("close", "230.00")],
     ),
@@ -192,19 +180,11 @@ ROWS: list[tuple[str, dict[str, Any], DealEventType, dict[str, Any], frozenset[s
         {},
         E.DEAL_CLOSED,
         {"stage": Stage.CLOSED_WON, "final_amount": D("0.25")},
-        frozenset({"registration", "stage:qualified", "stage:proposal", "stage:negotiation"}),
+        THROUGH_NEGOTIATION,
         "0",
         [("close", "0.01")],
     ),
-    (
-        "close only once",
-        {},
-        E.DEAL_CLOSED,
-        {"stage": Stage.CLOSED_WON, "final_amount": D("11500.00")},
-        frozenset({"registration", "stage:qualified", "stage:proposal", "stage:negotiation", "close"}),
-        "0",
-        [],
-    ),
+    ("close only once", {}, E.DEAL_CLOSED, WON, THROUGH_NEGOTIATION | {"close"}, "0", []),
     ("close lost earns nothing", {}, E.DEAL_CLOSED, {"stage": Stage.CLOSED_LOST, "final_amount": D("0")}, REG, "0", []),
     ("clawback of everything earned", {}, E.DEAL_REJECTED, {}, REG, "750.00", [("clawback", "-750.00")]),
     (
@@ -212,7 +192,7 @@ ROWS: list[tuple[str, dict[str, Any], DealEventType, dict[str, Any], frozenset[s
         {},
         E.DEAL_REJECTED,
         {},
-        frozenset({"registration", "stage:qualified"}),
+        THROUGH_QUALIFIED,
         "12.34",
         [("clawback", "-12.34")],
     ),
@@ -255,7 +235,7 @@ def test_intents_carry_kind_and_stage() -> None:
         make_program(),
         E.DEAL_CLOSED,
         make_deal(stage=Stage.CLOSED_WON, final_amount=D("1000.00")),
-        frozenset({"registration", "stage:qualified", "stage:proposal"}),
+        THROUGH_PROPOSAL,
         D("0"),
     )
     assert [(i.kind, i.stage) for i in intents] == [

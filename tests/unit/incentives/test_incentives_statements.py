@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from incentives_factories import make_line
 
 from events.vocabulary import DealStage as Stage
+from incentives.domain.ledger import LedgerLine
 from incentives.domain.rules import RewardKind
 from incentives.domain.statements import (
     DealEarnings,
@@ -52,42 +54,22 @@ def at(day: str, hour: int = 12) -> datetime:
     return datetime.fromisoformat(day).replace(hour=hour, tzinfo=UTC)
 
 
+def reward(
+    id: str, deal_id: str, kind: RewardKind, amount: str, rule_key: str, created_at: datetime, **more: Any
+) -> LedgerLine:
+    """A line of another kind than a registration (make_line's default), its fields in this order."""
+    return make_line(
+        id=id, deal_id=deal_id, kind=kind, amount=D(amount), rule_key=rule_key, created_at=created_at, **more
+    )
+
+
 LINES = [
     make_line(id="1", deal_id="d1", amount=D("750.00"), created_at=at("2026-10-01", 0), payout_id="po-1"),
-    make_line(
-        id="2",
-        deal_id="d1",
-        kind=RewardKind.STAGE_BONUS,
-        stage=Stage.QUALIFIED,
-        amount=D("50.00"),
-        rule_key="stage:qualified",
-        created_at=at("2026-11-02"),
-    ),
+    reward("2", "d1", RewardKind.STAGE_BONUS, "50.00", "stage:qualified", at("2026-11-02"), stage=Stage.QUALIFIED),
     make_line(id="3", deal_id="d2", amount=D("300.00"), created_at=at("2026-12-31", 23)),
-    make_line(
-        id="4",
-        deal_id="d2",
-        kind=RewardKind.CLAWBACK,
-        amount=D("-300.00"),
-        rule_key="clawback",
-        created_at=at("2026-12-31", 23),
-    ),
-    make_line(
-        id="5",
-        deal_id="d3",
-        kind=RewardKind.ADJUSTMENT,
-        amount=D("-20.00"),
-        rule_key="adj-1",
-        created_at=at("2026-12-15"),
-    ),
-    make_line(
-        id="6",
-        deal_id="d1",
-        kind=RewardKind.CLOSE_BONUS,
-        amount=D("230.00"),
-        rule_key="close",
-        created_at=at("2027-01-01", 0),
-    ),  # next quarter
+    reward("4", "d2", RewardKind.CLAWBACK, "-300.00", "clawback", at("2026-12-31", 23)),
+    reward("5", "d3", RewardKind.ADJUSTMENT, "-20.00", "adj-1", at("2026-12-15")),
+    reward("6", "d1", RewardKind.CLOSE_BONUS, "230.00", "close", at("2027-01-01", 0)),  # next quarter
     make_line(id="7", deal_id="d9", rep_id="rep-2", amount=D("999.00")),  # another rep
     make_line(id="8", deal_id="d1", amount=D("1.00"), created_at=at("2026-09-30", 23)),  # previous quarter
 ]

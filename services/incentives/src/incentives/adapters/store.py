@@ -194,27 +194,11 @@ class PgStore:
         """Append the transfer and its two postings and move the balances, in the caller's transaction."""
         for account in (transfer.debit_account, transfer.credit_account):
             await self.open_account(account, transfer.currency, non_negative=not may_overdraw(account))
-        await self._session.execute(
-            insert(TransferRow).values(
-                id=transfer.id,
-                kind=str(transfer.kind),
-                debit_account=transfer.debit_account,
-                credit_account=transfer.credit_account,
-                amount=transfer.amount,
-                currency=transfer.currency,
-                created_at=now,
-            )
-        )
+        # The rows are the transfer and its entries as they are (the kind as its text), stamped `now`.
+        row = {**dataclasses.asdict(transfer), "kind": str(transfer.kind), "created_at": now}
+        await self._session.execute(insert(TransferRow).values(row))
         for entry in entries(transfer):
-            await self._session.execute(
-                insert(EntryRow).values(
-                    transfer_id=entry.transfer_id,
-                    account=entry.account,
-                    amount=entry.amount,
-                    currency=entry.currency,
-                    created_at=now,
-                )
-            )
+            await self._session.execute(insert(EntryRow).values(**dataclasses.asdict(entry), created_at=now))
             await self._session.execute(
                 update(AccountRow)
                 .where(col(AccountRow.id) == entry.account)

@@ -22,30 +22,53 @@ class ServiceTable(SQLModel, registry=registry()):
 
 
 MONEY = sa.Numeric(18, 2)
+PERCENT = sa.Numeric(9, 4)
+CURRENCY = sa.String(3)
+TIMESTAMP = sa.DateTime(timezone=True)
+
+
+def key(type_: Any = sa.Text) -> Any:
+    """A column of the primary key."""
+    return Field(sa_column=sa.Column(type_, primary_key=True))
+
+
+def required(type_: Any, **options: Any) -> Any:
+    """A NOT NULL column; `options` go to the column (index=True)."""
+    return Field(sa_column=sa.Column(type_, nullable=False, **options))
+
+
+def optional(type_: Any) -> Any:
+    """A nullable column, None until set."""
+    return Field(default=None, sa_column=sa.Column(type_))
+
+
+def sequence() -> Any:
+    """The order rows were inserted in (an identity column, set by the database)."""
+    return Field(default=None, sa_column=sa.Column(sa.BigInteger, sa.Identity(), unique=True))
 
 
 class ProgramRow(ServiceTable, table=True):
     __tablename__ = "programs"
 
-    id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
-    vendor_id: str = Field(sa_column=sa.Column(sa.Text, nullable=False, index=True))
-    partner_id: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
-    name: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
-    currency: str = Field(sa_column=sa.Column(sa.String(3), nullable=False))
-    starts_on: date = Field(sa_column=sa.Column(sa.Date, nullable=False))
-    ends_on: date = Field(sa_column=sa.Column(sa.Date, nullable=False))
-    registration_reward_pct: Decimal = Field(sa_column=sa.Column(sa.Numeric(9, 4), nullable=False))
-    pay_registration_on: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
-    stage_bonuses: dict[str, Any] = Field(sa_column=sa.Column(JSONB, nullable=False))
-    close_won_pct: Decimal = Field(sa_column=sa.Column(sa.Numeric(9, 4), nullable=False))
-    clawback_on_reject: bool = Field(sa_column=sa.Column(sa.Boolean, nullable=False))
-    tier_multipliers: dict[str, Any] = Field(sa_column=sa.Column(JSONB, nullable=False))
-    cap_per_deal: Decimal | None = Field(default=None, sa_column=sa.Column(MONEY))
-    budget: Decimal | None = Field(default=None, sa_column=sa.Column(MONEY))
-    created_at: datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
-    version: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))
+    id: str = key()
+    vendor_id: str = required(sa.Text, index=True)
+    partner_id: str | None = optional(sa.Text)
+    name: str = required(sa.Text)
+    currency: str = required(CURRENCY)
+    starts_on: date = required(sa.Date)
+    ends_on: date = required(sa.Date)
+    registration_reward_pct: Decimal = required(PERCENT)
+    pay_registration_on: str = required(sa.Text)
+    stage_bonuses: dict[str, Any] = required(JSONB)
+    close_won_pct: Decimal = required(PERCENT)
+    clawback_on_reject: bool = required(sa.Boolean)
+    tier_multipliers: dict[str, Any] = required(JSONB)
+    cap_per_deal: Decimal | None = optional(MONEY)
+    budget: Decimal | None = optional(MONEY)
+    created_at: datetime = required(TIMESTAMP)
+    version: int = required(sa.Integer)
     # A proposal's program: its approval time; deals registered before it are not the program's.
-    effective_from: datetime | None = Field(default=None, sa_column=sa.Column(sa.DateTime(timezone=True)))
+    effective_from: datetime | None = optional(TIMESTAMP)
 
 
 class DealProgramRow(ServiceTable, table=True):
@@ -53,9 +76,9 @@ class DealProgramRow(ServiceTable, table=True):
 
     __tablename__ = "deal_programs"
 
-    deal_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
-    program_id: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
-    created_at: datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
+    deal_id: str = key()
+    program_id: str = required(sa.Text)
+    created_at: datetime = required(TIMESTAMP)
 
 
 class DealCloseRow(ServiceTable, table=True):
@@ -63,14 +86,14 @@ class DealCloseRow(ServiceTable, table=True):
 
     __tablename__ = "deal_closes"
 
-    deal_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
-    partner_id: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
-    vendor_id: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
-    outcome: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
-    amount: Decimal = Field(sa_column=sa.Column(MONEY, nullable=False))
-    margin_pct: Decimal = Field(sa_column=sa.Column(sa.Numeric(9, 4), nullable=False))
-    currency: str = Field(sa_column=sa.Column(sa.String(3), nullable=False))
-    closed_at: datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
+    deal_id: str = key()
+    partner_id: str = required(sa.Text)
+    vendor_id: str = required(sa.Text)
+    outcome: str = required(sa.Text)
+    amount: Decimal = required(MONEY)
+    margin_pct: Decimal = required(PERCENT)
+    currency: str = required(CURRENCY)
+    closed_at: datetime = required(TIMESTAMP)
 
 
 class EnrolmentRow(ServiceTable, table=True):
@@ -78,15 +101,15 @@ class EnrolmentRow(ServiceTable, table=True):
 
     __tablename__ = "enrolments"
 
-    partner_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
-    vendor_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
-    name: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
-    tier: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))
-    territory: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
-    region: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
-    channel_manager: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
-    version: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))
-    updated_at: datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
+    partner_id: str = key()
+    vendor_id: str = key()
+    name: str | None = optional(sa.Text)
+    tier: int = required(sa.Integer)
+    territory: str | None = optional(sa.Text)
+    region: str | None = optional(sa.Text)
+    channel_manager: str | None = optional(sa.Text)
+    version: int = required(sa.Integer)
+    updated_at: datetime = required(TIMESTAMP)
 
 
 class AccountRow(ServiceTable, table=True):
@@ -94,34 +117,34 @@ class AccountRow(ServiceTable, table=True):
 
     __tablename__ = "ledger_accounts"
 
-    id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
-    currency: str = Field(sa_column=sa.Column(sa.String(3), nullable=False))
-    balance: Decimal = Field(sa_column=sa.Column(MONEY, nullable=False))
-    non_negative: bool = Field(sa_column=sa.Column(sa.Boolean, nullable=False))
+    id: str = key()
+    currency: str = required(CURRENCY)
+    balance: Decimal = required(MONEY)
+    non_negative: bool = required(sa.Boolean)
 
 
 class TransferRow(ServiceTable, table=True):
     __tablename__ = "ledger_transfers"
 
-    id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
-    seq: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, sa.Identity(), unique=True))
-    kind: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
-    debit_account: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
-    credit_account: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
-    amount: Decimal = Field(sa_column=sa.Column(MONEY, nullable=False))
-    currency: str = Field(sa_column=sa.Column(sa.String(3), nullable=False))
-    created_at: datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
+    id: str = key()
+    seq: int | None = sequence()
+    kind: str = required(sa.Text)
+    debit_account: str = required(sa.Text)
+    credit_account: str = required(sa.Text)
+    amount: Decimal = required(MONEY)
+    currency: str = required(CURRENCY)
+    created_at: datetime = required(TIMESTAMP)
 
 
 class EntryRow(ServiceTable, table=True):
     __tablename__ = "ledger_postings"
 
     id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, sa.Identity(), primary_key=True))
-    transfer_id: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
-    account: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
-    amount: Decimal = Field(sa_column=sa.Column(MONEY, nullable=False))
-    currency: str = Field(sa_column=sa.Column(sa.String(3), nullable=False))
-    created_at: datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
+    transfer_id: str = required(sa.Text)
+    account: str = required(sa.Text)
+    amount: Decimal = required(MONEY)
+    currency: str = required(CURRENCY)
+    created_at: datetime = required(TIMESTAMP)
 
 
 class LedgerEntryRow(ServiceTable, table=True):
@@ -134,45 +157,45 @@ class LedgerEntryRow(ServiceTable, table=True):
     __tablename__ = "ledger_entries"
     __table_args__ = (sa.UniqueConstraint("deal_id", "rule_key", name="ledger_entries_one_per_rule"),)
 
-    id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
-    seq: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, sa.Identity(), unique=True))
-    deal_id: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
-    rep_id: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
-    partner_id: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
-    vendor_id: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
-    program_id: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
-    kind: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
-    stage: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
-    rule_key: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
-    amount: Decimal = Field(sa_column=sa.Column(MONEY, nullable=False))
-    requested: Decimal = Field(sa_column=sa.Column(MONEY, nullable=False))
-    cut: Decimal = Field(sa_column=sa.Column(MONEY, nullable=False))
-    cut_reason: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
-    currency: str = Field(sa_column=sa.Column(sa.String(3), nullable=False))
-    event_id: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
-    transfer_id: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
-    created_at: datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
+    id: str = key()
+    seq: int | None = sequence()
+    deal_id: str = required(sa.Text)
+    rep_id: str = required(sa.Text)
+    partner_id: str = required(sa.Text)
+    vendor_id: str = required(sa.Text)
+    program_id: str = required(sa.Text)
+    kind: str = required(sa.Text)
+    stage: str | None = optional(sa.Text)
+    rule_key: str = required(sa.Text)
+    amount: Decimal = required(MONEY)
+    requested: Decimal = required(MONEY)
+    cut: Decimal = required(MONEY)
+    cut_reason: str | None = optional(sa.Text)
+    currency: str = required(CURRENCY)
+    event_id: str = required(sa.Text)
+    transfer_id: str | None = optional(sa.Text)
+    created_at: datetime = required(TIMESTAMP)
 
 
 class PayoutRow(ServiceTable, table=True):
     __tablename__ = "payouts"
 
-    id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
-    vendor_id: str = Field(sa_column=sa.Column(sa.Text, nullable=False, index=True))
-    up_to: datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
-    currency: str = Field(sa_column=sa.Column(sa.String(3), nullable=False))
-    total: Decimal = Field(sa_column=sa.Column(MONEY, nullable=False))
-    created_at: datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
+    id: str = key()
+    vendor_id: str = required(sa.Text, index=True)
+    up_to: datetime = required(TIMESTAMP)
+    currency: str = required(CURRENCY)
+    total: Decimal = required(MONEY)
+    created_at: datetime = required(TIMESTAMP)
 
 
 class PayoutLineRow(ServiceTable, table=True):
     __tablename__ = "payout_lines"
 
-    payout_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
-    rep_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
-    partner_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
-    amount: Decimal = Field(sa_column=sa.Column(MONEY, nullable=False))
-    entry_count: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))
+    payout_id: str = key()
+    rep_id: str = key()
+    partner_id: str = key()
+    amount: Decimal = required(MONEY)
+    entry_count: int = required(sa.Integer)
 
 
 class PayoutItemRow(ServiceTable, table=True):
@@ -180,8 +203,8 @@ class PayoutItemRow(ServiceTable, table=True):
 
     __tablename__ = "payout_items"
 
-    entry_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
-    payout_id: str = Field(sa_column=sa.Column(sa.Text, nullable=False, index=True))
+    entry_id: str = key()
+    payout_id: str = required(sa.Text, index=True)
 
 
 class VendorPolicyRow(ServiceTable, table=True):
@@ -192,35 +215,35 @@ class VendorPolicyRow(ServiceTable, table=True):
 
     __tablename__ = "incentive_policies"
 
-    vendor_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
-    min_roi: Decimal = Field(sa_column=sa.Column(sa.Numeric(12, 4), nullable=False))
-    max_registration_reward_pct: Decimal | None = Field(default=None, sa_column=sa.Column(sa.Numeric(9, 4)))
-    max_tier_multiplier: Decimal | None = Field(default=None, sa_column=sa.Column(sa.Numeric(6, 4)))
-    max_budget: Decimal | None = Field(default=None, sa_column=sa.Column(MONEY))
-    max_cap_per_deal: Decimal | None = Field(default=None, sa_column=sa.Column(MONEY))
-    assumed_win_rate: Decimal | None = Field(default=None, sa_column=sa.Column(sa.Numeric(6, 4)))
-    assumed_avg_deal_amount: Decimal | None = Field(default=None, sa_column=sa.Column(MONEY))
-    assumed_margin_pct: Decimal | None = Field(default=None, sa_column=sa.Column(sa.Numeric(9, 4)))
+    vendor_id: str = key()
+    min_roi: Decimal = required(sa.Numeric(12, 4))
+    max_registration_reward_pct: Decimal | None = optional(PERCENT)
+    max_tier_multiplier: Decimal | None = optional(sa.Numeric(6, 4))
+    max_budget: Decimal | None = optional(MONEY)
+    max_cap_per_deal: Decimal | None = optional(MONEY)
+    assumed_win_rate: Decimal | None = optional(sa.Numeric(6, 4))
+    assumed_avg_deal_amount: Decimal | None = optional(MONEY)
+    assumed_margin_pct: Decimal | None = optional(PERCENT)
     version: int = Field(default=1, sa_column=sa.Column(sa.Integer, nullable=False))
-    updated_at: datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
+    updated_at: datetime = required(TIMESTAMP)
 
 
 class ProposalRow(ServiceTable, table=True):
     __tablename__ = "program_proposals"
 
-    id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
-    vendor_id: str = Field(sa_column=sa.Column(sa.Text, nullable=False, index=True))
-    partner_id: str = Field(sa_column=sa.Column(sa.Text, nullable=False, index=True))
-    program: dict[str, Any] = Field(sa_column=sa.Column(JSONB, nullable=False))
-    forecast: dict[str, Any] = Field(sa_column=sa.Column(JSONB, nullable=False))
-    simulation: dict[str, Any] = Field(sa_column=sa.Column(JSONB, nullable=False))
-    roi: Decimal | None = Field(default=None, sa_column=sa.Column(sa.Numeric()))
-    min_roi: Decimal | None = Field(default=None, sa_column=sa.Column(sa.Numeric(12, 4)))
-    status: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
-    program_id: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
-    created_at: datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
-    decided_at: datetime | None = Field(default=None, sa_column=sa.Column(sa.DateTime(timezone=True)))
-    gate: dict[str, Any] | None = Field(default=None, sa_column=sa.Column(JSONB))
+    id: str = key()
+    vendor_id: str = required(sa.Text, index=True)
+    partner_id: str = required(sa.Text, index=True)
+    program: dict[str, Any] = required(JSONB)
+    forecast: dict[str, Any] = required(JSONB)
+    simulation: dict[str, Any] = required(JSONB)
+    roi: Decimal | None = optional(sa.Numeric())
+    min_roi: Decimal | None = optional(sa.Numeric(12, 4))
+    status: str = required(sa.Text)
+    program_id: str | None = optional(sa.Text)
+    created_at: datetime = required(TIMESTAMP)
+    decided_at: datetime | None = optional(TIMESTAMP)
+    gate: dict[str, Any] | None = optional(JSONB)
     version: int = Field(default=1, sa_column=sa.Column(sa.Integer, nullable=False))
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from incentives.api.dependencies import IfMatch, Store
-from incentives.api.routes import forecast_terms, terms_of
+from incentives.api.routes import forecast_terms, terms_of, with_etag
 from incentives.api.schemas import PolicyOut, ProgramCreate, ProposalCreate, ProposalDecision, ProposalOut, VendorPolicy
 from incentives.domain.policy import POLICY_FIELDS
 from incentives.service import proposals
@@ -67,8 +67,7 @@ async def put_policy(
     require_vendor_access(principal, vendor_id, "set its incentive policy")
     async with session.begin():
         view = await proposals.put_policy(store, vendor_id, body.model_dump(), if_match, datetime.now(UTC))
-    response.headers["ETag"] = f'"{view.record.version if view.record is not None else 0}"'
-    return policy_out(view)
+    return with_etag(response, policy_out(view))
 
 
 def proposal_out(record: ProposalRecord) -> ProposalOut:
@@ -104,9 +103,7 @@ async def propose(
 
 @router.get("/program-proposals/{proposal_id}", tags=["proposals"])
 async def get_proposal(proposal_id: str, principal: CurrentPrincipal, store: Store, response: Response) -> ProposalOut:
-    record = await proposals.get_proposal(store, principal, proposal_id)
-    response.headers["ETag"] = f'"{record.version}"'
-    return proposal_out(record)
+    return with_etag(response, proposal_out(await proposals.get_proposal(store, principal, proposal_id)))
 
 
 def _stored_terms(program: Mapping[str, Any]) -> ProgramTerms:

@@ -7,7 +7,7 @@ its response model. The rules and the refusals (domain errors) are the use cases
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol, TypeVar
 
 from fastapi import APIRouter, Query, Request, Response
 
@@ -45,6 +45,20 @@ from servicekit.money import format_money
 from servicekit.pagination import Cursor, Limit
 
 router = APIRouter(prefix="/v1")
+
+
+class _Versioned(Protocol):
+    @property
+    def version(self) -> int: ...
+
+
+_Body = TypeVar("_Body", bound=_Versioned)
+
+
+def with_etag(response: Response, body: _Body) -> _Body:
+    """The answer, its version in the ETag header (what If-Match names)."""
+    response.headers["ETag"] = f'"{body.version}"'
+    return body
 
 
 def _money(value: Any) -> str | None:
@@ -94,8 +108,7 @@ async def create_program(
 @router.get("/programs/{program_id}", tags=["programs"])
 async def get_program(program_id: str, principal: CurrentPrincipal, store: Store, response: Response) -> ProgramOut:
     found = await programs.get_program(store, principal, program_id)
-    response.headers["ETag"] = f'"{found.record.version}"'
-    return program_out(found)
+    return with_etag(response, program_out(found))
 
 
 @router.patch("/programs/{program_id}", tags=["programs"])
@@ -113,8 +126,7 @@ async def patch_program(
         changed = await programs.change_program(
             store, principal, program_id, name=body.name, ends_on=body.ends_on, if_match=if_match
         )
-    response.headers["ETag"] = f'"{changed.record.version}"'
-    return program_out(changed)
+    return with_etag(response, program_out(changed))
 
 
 @router.get("/programs", tags=["programs"])

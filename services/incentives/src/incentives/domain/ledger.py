@@ -155,50 +155,35 @@ def check_transfer(transfer: Transfer, balances: Mapping[str, Decimal]) -> None:
         raise BudgetExceeded(account, current, transfer.amount)
 
 
+def _transfer(
+    kind: TransferKind, transfer_id: str, debit: str, credit: str, amount: Decimal, currency: str
+) -> Transfer:
+    """Moves `amount` from the account `debit` to the account `credit`."""
+    return Transfer(
+        id=transfer_id, debit_account=debit, credit_account=credit, amount=amount, currency=currency, kind=kind
+    )
+
+
 def funding_transfer(transfer_id: str, program_id: str, budget: Decimal, currency: str) -> Transfer:
     """Fills a program's budget from its vendor's commitment (booked when the program is created)."""
-    return Transfer(
-        id=transfer_id,
-        debit_account=program_funding_account(program_id),
-        credit_account=program_budget_account(program_id),
-        amount=budget,
-        currency=currency,
-        kind=TransferKind.FUNDING,
-    )
+    funding, budget_account = program_funding_account(program_id), program_budget_account(program_id)
+    return _transfer(TransferKind.FUNDING, transfer_id, funding, budget_account, budget, currency)
 
 
 def reward_transfer(transfer_id: str, program_id: str, rep_id: str, amount: Decimal, currency: str) -> Transfer:
-    return Transfer(
-        id=transfer_id,
-        debit_account=program_budget_account(program_id),
-        credit_account=rep_payable_account(rep_id),
-        amount=amount,
-        currency=currency,
-        kind=TransferKind.REWARD,
-    )
+    budget, payable = program_budget_account(program_id), rep_payable_account(rep_id)
+    return _transfer(TransferKind.REWARD, transfer_id, budget, payable, amount, currency)
 
 
 def clawback_transfer(transfer_id: str, program_id: str, rep_id: str, amount: Decimal, currency: str) -> Transfer:
     """Reverses `amount` (positive) of the rep's rewards back into the program's budget."""
-    return Transfer(
-        id=transfer_id,
-        debit_account=rep_payable_account(rep_id),
-        credit_account=program_budget_account(program_id),
-        amount=amount,
-        currency=currency,
-        kind=TransferKind.CLAWBACK,
-    )
+    payable, budget = rep_payable_account(rep_id), program_budget_account(program_id)
+    return _transfer(TransferKind.CLAWBACK, transfer_id, payable, budget, amount, currency)
 
 
 def payout_transfer(transfer_id: str, rep_id: str, amount: Decimal, currency: str) -> Transfer:
-    return Transfer(
-        id=transfer_id,
-        debit_account=rep_payable_account(rep_id),
-        credit_account=rep_paid_account(rep_id),
-        amount=amount,
-        currency=currency,
-        kind=TransferKind.PAYOUT,
-    )
+    payable, paid = rep_payable_account(rep_id), rep_paid_account(rep_id)
+    return _transfer(TransferKind.PAYOUT, transfer_id, payable, paid, amount, currency)
 
 
 def transfer_for_grant(
