@@ -32,25 +32,11 @@ def deal_data(deal_id: str = "d-1", version: int = 1, **changes: Any) -> dict[st
 
 # An approved deal of 1000.00 USD registered at T0, expected to close in 2026Q4 (no partner attributes).
 SNAPSHOT = DealSnapshot(
-    deal_id="d-1",
-    vendor_id="acme",
-    partner_id="p1",
-    tier=None,
-    territory=None,
-    region=None,
-    channel_manager=None,
-    amount=Decimal("1000.00"),
-    currency="USD",
-    status=DealStatus.APPROVED,
-    stage=DealStage.REGISTERED,
-    expected_close_date=date(2026, 11, 15),
-    closed_on=None,
-    outcome=None,
-    final_amount=None,
-    created_at=T0,
-    last_event_time=T0,
-    last_sequence=1,
-)
+    deal_id="d-1", vendor_id="acme", partner_id="p1", tier=None, territory=None, region=None, channel_manager=None,
+    amount=Decimal("1000.00"), currency="USD", status=DealStatus.APPROVED, stage=DealStage.REGISTERED,
+    expected_close_date=date(2026, 11, 15), closed_on=None, outcome=None, final_amount=None,
+    created_at=T0, last_event_time=T0, last_sequence=1,
+)  # fmt: skip
 
 
 def deal_snapshot(**changes: Any) -> DealSnapshot:
