@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pipeline_deals import deal_snapshot
 
 from pipeline.domain.figures import (
     CurrencySummary,
@@ -42,11 +43,10 @@ def deal(
     closed_on: date | None = None,
     outcome: Outcome | None = None,
 ) -> DealSnapshot:
-    return DealSnapshot(
-        deal_id=deal_id, vendor_id="acme", partner_id=partner, tier=1, territory="west", region="NA",
-        channel_manager="cm-1", amount=D(amount), currency=currency, status=status, stage=stage,
-        expected_close_date=expected, closed_on=closed_on, outcome=outcome, final_amount=None,
-        created_at=T0, last_event_time=T0, last_sequence=1,
+    return deal_snapshot(
+        deal_id=deal_id, partner_id=partner, tier=1, territory="west", region="NA", channel_manager="cm-1",
+        amount=D(amount), currency=currency, status=status, stage=stage, expected_close_date=expected,
+        closed_on=closed_on, outcome=outcome,
     )  # fmt: skip
 
 

@@ -3,11 +3,13 @@ each figures key credited to the last event that touched it."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from pipeline_deals import T0
+from pipeline_deals import deal_data as data
 
 from events.batching import BatchItem
 from events.consumer import PoisonEvent
@@ -16,24 +18,7 @@ from pipeline.domain.keys import FiguresKey
 from pipeline.domain.read_model import DealStage, DealStatus, apply_deal_event
 from pipeline.service.deal_events import fold_batch
 
-T0 = datetime(2026, 10, 1, 9, tzinfo=UTC)
 Q4 = FiguresKey("p-1", "acme", "2026Q4")
-
-
-def data(deal_id: str = "d-1", version: int = 1, **changes: Any) -> dict[str, Any]:
-    return {
-        "id": deal_id,
-        "vendor_id": "acme",
-        "partner_id": "p-1",
-        "currency": "USD",
-        "amount": "1000.00",
-        "status": "pending_approval",
-        "stage": "registered",
-        "expected_close_date": "2026-11-15",
-        "created_at": T0.isoformat(),
-        "version": version,
-        **changes,
-    }
 
 
 def item(event_type: str, deal: dict[str, Any], trace: str, minutes: int = 0) -> BatchItem:

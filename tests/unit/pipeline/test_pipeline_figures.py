@@ -3,6 +3,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from pipeline_deals import deal_snapshot
 
 from pipeline.domain.figures import PipelineFigures, compute_figures, deal_in_period, rollup
 from pipeline.domain.periods import Quarter
@@ -31,26 +32,15 @@ def deal(
     event_minute: int = 0,
 ) -> DealSnapshot:
     outcome = {"closed_won": Outcome.WON, "closed_lost": Outcome.LOST}.get(stage)
-    return DealSnapshot(
-        deal_id=deal_id,
-        vendor_id="acme",
-        partner_id=partner,
-        tier=tier,
-        territory=territory,
-        region=region,
-        channel_manager=channel_manager,
-        amount=D(amount),
-        currency="USD",
-        status=DealStatus(status),
-        stage=DealStage(stage),
+    return deal_snapshot(
+        deal_id=deal_id, partner_id=partner, tier=tier, territory=territory, region=region,
+        channel_manager=channel_manager, amount=D(amount), status=DealStatus(status), stage=DealStage(stage),
         expected_close_date=None if expected is None else date.fromisoformat(expected),
         closed_on=None if closed_on is None else date.fromisoformat(closed_on),
-        outcome=outcome,
-        final_amount=None if final is None else D(final),
+        outcome=outcome, final_amount=None if final is None else D(final),
         created_at=datetime.fromisoformat(created).replace(hour=9, tzinfo=UTC),
         last_event_time=datetime(2026, 10, 1, 0, event_minute, tzinfo=UTC),
-        last_sequence=1,
-    )
+    )  # fmt: skip
 
 
 def won(deal_id: str, final: str, closed_on: str, created: str = "2026-10-01", **kw: object) -> DealSnapshot:

@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
+
+from pipeline_deals import T0, deal_data
 
 from pipeline.domain.read_model import DealStage, DealStatus
 from pipeline.service.replay import Replay
 
-T0 = datetime(2026, 10, 1, 9, tzinfo=UTC)
-
 
 def data(deal_id: str = "d-1", version: int = 1, **changes: Any) -> dict[str, Any]:
-    return {
-        "id": deal_id,
-        "vendor_id": "acme",
-        "partner_id": "p-1",
-        "currency": "USD",
-        "amount": "1000.00",
-        "status": "pending_approval",
-        "stage": "registered",
-        "expected_close_date": "2026-11-15",
-        "created_at": T0.isoformat(),
-        "version": version,
-        "partner": {"id": "p-1", "tier": 1, "territory": "west", "region": "NA", "channel_manager": "cm-1"},
-        **changes,
-    }
+    partner = {"id": "p-1", "tier": 1, "territory": "west", "region": "NA", "channel_manager": "cm-1"}
+    return deal_data(deal_id, version, partner=partner, **changes)
 
 
 def test_events_of_interleaved_deals_fold_into_their_latest_state() -> None:

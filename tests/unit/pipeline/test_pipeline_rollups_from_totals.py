@@ -4,12 +4,14 @@ those totals sum (figures.rollup), group for group, in the same order."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pipeline_deals import deal_snapshot
 
 from pipeline.domain.figures import GROUP_BY, GroupBy, PipelineFigures, rollup
 from pipeline.domain.periods import Quarter
@@ -37,12 +39,10 @@ def deal(
     attributes: PartnerAttributes = PartnerAttributes(1, "north", "west", "cm-1"),
     minute: int = 0,
 ) -> DealSnapshot:
-    return DealSnapshot(
-        deal_id=deal_id, vendor_id="acme", partner_id=partner, tier=attributes.tier,
-        territory=attributes.territory, region=attributes.region, channel_manager=attributes.channel_manager,
-        amount=D(amount), currency="USD", status=status, stage=stage, expected_close_date=expected,
-        closed_on=closed_on, outcome=outcome, final_amount=None, created_at=T0,
-        last_event_time=T0 + timedelta(minutes=minute), last_sequence=1,
+    return deal_snapshot(
+        deal_id=deal_id, partner_id=partner, **asdict(attributes), amount=D(amount), status=status, stage=stage,
+        expected_close_date=expected, closed_on=closed_on, outcome=outcome, created_at=T0,
+        last_event_time=T0 + timedelta(minutes=minute),
     )  # fmt: skip
 
 

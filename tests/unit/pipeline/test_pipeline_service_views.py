@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from pipeline_deals import deal_snapshot
 
 from pipeline.adapters.rows import policy_of, snapshot_of, snapshot_values
 from pipeline.adapters.tables import DealRow, PlanRow, PolicyRow
@@ -22,27 +23,13 @@ AT = datetime(2026, 10, 1, 9, tzinfo=UTC)
 
 
 def snapshot(**changes: object) -> DealSnapshot:
-    base = DealSnapshot(
-        deal_id="d-1",
-        vendor_id="acme",
-        partner_id="p-1",
-        tier=2,
-        territory="west",
-        region="NA",
-        channel_manager="cm-1",
-        amount=D("1200.50"),
-        currency="USD",
-        status=DealStatus.CLOSED,
-        stage=DealStage.CLOSED_WON,
-        expected_close_date=date(2026, 12, 15),
-        closed_on=date(2027, 1, 3),
-        outcome=Outcome.WON,
-        final_amount=D("1100.00"),
-        created_at=AT,
-        last_event_time=AT,
-        last_sequence=4,
-    )
-    return replace(base, **changes)  # type: ignore[arg-type]
+    won = deal_snapshot(
+        deal_id="d-1", partner_id="p-1", tier=2, territory="west", region="NA", channel_manager="cm-1",
+        amount=D("1200.50"), status=DealStatus.CLOSED, stage=DealStage.CLOSED_WON,
+        expected_close_date=date(2026, 12, 15), closed_on=date(2027, 1, 3), outcome=Outcome.WON,
+        final_amount=D("1100.00"), created_at=AT, last_event_time=AT, last_sequence=4,
+    )  # fmt: skip
+    return replace(won, **changes)  # type: ignore[arg-type]
 
 
 def test_a_snapshot_survives_its_row() -> None:

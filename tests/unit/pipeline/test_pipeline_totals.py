@@ -7,10 +7,12 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import reduce
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pipeline_deals import deal_snapshot
 
 from pipeline.domain.figures import PipelineFigures, compute_figures, figures_from_totals
 from pipeline.domain.periods import Quarter
@@ -37,26 +39,21 @@ def deal(
     created: datetime = datetime(2026, 10, 1, 9, tzinfo=UTC),
     partner: str = "p1",
 ) -> DealSnapshot:
-    return DealSnapshot(
-        deal_id=deal_id,
-        vendor_id="acme",
-        partner_id=partner,
-        tier=None,
-        territory=None,
-        region=None,
-        channel_manager=None,
-        amount=D(amount),
-        currency="USD",
-        status=status,
-        stage=stage,
-        expected_close_date=expected,
-        closed_on=closed_on,
-        outcome=outcome,
-        final_amount=None if final is None else D(final),
-        created_at=created,
-        last_event_time=created,
-        last_sequence=1,
-    )
+    return deal_snapshot(
+        deal_id=deal_id, partner_id=partner, amount=D(amount), status=status, stage=stage,
+        expected_close_date=expected, closed_on=closed_on, outcome=outcome,
+        final_amount=None if final is None else D(final), created_at=created, last_event_time=created,
+    )  # fmt: skip
+
+
+def won(
+    deal_id: str, amount: str, closed_on: date | None, expected: date | None = None, final: str | None = None
+) -> DealSnapshot:
+    return deal(deal_id, amount, DealStatus.CLOSED, DealStage.CLOSED_WON, expected, closed_on, Outcome.WON, final)
+
+
+def lost(deal_id: str, amount: str, closed_on: date, **kw: Any) -> DealSnapshot:
+    return deal(deal_id, amount, DealStatus.CLOSED, DealStage.CLOSED_LOST, None, closed_on, Outcome.LOST, **kw)
 
 
 def reference_figures(deals: list[DealSnapshot], plan: Decimal | None, policy: PipelinePolicy) -> PipelineFigures:
@@ -122,35 +119,18 @@ MIXED = [
     deal("qual", "333.33", stage=DealStage.QUALIFIED),
     deal("prop", "4000.00", stage=DealStage.PROPOSAL),
     deal("nego", "10000.00", stage=DealStage.NEGOTIATION),
-    deal("won", "6000.00", DealStatus.CLOSED, DealStage.CLOSED_WON, None, date(2026, 11, 1), Outcome.WON, "5000.00"),
-    deal("won-no-final", "700.00", DealStatus.CLOSED, DealStage.CLOSED_WON, None, date(2026, 12, 31), Outcome.WON),
-    deal("lost", "800.00", DealStatus.CLOSED, DealStage.CLOSED_LOST, None, date(2026, 10, 20), Outcome.LOST),
+    won("won", "6000.00", date(2026, 11, 1), final="5000.00"),
+    won("won-no-final", "700.00", date(2026, 12, 31)),
+    lost("lost", "800.00", date(2026, 10, 20)),
     # closed before it was registered: 0 days, not negative
-    deal(
-        "lost-early",
-        "100.00",
-        DealStatus.CLOSED,
-        DealStage.CLOSED_LOST,
-        None,
-        date(2026, 10, 2),
-        Outcome.LOST,
-        created=datetime(2026, 10, 5, tzinfo=UTC),
-    ),
+    lost("lost-early", "100.00", date(2026, 10, 2), created=datetime(2026, 10, 5, tzinfo=UTC)),
     # closed without a close date: placed by its expected date, counted, but not in the cycle
-    deal("won-undated", "900.00", DealStatus.CLOSED, DealStage.CLOSED_WON, date(2026, 12, 1), None, Outcome.WON),
+    won("won-undated", "900.00", None, expected=date(2026, 12, 1)),
     deal("closed-no-outcome", "900.00", DealStatus.CLOSED, DealStage.PROPOSAL, None, date(2026, 11, 3)),
     deal("rejected", "7000.00", DealStatus.REJECTED),
     deal("expired", "7000.00", DealStatus.EXPIRED, DealStage.PROPOSAL),
     deal("next-quarter", "9000.00", expected=date(2027, 1, 1)),
-    deal(
-        "won-next-quarter",
-        "9000.00",
-        DealStatus.CLOSED,
-        DealStage.CLOSED_WON,
-        date(2026, 12, 1),
-        date(2027, 1, 2),
-        Outcome.WON,
-    ),
+    won("won-next-quarter", "9000.00", date(2027, 1, 2), expected=date(2026, 12, 1)),
     deal("no-date", "9000.00", expected=None),
 ]
 OPEN_ONLY = [d for d in MIXED if d.is_open]
@@ -185,15 +165,7 @@ def test_the_mixed_quarter_worked_out() -> None:
         deal("next", expected=date(2027, 1, 1)),
         deal("previous", expected=date(2026, 9, 30)),
         deal("no-date", expected=None),
-        deal(
-            "closed-later",
-            "1.00",
-            DealStatus.CLOSED,
-            DealStage.CLOSED_WON,
-            date(2026, 11, 1),
-            date(2027, 1, 3),
-            Outcome.WON,
-        ),
+        won("closed-later", "1.00", date(2027, 1, 3), expected=date(2026, 11, 1)),
     ],
 )
 def test_a_deal_that_does_not_count_in_the_period_contributes_nothing(outside: DealSnapshot) -> None:

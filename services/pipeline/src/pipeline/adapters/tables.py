@@ -26,13 +26,23 @@ class ServiceTable(SQLModel, registry=registry()):
 TS = sa.DateTime(timezone=True)
 
 
+def _key() -> Any:
+    """A text column of the primary key."""
+    return Field(sa_column=sa.Column(sa.Text, primary_key=True))
+
+
+def _stamp() -> Any:
+    """A required timestamp (timestamptz NOT NULL)."""
+    return Field(sa_column=sa.Column(TS, nullable=False))
+
+
 class DealRow(ServiceTable, table=True):
     """One deal as the pipeline sees it (a DealSnapshot), placed in the period it counts in."""
 
     __tablename__ = "deals"
     __table_args__ = (sa.Index("deals_by_partner_period", "vendor_id", "period", "partner_id"),)
 
-    deal_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    deal_id: str = _key()
     vendor_id: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     partner_id: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     # The quarter of the deal's period date ("2026Q4"); None when it has no close date at all.
@@ -49,32 +59,32 @@ class DealRow(ServiceTable, table=True):
     closed_on: date | None = Field(default=None, sa_column=sa.Column(sa.Date))
     outcome: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     final_amount: Decimal | None = Field(default=None, sa_column=sa.Column(sa.Numeric(18, 2)))
-    created_at: datetime = Field(sa_column=sa.Column(TS, nullable=False))
-    last_event_time: datetime = Field(sa_column=sa.Column(TS, nullable=False))
+    created_at: datetime = _stamp()
+    last_event_time: datetime = _stamp()
     last_sequence: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger))
 
 
 class PolicyRow(ServiceTable, table=True):
     __tablename__ = "pipeline_policies"
 
-    vendor_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    vendor_id: str = _key()
     total_index: Decimal = Field(sa_column=sa.Column(sa.Numeric, nullable=False))
     risk_adjusted_index: Decimal = Field(sa_column=sa.Column(sa.Numeric, nullable=False))
     stage_probabilities: dict[str, Any] = Field(sa_column=sa.Column(JSONB, nullable=False))  # stage -> "0.25"
     at_risk_threshold: Decimal = Field(sa_column=sa.Column(sa.Numeric, nullable=False))
-    updated_at: datetime = Field(sa_column=sa.Column(TS, nullable=False))
+    updated_at: datetime = _stamp()
     version: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))
 
 
 class PlanRow(ServiceTable, table=True):
     __tablename__ = "partner_plans"
 
-    partner_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
-    vendor_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
-    period: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    partner_id: str = _key()
+    vendor_id: str = _key()
+    period: str = _key()
     revenue_target: Decimal = Field(sa_column=sa.Column(sa.Numeric(18, 2), nullable=False))
     currency: str = Field(sa_column=sa.Column(sa.String(3), nullable=False))
-    updated_at: datetime = Field(sa_column=sa.Column(TS, nullable=False))
+    updated_at: datetime = _stamp()
     version: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))
 
 
@@ -84,13 +94,13 @@ class PartnerAttributesRow(ServiceTable, table=True):
 
     __tablename__ = "partner_attributes"
 
-    vendor_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
-    partner_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    vendor_id: str = _key()
+    partner_id: str = _key()
     tier: int | None = Field(default=None, sa_column=sa.Column(sa.Integer))
     territory: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     region: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     channel_manager: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
-    last_event_time: datetime = Field(sa_column=sa.Column(TS, nullable=False))
+    last_event_time: datetime = _stamp()
 
 
 class PartnerEnrolmentRow(ServiceTable, table=True):
@@ -100,8 +110,8 @@ class PartnerEnrolmentRow(ServiceTable, table=True):
     __tablename__ = "partner_enrolments"
     __table_args__ = (sa.Index("partner_enrolments_by_vendor", "vendor_id"),)
 
-    partner_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
-    vendor_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    partner_id: str = _key()
+    vendor_id: str = _key()
     name: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     tier: int | None = Field(default=None, sa_column=sa.Column(sa.Integer))
     territory: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
@@ -109,7 +119,7 @@ class PartnerEnrolmentRow(ServiceTable, table=True):
     channel_manager: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     # 0: seeded by the migration from deal data, replaced by any event (dealreg starts at 1).
     version: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
-    updated_at: datetime = Field(sa_column=sa.Column(TS, nullable=False))
+    updated_at: datetime = _stamp()
 
 
 class AtRiskFlagRow(ServiceTable, table=True):
@@ -117,11 +127,11 @@ class AtRiskFlagRow(ServiceTable, table=True):
 
     __tablename__ = "at_risk_flags"
 
-    partner_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
-    vendor_id: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
-    period: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    partner_id: str = _key()
+    vendor_id: str = _key()
+    period: str = _key()
     at_risk: bool = Field(sa_column=sa.Column(sa.Boolean, nullable=False))
-    updated_at: datetime = Field(sa_column=sa.Column(TS, nullable=False))
+    updated_at: datetime = _stamp()
 
 
 # The per-stage columns of figure_totals, in the domain's STAGES order.
