@@ -8,6 +8,7 @@ import uuid
 from collections import Counter
 from typing import Any
 
+import asyncpg
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from events.envelope import new_event
@@ -23,6 +24,14 @@ async def _enqueue(url: str, topic: str, tags: list[str]) -> None:
             await enqueue(conn, [(topic, e.subject, e) for e in events])
     finally:
         await engine.dispose()
+
+
+async def _all_marked(dsn: str) -> bool:
+    conn = await asyncpg.connect(dsn)
+    try:
+        return await conn.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NULL") == 0
+    finally:
+        await conn.close()
 
 
 async def test_one_relay_publishes_and_the_standby_takes_over(make_db: Any, infra: Any, topic_prefix: str) -> None:
