@@ -5,7 +5,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-PACKAGES := -e libs/events -e libs/servicekit -e tools/devstack \
+PACKAGES := -e libs/events -e libs/servicekit -e tools/devstack -e tools/platformctl \
 	-e services/dealreg -e services/incentives -e services/pipeline -e services/notifications
 MANIFESTS := constraints.txt requirements-dev.txt $(wildcard libs/*/pyproject.toml services/*/pyproject.toml tools/*/pyproject.toml)
 
@@ -43,7 +43,7 @@ test-fast: bootstrap
 
 lint: bootstrap
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy libs/events/src libs/servicekit/src tools/devstack/src services/*/src
+	$(VENV)/bin/mypy libs/events/src libs/servicekit/src tools/devstack/src tools/platformctl/src services/*/src
 	$(VENV)/bin/lint-imports
 
 ## make token ROLE=partner CLAIMS='partner_id=p-100 sub=rep-7'

@@ -44,7 +44,10 @@ _TRY_RELAY_LOCK = "SELECT pg_try_advisory_lock($1)"
 # No row locks: only the lock-holding relay reads and marks these rows.
 _UNSENT = "SELECT id, topic, key, payload, traceparent FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1"
 _MARK_SENT = "UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])"
-_BACKLOG = "SELECT count(*) AS n, EXTRACT(EPOCH FROM now() - min(created_at)) AS age FROM outbox WHERE sent_at IS NULL"
+# The relay's gauges and `platformctl outbox status` read the backlog the same way.
+BACKLOG_SQL = (
+    "SELECT count(*) AS n, EXTRACT(EPOCH FROM now() - min(created_at)) AS age FROM outbox WHERE sent_at IS NULL"
+)
 
 
 async def enqueue(
@@ -237,7 +240,7 @@ class OutboxRelay:
         if now - self._last_backlog_check < 5.0:
             return
         self._last_backlog_check = now
-        row = await (await self._connection()).fetchrow(_BACKLOG)
+        row = await (await self._connection()).fetchrow(BACKLOG_SQL)
         assert row is not None
         OUTBOX_BACKLOG.set(row["n"])
         OUTBOX_OLDEST_AGE.set(float(row["age"] or 0))
