@@ -11,7 +11,7 @@ MANIFESTS := constraints.txt requirements-dev.txt $(wildcard libs/*/pyproject.to
 
 .PHONY: bootstrap run test test-fast lint token stop bench soak clean lock
 
-bootstrap: $(VENV)/.installed .cache/kafka/libs/.complete .cache/bin/kustomize .cache/chromium-path
+bootstrap: $(VENV)/.installed .cache/kafka/libs/.complete .cache/bin/kustomize .cache/chromium-path .cache/promtool-path
 
 $(VENV)/.installed: $(MANIFESTS)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ $(VENV)/.installed: $(MANIFESTS)
 # Debian's chromium for the dashboard's browser test (installed with apt-get when missing).
 .cache/chromium-path: infra/chromium.sh
 	mkdir -p .cache && bash infra/chromium.sh > $@
+
+# Debian's promtool (package prometheus) checks deploy/observability's alert rules (tests/deploy).
+.cache/promtool-path: infra/promtool.sh
+	mkdir -p .cache && bash infra/promtool.sh > $@
 
 # kustomize (Go module proxy) renders the Kubernetes overlays that tests/deploy validates.
 .cache/bin/kustomize: infra/kustomize.sh

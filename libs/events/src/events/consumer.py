@@ -111,6 +111,9 @@ class IdempotentConsumer:
         self._last_lag_update = 0.0
         self._positions: dict[TopicPartition, int] = {}
         self.batches_replayed = 0  # batches that failed on their data and went record by record
+        # Every series at 0 from the start: an alert on increase() then sees the first dead letter too.
+        for event_type in (*self._event_types, "unknown"):
+            EVENTS_DEAD_LETTERED.labels(name, event_type)
 
     async def run(self) -> None:
         """Consume until cancelled; after a failure (Kafka gone, a commit refused) start over, backing off."""

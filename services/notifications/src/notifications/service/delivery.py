@@ -67,6 +67,8 @@ log = structlog.get_logger("notifications.delivery")
 tracer = trace.get_tracer("notifications.delivery")
 
 ATTEMPTS = MetricCounter("webhook_attempts_total", "Webhook delivery attempts by outcome", ["outcome"])
+for _kind in OutcomeKind:  # every outcome's series from the start (rates and alerts need the zero)
+    ATTEMPTS.labels(_kind.value)
 ATTEMPT_SECONDS = Histogram("webhook_attempt_seconds", "Duration of one webhook attempt")
 
 USER_AGENT = "channel-platform-webhooks/1.0"
