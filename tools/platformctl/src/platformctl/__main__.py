@@ -147,15 +147,24 @@ async def _rebuild(conns: Connections, as_json: bool) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
-    logging.getLogger("aiokafka").setLevel(logging.WARNING)
+async def amain(argv: list[str] | None = None) -> int:
+    """The command line without its process: parse, connect as the environment says, run."""
     try:
-        return asyncio.run(run(args, Connections.from_env()))
+        args = parser().parse_args(argv)
+    except SystemExit as exc:  # argparse has printed the usage error (or --help)
+        return int(exc.code or 0)
+    try:
+        return await run(args, Connections.from_env())
     except (LookupError, ValueError, RuntimeError) as exc:
         print(f"platformctl: {exc}", file=sys.stderr)
         return 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    logging.getLogger("aiokafka").setLevel(logging.WARNING)
+    try:
+        return asyncio.run(amain(argv))
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `| head`: the reader has what it wanted
