@@ -5,13 +5,13 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-PACKAGES := -e libs/events -e libs/servicekit -e tools/devstack \
+PACKAGES := -e libs/events -e libs/servicekit -e tools/devstack -e tools/platformctl \
 	-e services/dealreg -e services/incentives -e services/pipeline -e services/notifications
 MANIFESTS := constraints.txt requirements-dev.txt $(wildcard libs/*/pyproject.toml services/*/pyproject.toml tools/*/pyproject.toml)
 
 .PHONY: bootstrap run test test-fast lint token stop bench soak clean lock
 
-bootstrap: $(VENV)/.installed .cache/kafka/libs/.complete .cache/bin/kustomize .cache/chromium-path
+bootstrap: $(VENV)/.installed .cache/kafka/libs/.complete .cache/bin/kustomize .cache/chromium-path .cache/promtool-path
 
 $(VENV)/.installed: $(MANIFESTS)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ $(VENV)/.installed: $(MANIFESTS)
 # Debian's chromium for the dashboard's browser test (installed with apt-get when missing).
 .cache/chromium-path: infra/chromium.sh
 	mkdir -p .cache && bash infra/chromium.sh > $@
+
+# Debian's promtool (package prometheus) checks deploy/observability's alert rules (tests/deploy).
+.cache/promtool-path: infra/promtool.sh
+	mkdir -p .cache && bash infra/promtool.sh > $@
 
 # kustomize (Go module proxy) renders the Kubernetes overlays that tests/deploy validates.
 .cache/bin/kustomize: infra/kustomize.sh
@@ -43,7 +47,7 @@ test-fast: bootstrap
 
 lint: bootstrap
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy libs/events/src libs/servicekit/src tools/devstack/src services/*/src
+	$(VENV)/bin/mypy libs/events/src libs/servicekit/src tools/devstack/src tools/platformctl/src services/*/src
 	$(VENV)/bin/lint-imports
 
 ## make token ROLE=partner CLAIMS='partner_id=p-100 sub=rep-7'

@@ -14,6 +14,13 @@ from support.kafka import eventually, read_topic
 from support.receivers import ReceivedSpan, WebhookReceiver
 from support.scenario import create_program, registration
 
+# OTLP's Span.SpanKind numbers.
+INTERNAL, CLIENT, PRODUCER, CONSUMER = 1, 3, 4, 5
+
+
+def _named(spans: list[ReceivedSpan], name: str) -> ReceivedSpan | None:
+    return next((s for s in spans if s.name == name), None)
+
 
 async def test_one_trace_spans_every_service_and_reaches_the_webhook(e2e_stack, infra, otlp_receiver, token) -> None:
     urls = {name: proc.url for name, proc in e2e_stack.services.items()}
@@ -57,7 +64,8 @@ async def test_one_trace_spans_every_service_and_reaches_the_webhook(e2e_stack, 
             return [
                 s
                 for s in otlp_receiver.trace(trace_id)
-                if s.name.endswith("process") and s.attributes.get("event.type") == "deal-registered"
+                if s.name == f"process {e2e_stack.topic_prefix}deals.v1"
+                and s.attributes.get("cloudevents.event_type") == "deal-registered"
             ]
 
         def every_service_in_trace() -> bool:
@@ -75,14 +83,29 @@ async def test_one_trace_spans_every_service_and_reaches_the_webhook(e2e_stack, 
         assert {s.service for s in registered} >= {"incentives", "pipeline", "notifications"}
         for span in registered:
             assert span.attributes["deal.id"] == deal_id
-            assert span.attributes["event.id"] == record_event_id
-        assert any(s.service == "dealreg" and s.name.endswith("publish") for s in spans)
+            assert span.attributes["cloudevents.event_id"] == record_event_id
+            assert span.kind == CONSUMER
+            assert (span.attributes["messaging.operation.name"], span.attributes["messaging.operation.type"]) == (
+                "process",
+                "process",
+            )
+        sends = [s for s in spans if s.service == "dealreg" and s.name == f"send {e2e_stack.topic_prefix}deals.v1"]
+        assert sends and all(s.kind == PRODUCER for s in sends)
+        assert sends[0].attributes["messaging.operation.type"] == "send"
         assert any(s.service == "dealreg" and s.attributes.get("http.route") == "/v1/deals" for s in spans)
-        assert any(s.service == "incentives" and s.name.endswith("publish") for s in spans), "reward-earned goes on"
+        reward_sends = [s for s in spans if s.name == f"send {e2e_stack.topic_prefix}incentives.v1"]
+        assert any(s.service == "incentives" for s in reward_sends), "reward-earned goes on"
 
         await eventually(lambda: hook.received(), timeout=30)
         headers, body = hook.received()[0]
         assert headers["traceparent"].split("-")[1] == trace_id
+        # The attempt is INTERNAL; the HTTP call under it is httpx's own CLIENT span (one client span per call).
+        attempt = await eventually(lambda: _named(otlp_receiver.trace(trace_id), "webhook send"))
+        assert attempt.kind == INTERNAL and attempt.service == "notifications"
+        under = await eventually(
+            lambda: [s for s in otlp_receiver.trace(trace_id) if s.parent_span_id == attempt.span_id]
+        )
+        assert [s.kind for s in under] == [CLIENT]
         Webhook(secret).verify(body, headers)  # raises if the signature is wrong
         assert orjson.loads(body)["subject"] == deal_id
     finally:

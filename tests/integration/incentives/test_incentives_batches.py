@@ -15,6 +15,7 @@ from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind
 from sqlalchemy import text
 
 from events.consumer import IdempotentConsumer
@@ -219,7 +220,11 @@ async def test_every_event_of_a_batch_gets_its_process_span_and_its_rewards_carr
             await consumer.handle_batch(records)
             assert consumer.batches_replayed == 0
         finally:
-            spans = {s.attributes["event.id"]: s for s in exporter.get_finished_spans() if s.name.endswith(" process")}
+            spans = {
+                s.attributes["cloudevents.event_id"]: s
+                for s in exporter.get_finished_spans()
+                if s.name == f"process {topic_prefix}deals.v1"
+            }
             processor.shutdown()  # the provider outlives this test: stop collecting
         keys = [e.subject for e in events]
         async with app.state.engine.connect() as conn:
@@ -227,7 +232,15 @@ async def test_every_event_of_a_batch_gets_its_process_span_and_its_rewards_carr
             saved = dict(rows.tuples().all())
     for event, parent in zip(events, parents, strict=True):
         span = spans[event.id]
-        assert (span.attributes["event.type"], span.attributes["deal.id"]) == ("deal-registered", event.subject)
+        assert (span.attributes["cloudevents.event_type"], span.attributes["deal.id"]) == (
+            "deal-registered",
+            event.subject,
+        )
+        assert span.kind is SpanKind.CONSUMER
+        assert (span.attributes["messaging.operation.name"], span.attributes["messaging.operation.type"]) == (
+            "process",
+            "process",
+        )
         assert format(span.context.trace_id, "032x") == parent.split("-")[1]
         assert span.parent is not None and format(span.parent.span_id, "016x") == parent.split("-")[2]
         # The reward's outbox row continues this event's trace from its process span.

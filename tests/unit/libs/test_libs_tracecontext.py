@@ -44,7 +44,7 @@ def test_current_traceparent_names_the_active_span(tracer: Tracer) -> None:
 
 def test_inject_then_extract_keeps_the_trace_id(tracer: Tracer) -> None:
     headers: list[tuple[str, bytes]] = [("content-type", b"application/cloudevents+json")]
-    with tracer.start_as_current_span("publish") as span:
+    with tracer.start_as_current_span("send deals.v1") as span:
         inject_headers(headers)
         sent = span.get_span_context()
     assert headers[0] == ("content-type", b"application/cloudevents+json")
@@ -57,9 +57,9 @@ def test_inject_then_extract_keeps_the_trace_id(tracer: Tracer) -> None:
 
 def test_consumer_span_continues_the_producer_trace(tracer: Tracer) -> None:
     headers: list[tuple[str, bytes]] = []
-    with tracer.start_as_current_span("publish") as producer:
+    with tracer.start_as_current_span("send deals.v1") as producer:
         inject_headers(headers)
-    with tracer.start_as_current_span("process", context=context_from_headers(headers)) as consumer:
+    with tracer.start_as_current_span("process deals.v1", context=context_from_headers(headers)) as consumer:
         assert consumer.get_span_context().trace_id == producer.get_span_context().trace_id
         assert consumer.parent is not None
         assert consumer.parent.span_id == producer.get_span_context().span_id

@@ -29,13 +29,21 @@ from typing import Any, Protocol
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from opentelemetry import trace
+from opentelemetry.semconv._incubating.attributes import cloudevents_attributes as cloudevents
+from opentelemetry.semconv._incubating.attributes import messaging_attributes as messaging
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from events.batching import BatchHandler, BatchItem, claim_many, traceparent_of
 from events.envelope import CloudEvent
 from events.kafka import KafkaSecurity, idempotent_producer, manual_commit_consumer
-from events.metrics import CONSUMER_LAG, EVENT_PROCESSING_SECONDS, EVENTS_DEAD_LETTERED, EVENTS_PROCESSED
+from events.metrics import (
+    CONSUMER_LAG,
+    EVENT_PROCESSING_SECONDS,
+    EVENTS_DEAD_LETTERED,
+    EVENTS_PROCESSED,
+    trace_exemplar,
+)
 from events.poison import PoisonEvent
 from events.retrying import CONSUMER, CONSUMER_RESTART, DEAD_LETTER, any_error, is_transient, retrying
 from events.topics import TopicNames, dead_letter_topic, expected_source
@@ -103,6 +111,9 @@ class IdempotentConsumer:
         self._last_lag_update = 0.0
         self._positions: dict[TopicPartition, int] = {}
         self.batches_replayed = 0  # batches that failed on their data and went record by record
+        # Every series at 0 from the start: an alert on increase() then sees the first dead letter too.
+        for event_type in (*self._event_types, "unknown"):
+            EVENTS_DEAD_LETTERED.labels(name, event_type)
 
     async def run(self) -> None:
         """Consume until cancelled; after a failure (Kafka gone, a commit refused) start over, backing off."""
@@ -146,20 +157,26 @@ class IdempotentConsumer:
         await self.handle_batch([record])
 
     def _process_span(self, record: ConsumerRecord[bytes, bytes], event: CloudEvent) -> trace.Span:
-        """The event's `process` span, a child of the producer's context carried in the headers."""
+        """The event's `process <topic>` span, a child of the producer's context carried in the headers
+        (OpenTelemetry messaging semantic conventions)."""
         attributes: dict[str, str | int] = {
-            "messaging.system": "kafka",
-            "messaging.consumer.group.name": self._group_id,
-            "messaging.destination.name": record.topic,
-            "messaging.destination.partition.id": str(record.partition),
-            "messaging.kafka.offset": record.offset,
-            "event.type": event.type,
-            "event.id": event.id,
+            messaging.MESSAGING_SYSTEM: messaging.MessagingSystemValues.KAFKA.value,
+            messaging.MESSAGING_OPERATION_NAME: "process",
+            messaging.MESSAGING_OPERATION_TYPE: messaging.MessagingOperationTypeValues.PROCESS.value,
+            messaging.MESSAGING_CONSUMER_GROUP_NAME: self._group_id,
+            messaging.MESSAGING_DESTINATION_NAME: record.topic,
+            messaging.MESSAGING_DESTINATION_PARTITION_ID: str(record.partition),
+            messaging.MESSAGING_KAFKA_OFFSET: record.offset,
+            messaging.MESSAGING_MESSAGE_ID: event.id,
+            cloudevents.CLOUDEVENTS_EVENT_TYPE: event.type,
+            cloudevents.CLOUDEVENTS_EVENT_ID: event.id,
         }
+        if record.key is not None:
+            attributes[messaging.MESSAGING_KAFKA_MESSAGE_KEY] = record.key.decode("utf-8", "replace")
         if event.subject:
             attributes["deal.id"] = event.subject
         return tracer.start_span(
-            f"{record.topic} process",
+            f"process {record.topic}",
             context=context_from_headers(record.headers),
             kind=trace.SpanKind.CONSUMER,
             attributes=attributes,
@@ -225,15 +242,15 @@ class IdempotentConsumer:
             with tracer.start_as_current_span(
                 f"{self.name} batch",
                 links=[trace.Link(span.get_span_context()) for _, _, span in pending],
-                attributes={"messaging.batch.message_count": len(pending)},
+                attributes={messaging.MESSAGING_BATCH_MESSAGE_COUNT: len(pending)},
             ):
                 return await self.apply_batch([(event, span) for _, event, span in pending])
 
         applied = await retrying(CONSUMER, what="batch (transient)", consumer=self.name)(attempt)
         elapsed = time.perf_counter() - started
         timers = {t: EVENT_PROCESSING_SECONDS.labels(self.name, t) for t in {e.type for _, e, _ in pending}}
-        for _, event, _ in pending:
-            timers[event.type].observe(elapsed)  # each event waited for the whole batch
+        for _, event, span in pending:
+            timers[event.type].observe(elapsed, trace_exemplar(span))  # each event waited for the whole batch
         return applied
 
     async def apply_batch(self, events: Sequence[tuple[CloudEvent, trace.Span]]) -> set[str]:
@@ -280,7 +297,9 @@ class IdempotentConsumer:
                 log.warning("handler failed; retrying", consumer=self.name, event_id=event.id, attempt=attempt)
                 await asyncio.sleep(0.1 * 2**attempt)
                 continue
-            EVENT_PROCESSING_SECONDS.labels(self.name, event.type).observe(time.perf_counter() - started)
+            EVENT_PROCESSING_SECONDS.labels(self.name, event.type).observe(
+                time.perf_counter() - started, trace_exemplar(span)
+            )
             EVENTS_PROCESSED.labels(self.name, event.type, "applied" if applied else "duplicate").inc()
             span.set_attribute("event.duplicate", not applied)
             return

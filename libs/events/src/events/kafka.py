@@ -149,6 +149,22 @@ async def _create_missing(bootstrap_servers: str, topics: dict[str, int], securi
             await admin.close()
 
 
+async def topic_partitions(
+    bootstrap_servers: str, topic: str, client_id: str, security: KafkaSecurity | None = None
+) -> list[int]:
+    """The partition ids of `topic`, sorted; RuntimeError if it does not exist."""
+    admin = admin_client(bootstrap_servers, client_id, security)
+    await admin.start()
+    try:
+        described = await admin.describe_topics([topic])
+    finally:
+        await admin.close()
+    partitions = [p["partition"] for t in described if t["topic"] == topic for p in t["partitions"]]
+    if not partitions:
+        raise RuntimeError(f"topic {topic} has no partitions (does it exist?)")
+    return sorted(partitions)
+
+
 async def broker_reachable(bootstrap_servers: str, timeout: float = 1.0) -> bool:
     """True if any bootstrap server accepts a TCP connection (cheap readiness probe)."""
     for server in bootstrap_servers.split(","):

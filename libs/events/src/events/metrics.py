@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from opentelemetry import trace
 from prometheus_client import Counter, Gauge, Histogram
 
 OUTBOX_BACKLOG = Gauge("outbox_backlog", "Outbox rows not yet published to Kafka")
@@ -20,3 +21,23 @@ EVENT_PROCESSING_SECONDS = Histogram(
 CONSUMER_LAG = Gauge(
     "consumer_lag", "Records behind the partition's high watermark", ["consumer", "topic", "partition"]
 )
+
+
+def trace_exemplar(span: trace.Span | None = None) -> dict[str, str] | None:
+    """A latency observation's exemplar: the trace id of `span` (default: the current span) if it is
+    sampled. Prometheus keeps it beside the bucket (OpenMetrics exposition), so a slow bucket in a
+    dashboard links to one trace that landed in it."""
+    context = (span or trace.get_current_span()).get_span_context()
+    if not context.is_valid or not context.trace_flags.sampled:
+        return None
+    return {"trace_id": format(context.trace_id, "032x")}
+
+
+def traceparent_exemplar(traceparent: str | None) -> dict[str, str] | None:
+    """The same from a saved W3C traceparent (`00-<trace id>-<span id>-<flags>`)."""
+    parts = (traceparent or "").split("-")
+    try:
+        sampled = len(parts) == 4 and len(parts[1]) == 32 and int(parts[3], 16) & 1
+    except ValueError:
+        return None
+    return {"trace_id": parts[1]} if sampled else None

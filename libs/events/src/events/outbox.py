@@ -11,13 +11,15 @@ import asyncio
 import contextlib
 import time
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import asyncpg
 import structlog
 from aiokafka import AIOKafkaProducer
 from opentelemetry import trace
+from opentelemetry.semconv._incubating.attributes import cloudevents_attributes as cloudevents
+from opentelemetry.semconv._incubating.attributes import messaging_attributes as messaging
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -42,9 +44,12 @@ _NOTIFY = text(f"SELECT pg_notify('{OUTBOX_CHANNEL}', '')")
 # Session-level: held by the publishing relay's connection for as long as it lives.
 _TRY_RELAY_LOCK = "SELECT pg_try_advisory_lock($1)"
 # No row locks: only the lock-holding relay reads and marks these rows.
-_UNSENT = "SELECT id, topic, key, payload, traceparent FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1"
+_UNSENT = "SELECT id, event_id, topic, key, payload, traceparent FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1"
 _MARK_SENT = "UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])"
-_BACKLOG = "SELECT count(*) AS n, EXTRACT(EPOCH FROM now() - min(created_at)) AS age FROM outbox WHERE sent_at IS NULL"
+# The relay's gauges and `platformctl outbox status` read the backlog the same way.
+BACKLOG_SQL = (
+    "SELECT count(*) AS n, EXTRACT(EPOCH FROM now() - min(created_at)) AS age FROM outbox WHERE sent_at IS NULL"
+)
 
 
 async def enqueue(
@@ -66,6 +71,21 @@ async def enqueue(
         ],
     )
     await session.execute(_NOTIFY)
+
+
+def send_attributes(row: Mapping[str, Any]) -> dict[str, str]:
+    """The `send <topic>` span's attributes (OpenTelemetry messaging semantic conventions)."""
+    attributes = {
+        messaging.MESSAGING_SYSTEM: messaging.MessagingSystemValues.KAFKA.value,
+        messaging.MESSAGING_OPERATION_NAME: "send",
+        messaging.MESSAGING_OPERATION_TYPE: messaging.MessagingOperationTypeValues.SEND.value,
+        messaging.MESSAGING_DESTINATION_NAME: row["topic"],
+        messaging.MESSAGING_MESSAGE_ID: row["event_id"],
+        cloudevents.CLOUDEVENTS_EVENT_ID: row["event_id"],
+    }
+    if row["key"]:
+        attributes[messaging.MESSAGING_KAFKA_MESSAGE_KEY] = row["key"]
+    return attributes
 
 
 def _relay_lock_key(name: str) -> int:
@@ -184,12 +204,8 @@ class OutboxRelay:
             headers: list[tuple[str, bytes]] = [("content-type", CONTENT_TYPE.encode())]
             parent = context_from_traceparent(row["traceparent"])
             with tracer.start_as_current_span(
-                f"{row['topic']} publish", context=parent, kind=trace.SpanKind.PRODUCER
-            ) as span:
-                span.set_attribute("messaging.system", "kafka")
-                span.set_attribute("messaging.destination.name", row["topic"])
-                if row["key"]:
-                    span.set_attribute("messaging.kafka.message.key", row["key"])
+                f"send {row['topic']}", context=parent, kind=trace.SpanKind.PRODUCER, attributes=send_attributes(row)
+            ):
                 inject_headers(headers)
             futures.append(
                 await producer.send(
@@ -237,7 +253,7 @@ class OutboxRelay:
         if now - self._last_backlog_check < 5.0:
             return
         self._last_backlog_check = now
-        row = await (await self._connection()).fetchrow(_BACKLOG)
+        row = await (await self._connection()).fetchrow(BACKLOG_SQL)
         assert row is not None
         OUTBOX_BACKLOG.set(row["n"])
         OUTBOX_OLDEST_AGE.set(float(row["age"] or 0))

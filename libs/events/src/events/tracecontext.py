@@ -1,8 +1,8 @@
 """W3C trace context across the outbox and Kafka headers.
 
 The request's `traceparent` is saved with the outbox row; the relay continues it in a
-publish span and puts that span's context into the record's headers; consumers pick
-it up from there and continue the trace in a `process` span.
+`send <topic>` span and puts that span's context into the record's headers; consumers pick
+it up from there and continue the trace in a `process <topic>` span.
 """
 
 from __future__ import annotations

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import time
 
-from fastapi import APIRouter
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from fastapi import APIRouter, Request
+from prometheus_client import REGISTRY, Counter, Histogram
+from prometheus_client.exposition import choose_encoder
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from events.metrics import trace_exemplar
 
 HTTP_REQUESTS = Counter("http_requests_total", "HTTP requests", ["method", "route", "status"])
 HTTP_LATENCY = Histogram(
@@ -42,12 +45,16 @@ class HttpMetricsMiddleware:
             # The route template ("/v1/deals/{deal_id}"), never the raw path: bounded label values.
             template = getattr(route, "path", None) or "unmatched"
             HTTP_REQUESTS.labels(scope["method"], template, str(status)).inc()
-            HTTP_LATENCY.labels(scope["method"], template).observe(time.perf_counter() - started)
+            # The request's server span is current here (OpenTelemetry's middleware wraps this one).
+            HTTP_LATENCY.labels(scope["method"], template).observe(time.perf_counter() - started, trace_exemplar())
 
 
 metrics_router = APIRouter()
 
 
 @metrics_router.get("/metrics", include_in_schema=False)
-async def metrics() -> Response:
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+async def metrics(request: Request) -> Response:
+    # Prometheus asks for OpenMetrics when exemplar storage is on: only that format carries the
+    # latency histograms' exemplars (trace ids). Anything else gets the classic text format.
+    encode, media_type = choose_encoder(request.headers.get("accept", ""))
+    return Response(encode(REGISTRY), media_type=media_type)

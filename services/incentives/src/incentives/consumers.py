@@ -6,25 +6,38 @@ Each handler is glue: the store on the batch's session, the use case with the ba
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
+from prometheus_client import Histogram
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from events.batching import BatchHandler, BatchItem
 from events.consumer import ConsumerSpec, IdempotentConsumer, PoisonEvent, consumer_worker
 from events.kafka import KafkaSecurity
+from events.metrics import traceparent_exemplar
 from events.topics import PARTNER_EVENT_TYPES, TopicNames
 from incentives.adapters.reward_store import PgRewardStore
 from incentives.adapters.store import PgStore
 from incentives.service.enrolments import keep_enrolments
 from incentives.service.rewards import REWARDING_EVENT_TYPES, Unpayable, apply_deal_events
 
+# What a rep feels: from dealreg's commit of a deal event (its CloudEvent time) to the reward booked.
+REWARD_LATENCY = Histogram(
+    "reward_latency_seconds",
+    "From a deal event's time to its reward booked in the ledger",
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
+)
+
 
 def _deal_events(topics: TopicNames) -> BatchHandler:
     async def handle(session: AsyncSession, items: Sequence[BatchItem]) -> None:
         try:
-            await apply_deal_events(PgRewardStore(session), items, topics.incentives)
+            rewarded = await apply_deal_events(PgRewardStore(session), items, topics.incentives)
         except Unpayable as exc:
             raise PoisonEvent(str(exc)) from exc
+        now = datetime.now(UTC)
+        for item in rewarded:
+            REWARD_LATENCY.observe((now - item.event.time).total_seconds(), traceparent_exemplar(item.traceparent))
 
     return handle
 

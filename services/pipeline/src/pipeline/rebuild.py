@@ -21,13 +21,14 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from pydantic import ValidationError
 
 from events.envelope import CloudEvent
-from events.kafka import admin_client
+from events.kafka import topic_partitions
 from events.topics import PARTNER_EVENT_TYPES, TopicNames
 from pipeline.adapters.store import PgReadModelStore
 from pipeline.config import Settings
@@ -47,6 +48,12 @@ class RebuildReport:
     ignored: int
     rejected: int
     seconds: float
+
+    def describe(self) -> str:
+        return (
+            f"rebuilt {self.deals} deals and {self.enrolments} enrolment events from {self.events_read} events "
+            f"({self.applied} applied, {self.ignored} ignored, {self.rejected} rejected) in {self.seconds:.2f} s"
+        )
 
 
 @dataclass
@@ -70,11 +77,19 @@ class Sources:
         self.replay.fold(event.type, event.data, event.time)
 
 
-async def _read_until(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int], sources: Sources) -> int:
+# Called with (offsets done, offsets to do) as the rebuild reads: `python -m platformctl pipeline rebuild`'s bar.
+Progress = Callable[[int, int], None]
+
+
+async def _read_until(
+    consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int], sources: Sources, progress: Progress | None = None
+) -> int:
     """Fold every record before `ends` (per partition); returns how many records were read."""
     replay = sources.replay
     read = 0
-    pending = {tp for tp, end in ends.items() if await consumer.position(tp) < end}
+    starts = {tp: await consumer.position(tp) for tp in ends}
+    total = sum(max(end - starts[tp], 0) for tp, end in ends.items())
+    pending = {tp for tp, end in ends.items() if starts[tp] < end}
     while pending:
         batch = await consumer.getmany(*pending, timeout_ms=1000, max_records=5000)
         for tp, records in batch.items():
@@ -89,7 +104,10 @@ async def _read_until(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int
                     continue
                 sources.fold(tp.topic, event)
         # Transaction markers take offsets too: compare positions, not record counts.
-        pending = {tp for tp in pending if await consumer.position(tp) < ends[tp]}
+        positions = {tp: await consumer.position(tp) for tp in ends}
+        pending = {tp for tp in pending if positions[tp] < ends[tp]}
+        if progress is not None:
+            progress(sum(max(min(positions[tp], end) - starts[tp], 0) for tp, end in ends.items()), total)
     for tp, end in ends.items():
         # A fetch may run past the end: step back so the catch-up read gets those records.
         if await consumer.position(tp) > end:
@@ -97,20 +115,8 @@ async def _read_until(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int
     return read
 
 
-async def _partitions(settings: Settings, topic: str) -> list[int]:
-    admin = admin_client(settings.kafka_bootstrap_servers, "pipeline-rebuild", settings.kafka_security)
-    await admin.start()
-    try:
-        described = await admin.describe_topics([topic])
-    finally:
-        await admin.close()
-    partitions = [p["partition"] for t in described if t["topic"] == topic for p in t["partitions"]]
-    if not partitions:
-        raise RuntimeError(f"topic {topic} has no partitions (does it exist?)")
-    return sorted(partitions)
-
-
-async def rebuild(settings: Settings) -> RebuildReport:
+async def rebuild(settings: Settings, progress: Progress | None = None) -> RebuildReport:
+    """Rebuild the read model; `progress` hears how far the read from the beginning has got."""
     started = time.perf_counter()
     topics = TopicNames(settings.kafka_topic_prefix)
     consumer = AIOKafkaConsumer(
@@ -131,11 +137,13 @@ async def rebuild(settings: Settings) -> RebuildReport:
         tps = [
             TopicPartition(topic, p)
             for topic in (topics.deals, topics.partners)
-            for p in await _partitions(settings, topic)
+            for p in await topic_partitions(
+                settings.kafka_bootstrap_servers, topic, "pipeline-rebuild", settings.kafka_security
+            )
         ]
         consumer.assign(tps)
         await consumer.seek_to_beginning(*tps)
-        read = await _read_until(consumer, await consumer.end_offsets(tps), sources)
+        read = await _read_until(consumer, await consumer.end_offsets(tps), sources, progress)
         async with engine.begin() as conn:
             store = PgReadModelStore(conn)
             # Blocks the live consumers' writes (not readers) until the swap commits.
@@ -157,12 +165,7 @@ async def rebuild(settings: Settings) -> RebuildReport:
 
 
 def main() -> None:
-    report = asyncio.run(rebuild(Settings()))
-    print(
-        f"rebuilt {report.deals} deals and {report.enrolments} enrolment events from {report.events_read} events "
-        f"({report.applied} applied, {report.ignored} ignored, {report.rejected} rejected) "
-        f"in {report.seconds:.2f} s"
-    )
+    print(asyncio.run(rebuild(Settings())).describe())
 
 
 if __name__ == "__main__":

@@ -107,8 +107,9 @@ def close_of(deal: DealEventData, at: datetime | None) -> DealClose | None:
     )
 
 
-async def apply_deal_events(store: RewardStore, items: Sequence[Delivered], topic: str) -> None:
-    """Apply a batch of new deal events (claimed, distinct, in delivery order per deal).
+async def apply_deal_events(store: RewardStore, items: Sequence[Delivered], topic: str) -> list[Delivered]:
+    """Apply a batch of new deal events (claimed, distinct, in delivery order per deal); returns
+    the items whose event booked a reward (each once: the reward latency is measured on them).
 
     `topic` is where the reward events go (incentives.v1).
     """
@@ -134,7 +135,7 @@ async def apply_deal_events(store: RewardStore, items: Sequence[Delivered], topi
             raise Unpayable(f"program {found.program.id} has no multiplier for tier {deal.partner.tier}")
         plan.append(_Planned(item, deal, found.program, found.budget is not None))
     if not plan:
-        return
+        return []
 
     budgets = {program_budget_account(p.program.id) for p in plan}
     balances = await store.lock_accounts(budgets)
@@ -150,6 +151,7 @@ async def apply_deal_events(store: RewardStore, items: Sequence[Delivered], topi
     transfers: list[Transfer] = []
     rows: list[EntryValues] = []
     outgoing: list[Outgoing] = []
+    rewarded: dict[str, Delivered] = {}
     for p in plan:
         deal, program, event = p.deal, p.program, p.item.event
         budget = program_budget_account(program.id)
@@ -172,11 +174,13 @@ async def apply_deal_events(store: RewardStore, items: Sequence[Delivered], topi
             if accrual.granted != 0:
                 reward = reward_event(program, deal, accrual, entry_id, event.id, now)
                 outgoing.append((topic, deal.id, reward, p.item.traceparent))
+                rewarded.setdefault(event.id, p.item)
 
     inserted = await store.write_batch(transfers, rows, outgoing, now)
     if inserted != len(rows):
         # Impossible under the locks; fail loudly so the whole batch (all of its writes) is rolled back.
         raise RuntimeError(f"{len(rows) - inserted} of the batch's ledger entries already existed")
+    return list(rewarded.values())
 
 
 def entry_values(

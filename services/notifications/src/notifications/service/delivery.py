@@ -33,10 +33,12 @@ from typing import Any
 
 import structlog
 from opentelemetry import propagate, trace
+from opentelemetry.semconv._incubating.attributes.cloudevents_attributes import CLOUDEVENTS_EVENT_ID
 from prometheus_client import Counter as MetricCounter
 from prometheus_client import Histogram
 
 from events.envelope import CONTENT_TYPE, CloudEvent
+from events.metrics import trace_exemplar
 from events.tracecontext import context_from_traceparent
 from notifications.domain.model import (
     Delivery,
@@ -65,6 +67,8 @@ log = structlog.get_logger("notifications.delivery")
 tracer = trace.get_tracer("notifications.delivery")
 
 ATTEMPTS = MetricCounter("webhook_attempts_total", "Webhook delivery attempts by outcome", ["outcome"])
+for _kind in OutcomeKind:  # every outcome's series from the start (rates and alerts need the zero)
+    ATTEMPTS.labels(_kind.value)
 ATTEMPT_SECONDS = Histogram("webhook_attempt_seconds", "Duration of one webhook attempt")
 
 USER_AGENT = "channel-platform-webhooks/1.0"
@@ -296,18 +300,21 @@ class DeliveryWorker:
 
     async def _attempt(self, prepared: Prepared) -> None:
         try:
+            # INTERNAL: the attempt (signing, sending, its outcome); httpx's own CLIENT span under it
+            # is the HTTP call, so there is one client span per request as the conventions want.
             with tracer.start_as_current_span(
-                "webhook send", context=context_from_traceparent(prepared.traceparent), kind=trace.SpanKind.CLIENT
+                "webhook send", context=context_from_traceparent(prepared.traceparent), kind=trace.SpanKind.INTERNAL
             ) as span:
                 span.set_attribute("webhook.delivery_id", prepared.claim.delivery_id)
                 span.set_attribute("webhook.subscription_id", prepared.claim.subscription_id)
-                span.set_attribute("event.id", prepared.claim.event_id)
+                span.set_attribute(CLOUDEVENTS_EVENT_ID, prepared.claim.event_id)
                 headers = dict(prepared.headers)
                 propagate.inject(headers)  # the receiver sees the event's trace continue
                 attempt = await self._sender.send(prepared.url, prepared.body, headers)
                 if attempt.result.status_code is not None:
                     span.set_attribute("http.response.status_code", attempt.result.status_code)
-            ATTEMPT_SECONDS.observe(attempt.result.duration.total_seconds())
+                exemplar = trace_exemplar(span)
+            ATTEMPT_SECONDS.observe(attempt.result.duration.total_seconds(), exemplar)
             if classify(attempt.result, self._policy.timeout).kind is OutcomeKind.SUCCEEDED:
                 await self._record_success(prepared.claim, attempt)
             else:

@@ -1,0 +1,1 @@
+"""The ops command line: `python -m platformctl --help`."""
