@@ -200,6 +200,9 @@ def write_report(results: dict[str, Any], samples: dict[str, list[float]], out: 
             "| process | ms per registration: median (min-max, spread) |",
             "|---|---|",
             *[f"| {g} | {_runs(t)} |" for g, t in (cpu.get("runs_by_process") or {}).items()],
+            "",
+            f"The same processes idle (no registrations), in cores: {cpu.get('idle_cores')}; `total_above_idle` "
+            "takes that idle cost of the window out.",
         ]
     e2e = results.get("e2e_reward_latency") or {}
     rt = results.get("kafka_roundtrip") or {}
