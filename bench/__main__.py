@@ -125,7 +125,7 @@ def parse_config(argv: list[str]) -> Config:
         "--profile",
         action="store_true",
         default=env("BENCH_PROFILE", "") == "1",
-        help="py-spy dealreg and incentives (CPU-per-registration run) and incentives (replay)",
+        help="py-spy every service during an extra, unmeasured CPU-per-registration run",
     )
     p.add_argument("--out", type=Path, default=Path(env("BENCH_OUT", str(RESULTS))), help="results directory")
     p.add_argument(
@@ -304,10 +304,9 @@ class Bench:
         migrations += [("incentives", self.url(db)) for db in self.replay_dbs]
         migrations += [("notifications", self.url(db)) for db in self.webhook_dbs]
         await asyncio.gather(*(asyncio.to_thread(migrate, s, u) for s, u in migrations))
-        prefixes = [PREFIX, *(f"{PREFIX}replay{i}." for i in range(self.cfg.repeats))]
-        prefixes += [f"{PREFIX}webhooks{i}." for i in range(self.cfg.repeats)]
-        for prefix in prefixes:
-            await create_topics(self.infra, prefix)
+        # Only the stack's topics now: the replay and webhook runs make theirs when they start, so the
+        # broker does not carry their partitions while the registration phases measure its CPU.
+        await create_topics(self.infra, PREFIX)
 
     async def start_stack(self) -> None:
         say("starting the four services on 19001-19004")
@@ -496,15 +495,10 @@ class Bench:
             await quiesce(self.service_dbs(), self.cfg.quiesce_timeout)
             say(f"CPU per registration: {self.cfg.cpu_rate}/s for {self.cfg.cpu_duration} s (run {i + 1})")
             pids = self.stack_pids()
-            if i == 0:
-                for service in ("dealreg", "incentives"):
-                    await self.start_profile(f"{service} (registrations at {self.cfg.cpu_rate}/s)", pids[service],
-                                             self.cfg.cpu_duration)  # fmt: skip
             cpu = self.meter(pids).__enter__()
             raw = await self.paced(f"cpu{i}{self.run}", self.cfg.cpu_rate, self.cfg.cpu_duration)
             drain = await quiesce(self.service_dbs(), self.cfg.quiesce_timeout, meter=cpu)
             wall, seconds = cpu.seconds(at_mark=True)
-            await self.finish_profiles()
             registrations = sum(1 for r in raw["records"] if r[2] == 201)
             per = {g: round(1000 * s / registrations, 3) for g, s in seconds.items() if registrations}
             per["total"] = round(sum(per[g] for g in PLATFORM_GROUPS if g in per), 3)
@@ -515,6 +509,14 @@ class Bench:
                 "registrations": registrations, "wall_s": round(wall, 2), "drain": drain, "ms_per_registration": per,
                 "load_generator_cores": raw.get("loadgen_cores"), "registration": load_summary(raw),
             })  # fmt: skip
+        if self.cfg.profile:  # an extra run, not measured: py-spy's sampling costs the sampled process CPU
+            await quiesce(self.service_dbs(), self.cfg.quiesce_timeout)
+            say("py-spy on every service during one more run at the same rate")
+            for service, pid in self.stack_pids().items():
+                label = f"{service} (registrations at {self.cfg.cpu_rate}/s)"
+                await self.start_profile(label, pid, self.cfg.cpu_duration)
+            await self.paced(f"prof{self.run}", self.cfg.cpu_rate, self.cfg.cpu_duration)
+            await self.finish_profiles()
         groups = [
             g
             for g in (*PLATFORM_GROUPS, "total", "total_above_idle")
@@ -664,6 +666,7 @@ class Bench:
         db = self.replay_dbs[i]
         env = self.service_env("incentives", db, prefix, REPLAY_PORT)
         log = LOGS / f"replay-incentives{i}.log"
+        await create_topics(self.infra, prefix)
         # A program first (through the API), so each event really earns a reward.
         proc = start_process([sys.executable, "-m", "incentives", "serve"], env, log)
         try:
@@ -686,8 +689,6 @@ class Bench:
         proc = start_process([sys.executable, "-m", "incentives", "serve"], env, log)
         done = 0
         cpu = self.meter({"incentives": proc.pid}).__enter__()
-        if i == 0:
-            await self.start_profile("incentives (consumer replay)", proc.pid, min(30.0, self.cfg.phase_timeout))
         try:
             while time.monotonic() - t0 < self.cfg.phase_timeout:
                 done = await count(url, "SELECT count(*) FROM processed_events")
@@ -700,7 +701,6 @@ class Bench:
             span = await count(url, SPAN_MS)
             rewards = await count(url, "SELECT count(*) FROM outbox")
             cpu_cores = cpu.read()
-            await self.finish_profiles()
         finally:
             stop_process(proc)
         seconds = span / 1000
@@ -733,6 +733,7 @@ class Bench:
         prefix = f"{PREFIX}webhooks{i}."
         db = self.webhook_dbs[i]
         env = self.service_env("notifications", db, prefix, WEBHOOK_PORT, WEBHOOK_ALLOW_PRIVATE="1")
+        await create_topics(self.infra, prefix)
         receiver = Receiver(RECEIVER_PORT).start()
         log = LOGS / f"webhooks-notifications{i}.log"
         proc = start_process([sys.executable, "-m", "notifications", "serve"], env, log)
