@@ -226,6 +226,10 @@ class BenchServers:
 
     def start(self) -> Infra:
         say(f"the bench's own PostgreSQL on {BENCH_PG_PORT} and Kafka on {BENCH_KAFKA_PORT}")
+        # A fresh cluster each run: nothing left from the last one (whose databases an autovacuum
+        # worker may hold, which DROP DATABASE .. FORCE may not end as the platform user).
+        self._run("postgres.sh", "stop")
+        shutil.rmtree(self.pg_home / f"data-{BENCH_PG_PORT}", ignore_errors=True)
         self._run("postgres.sh", "start")
         self._run("kafka.sh", "start")
         return local_kafka_infra(f"postgresql+asyncpg://platform:platform@127.0.0.1:{BENCH_PG_PORT}", BENCH_KAFKA_PORT)
@@ -809,15 +813,18 @@ async def main_async(cfg: Config) -> dict[str, Any]:
         for phase in ("consumer_replay", "webhooks"):
             if phase in cfg.phases:
                 await getattr(bench, phase)()
+        # Before the tear-down: a failure there must not lose the figures.
+        bench.results["total_s"] = round(time.monotonic() - t0, 1)
+        write_report(bench.results, bench.samples, cfg.out)
     finally:
         say("tearing down")
         try:
             await bench.teardown()
+        except Exception as exc:  # e.g. DROP DATABASE meeting an autovacuum worker
+            say(f"tear-down incomplete ({type(exc).__name__}: {exc}); `python -m bench` drops them next time")
         finally:
             if servers is not None:
                 await asyncio.to_thread(servers.stop)
-    bench.results["total_s"] = round(time.monotonic() - t0, 1)
-    write_report(bench.results, bench.samples, cfg.out)
     return bench.results
 
 
