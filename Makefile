@@ -70,6 +70,7 @@ soak: bootstrap
 ## make bench: measures the stack against bare baselines on this machine (not part of make test).
 bench: bootstrap
 	$(PY) -m pip install -q -r requirements-bench.txt
+	command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	$(PY) -m bench
 
 clean: stop

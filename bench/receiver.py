@@ -29,7 +29,14 @@ class Receiver:
         return self
 
     def stop(self) -> None:
-        self._loop.call_soon_threadsafe(self._loop.stop)
+        def close() -> None:
+            # Stop listening too: a stopped loop keeps its server's socket, and the next run's
+            # receiver could not bind the port.
+            if self._server is not None:
+                self._server.close()
+            self._loop.stop()
+
+        self._loop.call_soon_threadsafe(close)
         self._thread.join(5)
 
     def _run(self) -> None:

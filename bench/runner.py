@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -96,9 +97,12 @@ async def count(database_url: str, sql: str) -> int:
         await conn.close()
 
 
-async def quiesce(database_urls: list[str], timeout: float, settle: int = 3) -> dict[str, Any]:
+async def quiesce(
+    database_urls: list[str], timeout: float, settle: int = 3, meter: CpuMeter | None = None
+) -> dict[str, Any]:
     """Wait until every consumer has drained its backlog: processed_events counts stop moving
-    and no outbox row is unsent. Returns how long that took."""
+    and no outbox row is unsent. Returns how long that took; `meter` is marked whenever work
+    was still going on (the last mark is when the drain ended)."""
     t0 = time.monotonic()
     last: tuple[int, ...] | None = None
     stable = 0
@@ -112,10 +116,12 @@ async def quiesce(database_urls: list[str], timeout: float, settle: int = 3) -> 
                 unsent += await count(url, "SELECT count(*) FROM outbox WHERE sent_at IS NULL")
         current = tuple(counts)
         stable = stable + 1 if current == last and unsent == 0 else 0
+        if meter is not None and stable == 0:
+            meter.mark()
         last = current
         if stable >= settle:
             return {"drained": True, "seconds": round(time.monotonic() - t0 - settle, 1)}
-        await asyncio.sleep(1)
+        await asyncio.sleep(0.5 if meter is not None else 1)
     return {"drained": False, "seconds": round(time.monotonic() - t0, 1)}
 
 
@@ -128,7 +134,14 @@ def _ticks(pid: int) -> int:
     return int(fields[11]) + int(fields[12])
 
 
-def _pids_named(names: tuple[str, ...]) -> list[int]:
+def _ppid(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def pids_named(names: tuple[str, ...]) -> list[int]:
     pids = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -140,23 +153,41 @@ def _pids_named(names: tuple[str, ...]) -> list[int]:
     return pids
 
 
-class CpuMeter:
-    """CPU used per process group over a phase, in cores (1.0 = one core busy all the time):
-    the services by pid, PostgreSQL and Kafka by process name (other users' work on the same
-    servers counts too). "machine busy" is the whole machine; "everything else" is what none of
-    the bench's processes used (other users of this machine)."""
+def process_tree(root: int) -> list[int]:
+    """`root` and its children (a PostgreSQL postmaster and its backends)."""
+    if root <= 0 or not Path(f"/proc/{root}").exists():
+        return []
+    children = [int(e.name) for e in Path("/proc").iterdir() if e.name.isdigit() and _ppid(int(e.name)) == root]
+    return [root, *children]
 
-    def __init__(self, pids: dict[str, int]) -> None:
+
+InfraProcesses = Callable[[], dict[str, list[int]]]
+
+
+def shared_infra_processes() -> dict[str, list[int]]:
+    """Every postgres and java process of the machine: the shared servers, with other users' work."""
+    return {"postgres": pids_named(("postgres",)), "kafka": pids_named(("java",))}
+
+
+class CpuMeter:
+    """CPU used per process group over a phase: the services by pid, PostgreSQL and Kafka as
+    `infra` lists them (the bench's own servers: exactly theirs). "machine busy" is the whole
+    machine; "everything else" is what none of the measured processes used (other users).
+
+    `mark()` remembers the counters now; `read(at_mark=True)` ends the phase there (the moment the
+    consumers were last seen working), so the idle wait that proves a drain does not count."""
+
+    def __init__(self, pids: dict[str, int], infra: InfraProcesses = shared_infra_processes) -> None:
         self.pids = pids
+        self.infra = infra
         self.result: dict[str, float] = {}
-        self._start: dict[str, dict[int, int]] = {}
-        self._t0 = 0.0
-        self._total0 = 0
+        self._start: tuple[float, dict[str, dict[int, int]], int] = (0.0, {}, 0)
+        self._mark: tuple[float, dict[str, dict[int, int]], int] | None = None
 
     def _groups(self) -> dict[str, dict[int, int]]:
         out = {name: {pid: _ticks(pid)} for name, pid in self.pids.items()}
-        out["postgres"] = {p: _ticks(p) for p in _pids_named(("postgres",))}
-        out["kafka (java)"] = {p: _ticks(p) for p in _pids_named(("java",))}
+        for group, pids in self.infra().items():
+            out[group] = {p: _ticks(p) for p in pids}
         return out
 
     @staticmethod
@@ -165,14 +196,18 @@ class CpuMeter:
         idle = int(fields[3]) + int(fields[4])
         return sum(int(f) for f in fields[:8]) - idle
 
+    def _sample(self) -> tuple[float, dict[str, dict[int, int]], int]:
+        return time.monotonic(), self._groups(), self._machine()
+
     def __enter__(self) -> CpuMeter:
-        self._start = self._groups()
-        self._total0 = self._machine()
-        self._t0 = time.monotonic()
+        self._start = self._sample()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.result = self.read()
+
+    def mark(self) -> None:
+        self._mark = self._sample()
 
     def add_loadgen(self, cores: float | None) -> dict[str, float]:
         """The result with the load generator's own CPU taken out of "everything else"."""
@@ -181,18 +216,28 @@ class CpuMeter:
             self.result["everything else"] = round(max(0.0, self.result["everything else"] - cores), 2)
         return self.result
 
-    def read(self, loadgen_cores: float = 0.0) -> dict[str, float]:
+    def seconds(self, at_mark: bool = False) -> tuple[float, dict[str, float]]:
+        """Wall seconds of the phase and CPU seconds per group (the services, postgres, kafka)."""
         import os
 
         hz = os.sysconf("SC_CLK_TCK")
-        wall = time.monotonic() - self._t0
+        t0, before, _ = self._start
+        t1, now, _ = self._mark if at_mark and self._mark is not None else self._sample()
         out: dict[str, float] = {}
-        for group, now in self._groups().items():
-            before = self._start.get(group, {})
+        for group, ticks_now in now.items():
+            was = before.get(group, {})
             # A process that started during the phase counts from zero; one that ended is lost.
-            ticks = sum(max(0, t - before.get(pid, 0)) for pid, t in now.items())
-            out[group] = round(ticks / hz / wall, 2)
-        machine = (self._machine() - self._total0) / hz / wall
+            out[group] = sum(max(0, t - was.get(pid, 0)) for pid, t in ticks_now.items()) / hz
+        return t1 - t0, out
+
+    def read(self, loadgen_cores: float = 0.0, at_mark: bool = False) -> dict[str, float]:
+        import os
+
+        hz = os.sysconf("SC_CLK_TCK")
+        wall, cpu = self.seconds(at_mark)
+        end = self._mark if at_mark and self._mark is not None else self._sample()
+        out = {group: round(s / wall, 2) for group, s in cpu.items()}
+        machine = (end[2] - self._start[2]) / hz / wall
         ours = sum(out.values()) + loadgen_cores
         out["machine busy"] = round(machine, 2)
         out["everything else"] = round(max(0.0, machine - ours), 2)

@@ -67,3 +67,25 @@ def epoch(iso: str) -> float:
     from datetime import datetime
 
     return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
+
+
+def spread(values: Sequence[float | None]) -> dict[str, Any]:
+    """The median of repeated runs and how far they spread: min, max, and (max - min) / median in %."""
+    known = sorted(v for v in values if v is not None)
+    if not known:
+        return {"median": None, "min": None, "max": None, "spread_pct": None, "runs": list(values)}
+    mid = len(known) // 2
+    median = known[mid] if len(known) % 2 else (known[mid - 1] + known[mid]) / 2
+    return {
+        "median": round(median, 3),
+        "min": round(known[0], 3),
+        "max": round(known[-1], 3),
+        "spread_pct": round(100 * (known[-1] - known[0]) / median, 1) if median else None,
+        "runs": [None if v is None else round(v, 3) for v in values],
+    }
+
+
+def median_run(runs: Sequence[dict[str, Any]], key: str) -> dict[str, Any]:
+    """The run whose `key` is the median of the runs (its other figures belong to the same run)."""
+    known = sorted((r for r in runs if r.get(key) is not None), key=lambda r: r[key])
+    return known[(len(known) - 1) // 2] if known else (runs[0] if runs else {})

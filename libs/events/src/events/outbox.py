@@ -50,6 +50,13 @@ _MARK_SENT = "UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])"
 BACKLOG_SQL = (
     "SELECT count(*) AS n, EXTRACT(EPOCH FROM now() - min(created_at)) AS age FROM outbox WHERE sent_at IS NULL"
 )
+# The last cycle's marks and this cycle's read in one round trip (when more rows were already
+# waiting). The read's snapshot predates the update, so it leaves the marked ids out itself.
+_MARK_THEN_UNSENT = (
+    "WITH marked AS (UPDATE outbox SET sent_at = now() WHERE id = ANY($2::bigint[]))"
+    " SELECT id, event_id, topic, key, payload, traceparent FROM outbox"
+    " WHERE sent_at IS NULL AND id <> ALL($2::bigint[]) ORDER BY id LIMIT $1"
+)
 
 
 async def enqueue(
@@ -98,7 +105,8 @@ class OutboxRelay:
 
     It works on one asyncpg connection of its own, with fixed SQL: a wake-up per committed
     registration is the common case under load, so each cycle is two round trips (read the
-    unsent rows, mark them sent after Kafka acked them). The relay whose connection holds a
+    unsent rows, mark them sent after Kafka acked them); when more rows are already waiting, the
+    marks ride on the next cycle's read, which follows at once: one round trip. The relay whose connection holds a
     session-level advisory lock publishes; other replicas' relays stand by and take over when
     that connection ends (the lock goes with it). Rows acked but not yet marked when a relay
     dies are published again: at least once, and consumers are idempotent.
@@ -128,6 +136,8 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self._lock_key = _relay_lock_key(service)
         self._last_backlog_check = 0.0
+        # Acked by Kafka, to be marked sent by the next cycle's read (which runs at once).
+        self._acked_unmarked: list[int] = []
 
     @property
     def publishing(self) -> bool:
@@ -195,7 +205,11 @@ class OutboxRelay:
             self._leader = bool(await con.fetchval(_TRY_RELAY_LOCK, self._lock_key))
             if not self._leader:
                 return 0  # another replica's relay is publishing
-        rows = await con.fetch(_UNSENT, self._batch_size)
+        if self._acked_unmarked:
+            rows = await con.fetch(_MARK_THEN_UNSENT, self._batch_size, self._acked_unmarked)
+            self._acked_unmarked = []
+        else:
+            rows = await con.fetch(_UNSENT, self._batch_size)
         if not rows:
             return 0
         producer = await self._ensure_producer()
@@ -216,12 +230,36 @@ class OutboxRelay:
                 )
             )
         # Wait for every ack (acks=all) before the rows count as sent.
-        async with asyncio.timeout(30):
-            await asyncio.gather(*futures)
-        await con.execute(_MARK_SENT, [r["id"] for r in rows])
+        try:
+            async with asyncio.timeout(30):
+                await asyncio.gather(*futures)
+        except BaseException:
+            # A send failed (or timed out): the retry starts from a fresh connection and publishes
+            # every unmarked row again. Mark the prefix Kafka did ack, in id order, so that only the
+            # rest is sent twice; never a row that was not acked.
+            await self._mark_acked_prefix(con, rows, futures)
+            raise
+        ids = [r["id"] for r in rows]
+        if len(rows) >= self._batch_size or self._wake.is_set():
+            self._acked_unmarked = ids  # the next cycle starts at once: its read marks these
+        else:
+            await con.execute(_MARK_SENT, ids)
         for row in rows:
             OUTBOX_PUBLISHED.labels(row["topic"]).inc()
         return len(rows)
+
+    @staticmethod
+    async def _mark_acked_prefix(con: asyncpg.Connection, rows: Sequence[Any], futures: Sequence[Any]) -> None:
+        acked = []
+        for row, future in zip(rows, futures, strict=True):
+            if not future.done() or future.cancelled() or future.exception() is not None:
+                break
+            acked.append(row["id"])
+        if acked:
+            # Best effort: if the database is what failed, these rows are published again (at least once).
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(5):
+                    await con.execute(_MARK_SENT, acked)
 
     async def _ensure_producer(self) -> AIOKafkaProducer:
         if self._producer is None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -62,8 +61,9 @@ def deal_json(deal: Deal, viewer: Principal | None) -> dict[str, Any]:
         "id": deal.id,
         "vendor_id": deal.vendor_id,
         "partner_id": deal.partner_id,
-        "rep": asdict(deal.rep),
-        "customer": asdict(deal.customer),
+        # Not dataclasses.asdict: it deep-copies every value, 6 % of dealreg's CPU per registration.
+        "rep": {"id": deal.rep.id, "email": deal.rep.email, "name": deal.rep.name},
+        "customer": {"name": deal.customer.name, "domain": deal.customer.domain, "country": deal.customer.country},
         "products": [
             {"sku": p.sku, "quantity": p.quantity, "unit_price": format_money(p.unit_price)} for p in deal.products
         ],
