@@ -9,9 +9,9 @@ PACKAGES := -e libs/events -e libs/servicekit -e tools/devstack \
 	-e services/dealreg -e services/incentives -e services/pipeline -e services/notifications
 MANIFESTS := constraints.txt requirements-dev.txt $(wildcard libs/*/pyproject.toml services/*/pyproject.toml tools/*/pyproject.toml)
 
-.PHONY: bootstrap run test test-fast lint token stop bench soak clean lock
+.PHONY: bootstrap run test test-fast lint token stop bench soak clean lock docs sdk
 
-bootstrap: $(VENV)/.installed .cache/kafka/libs/.complete .cache/bin/kustomize .cache/chromium-path
+bootstrap: $(VENV)/.installed .cache/kafka/libs/.complete .cache/bin/kustomize .cache/chromium-path .cache/asyncapi/.ready
 
 $(VENV)/.installed: $(MANIFESTS)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,19 @@ $(VENV)/.installed: $(MANIFESTS)
 # kustomize (Go module proxy) renders the Kubernetes overlays that tests/deploy validates.
 .cache/bin/kustomize: infra/kustomize.sh
 	bash infra/kustomize.sh >/dev/null
+
+# @asyncapi/parser (npm, pinned by tools/asyncapi/package-lock.json) validates docs/asyncapi.yaml in the tests.
+.cache/asyncapi/.ready: tools/asyncapi/package-lock.json infra/asyncapi.sh
+	bash infra/asyncapi.sh >/dev/null && touch $@
+
+## make docs: the contract generated from the code: schemas/events/*.v1.json, docs/asyncapi.yaml,
+## docs/openapi/<service>.json (the tests fail while a committed one differs from the code's).
+docs: $(VENV)/.installed
+	$(PY) -m devstack.apidocs
+
+## make sdk: make docs, then clients/python's typed clients generated from docs/openapi/*.json.
+sdk: docs
+	$(PY) -m devstack.sdk
 
 ## make run: PostgreSQL, Kafka, migrations, the four services (supervised); Ctrl-C stops all.
 run: bootstrap

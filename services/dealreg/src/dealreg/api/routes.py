@@ -12,6 +12,7 @@ from typing import Annotated, Any, Concatenate, Literal, ParamSpec, Protocol
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 
+from dealreg.api import examples
 from dealreg.api.commands import ProblemAnswers, batch_item, partner_command, policy_of, register_command
 from dealreg.api.dependencies import RegistrationsDep, Store
 from dealreg.api.schemas import (
@@ -94,7 +95,7 @@ DealWork = Annotated[_DealWork, Depends(_deal_work)]
 # --- partners -------------------------------------------------------------------------------
 
 
-@router.put("/partners/{partner_id}", tags=["partners"], **ANSWER)
+@router.put("/partners/{partner_id}", tags=["partners"], openapi_extra=examples.PUT_PARTNER, **ANSWER)
 async def put_partner(
     partner_id: Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")],
     body: PartnerIn,
@@ -144,7 +145,7 @@ async def put_approval_policy(
 # --- deals ----------------------------------------------------------------------------------
 
 
-@router.post("/deals", status_code=201, tags=["deals"], **ANSWER)
+@router.post("/deals", status_code=201, tags=["deals"], openapi_extra=examples.POST_DEAL, **ANSWER)
 async def post_deal(
     body: DealCreate, principal: CurrentPrincipal, registrations: RegistrationsDep, request: Request,
     response: Response,

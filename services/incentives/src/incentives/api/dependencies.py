@@ -14,6 +14,8 @@ IfMatch = Annotated[
     Header(
         alias="If-Match",
         max_length=40,
+        # incentives.service.preconditions' rule, stated (that parser answers a malformed one with 400).
+        json_schema_extra={"pattern": '^\\s*(?:W/)?"?[0-9]{1,9}"?\\s*$'},
         description='The version you last read ("3", "\\"3\\"" or W/"3"); 412 when it is no longer current.',
     ),
 ]

@@ -47,13 +47,13 @@ def policy_out(view: PolicyView) -> PolicyOut:
     )
 
 
-@router.get("/vendors/{vendor_id}/incentive-policy", tags=["proposals"])
+@router.get("/vendors/{vendor_id}/incentive-policy", tags=["proposals"], name="get_incentive_policy")
 async def get_policy(vendor_id: str, principal: CurrentPrincipal, store: Store) -> PolicyOut:
     """The vendor's policy; its partners (enrolled with it) may read it to build within bounds."""
     return policy_out(await proposals.get_policy(store, principal, vendor_id))
 
 
-@router.put("/vendors/{vendor_id}/incentive-policy", tags=["proposals"])
+@router.put("/vendors/{vendor_id}/incentive-policy", tags=["proposals"], name="put_incentive_policy")
 async def put_policy(
     vendor_id: str,
     body: VendorPolicy,
@@ -82,7 +82,7 @@ def proposal_out(record: ProposalRecord) -> ProposalOut:
     )
 
 
-@router.post("/program-proposals", status_code=201, tags=["proposals"])
+@router.post("/program-proposals", status_code=201, tags=["proposals"], name="create_program_proposal")
 async def propose(
     body: ProposalCreate, principal: CurrentPrincipal, session: DbSession, store: Store, response: Response
 ) -> ProposalOut:
@@ -101,7 +101,7 @@ async def propose(
     return proposal_out(record)
 
 
-@router.get("/program-proposals/{proposal_id}", tags=["proposals"])
+@router.get("/program-proposals/{proposal_id}", tags=["proposals"], name="get_program_proposal")
 async def get_proposal(proposal_id: str, principal: CurrentPrincipal, store: Store, response: Response) -> ProposalOut:
     return with_etag(response, proposal_out(await proposals.get_proposal(store, principal, proposal_id)))
 
@@ -111,7 +111,7 @@ def _stored_terms(program: Mapping[str, Any]) -> ProgramTerms:
     return terms_of(ProgramCreate.model_validate(program))
 
 
-@router.post("/program-proposals/{proposal_id}/decision", tags=["proposals"])
+@router.post("/program-proposals/{proposal_id}/decision", tags=["proposals"], name="decide_program_proposal")
 async def decide(
     proposal_id: str,
     body: ProposalDecision,
