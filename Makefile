@@ -6,8 +6,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PACKAGES := -e libs/events -e libs/servicekit -e tools/devstack \
-	-e services/dealreg -e services/incentives -e services/pipeline -e services/notifications
-MANIFESTS := constraints.txt requirements-dev.txt $(wildcard libs/*/pyproject.toml services/*/pyproject.toml tools/*/pyproject.toml)
+	-e services/dealreg -e services/incentives -e services/pipeline -e services/notifications -e clients/python
+MANIFESTS := constraints.txt requirements-dev.txt $(wildcard libs/*/pyproject.toml services/*/pyproject.toml tools/*/pyproject.toml clients/*/pyproject.toml)
 
 .PHONY: bootstrap run test test-fast lint token stop bench soak clean lock docs sdk
 
@@ -56,7 +56,7 @@ test-fast: bootstrap
 
 lint: bootstrap
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy libs/events/src libs/servicekit/src tools/devstack/src services/*/src
+	$(VENV)/bin/mypy libs/events/src libs/servicekit/src tools/devstack/src services/*/src clients/python/src
 	$(VENV)/bin/lint-imports
 
 ## make token ROLE=partner CLAIMS='partner_id=p-100 sub=rep-7'
