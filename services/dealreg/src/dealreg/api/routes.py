@@ -54,6 +54,12 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
 ANSWER: dict[str, Any] = {"responses": PROBLEMS, "response_model_exclude_unset": True}
 
 
+def created_or_updated(model: type[Any]) -> dict[str, Any]:
+    """ANSWER for a PUT that creates (201) or replaces (200) what it names."""
+    created = {201: {"model": model, "description": "Created: it did not exist before"}}
+    return {**ANSWER, "responses": {**PROBLEMS, **created}}
+
+
 def _versioned(response: Response, version: int, created: bool | None = None) -> None:
     response.headers["ETag"] = f'"{version}"'
     if created is not None:
@@ -95,7 +101,9 @@ DealWork = Annotated[_DealWork, Depends(_deal_work)]
 # --- partners -------------------------------------------------------------------------------
 
 
-@router.put("/partners/{partner_id}", tags=["partners"], openapi_extra=examples.PUT_PARTNER, **ANSWER)
+@router.put(
+    "/partners/{partner_id}", tags=["partners"], openapi_extra=examples.PUT_PARTNER, **created_or_updated(PartnerOut)
+)
 async def put_partner(
     partner_id: Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")],
     body: PartnerIn,
@@ -131,7 +139,7 @@ async def get_approval_policy(vendor_id: str, principal: CurrentPrincipal, store
     return PolicyOut.model_validate(await policies.get_policy(store, principal, vendor_id))
 
 
-@router.put("/vendors/{vendor_id}/approval-policy", tags=["policies"], **ANSWER)
+@router.put("/vendors/{vendor_id}/approval-policy", tags=["policies"], **created_or_updated(PolicyOut))
 async def put_approval_policy(
     vendor_id: str, body: PolicyIn, principal: CurrentPrincipal, session: DbSession, store: Store,
     response: Response, if_match: IfMatch = None,
