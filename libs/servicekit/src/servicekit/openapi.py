@@ -48,11 +48,16 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 # What any operation may answer, whatever the route declares.
 _COMMON = {
     "401": "Missing, invalid or expired bearer token",
+    "403": "The caller's role may not do this",
+    "404": "Not found, or not within the caller's tenancy",
     "413": "Request body too large",
     "422": "Validation error: `errors` names each bad field",
     "429": "Rate limit exceeded (see Retry-After)",
     "500": "Unexpected failure; `detail` carries the trace id",
 }
+# What any write may answer besides: a conflict with the current state, or a key still in flight.
+_WRITES = {"post", "put", "patch", "delete"}
+_COMMON_WRITE = {"409": "Conflict with the current state (or the same Idempotency-Key still in flight)"}
 _PUBLIC = {"/healthz", "/readyz", "/metrics"}
 _PUBLIC_PREFIXES = ("/schemas/",)
 
@@ -113,6 +118,9 @@ def _complete_operation(path: str, method: str, operation: dict[str, Any]) -> No
         operation.setdefault("security", [{BEARER: []}])
         for code, description in _COMMON.items():
             responses.setdefault(code, {"description": description})
+        if method in _WRITES:
+            for code, description in _COMMON_WRITE.items():
+                responses.setdefault(code, {"description": description})
     parameters: list[dict[str, Any]] = operation.setdefault("parameters", [])
     if_match = next((p for p in parameters if p.get("in") == "header" and p.get("name") == "If-Match"), None)
     if if_match is not None:

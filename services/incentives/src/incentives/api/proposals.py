@@ -13,7 +13,7 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from incentives.api.dependencies import IfMatch, Store
+from incentives.api.dependencies import IF_MATCH_RESPONSES, IfMatch, Store
 from incentives.api.routes import forecast_terms, terms_of, with_etag
 from incentives.api.schemas import PolicyOut, ProgramCreate, ProposalCreate, ProposalDecision, ProposalOut, VendorPolicy
 from incentives.domain.policy import POLICY_FIELDS
@@ -53,7 +53,12 @@ async def get_policy(vendor_id: str, principal: CurrentPrincipal, store: Store) 
     return policy_out(await proposals.get_policy(store, principal, vendor_id))
 
 
-@router.put("/vendors/{vendor_id}/incentive-policy", tags=["proposals"], name="put_incentive_policy")
+@router.put(
+    "/vendors/{vendor_id}/incentive-policy",
+    tags=["proposals"],
+    name="put_incentive_policy",
+    responses=IF_MATCH_RESPONSES,
+)
 async def put_policy(
     vendor_id: str,
     body: VendorPolicy,
@@ -111,7 +116,12 @@ def _stored_terms(program: Mapping[str, Any]) -> ProgramTerms:
     return terms_of(ProgramCreate.model_validate(program))
 
 
-@router.post("/program-proposals/{proposal_id}/decision", tags=["proposals"], name="decide_program_proposal")
+@router.post(
+    "/program-proposals/{proposal_id}/decision",
+    tags=["proposals"],
+    name="decide_program_proposal",
+    responses=IF_MATCH_RESPONSES,
+)
 async def decide(
     proposal_id: str,
     body: ProposalDecision,

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Protocol, TypeVar
 from fastapi import APIRouter, Query, Request, Response
 
 from incentives.api import examples
-from incentives.api.dependencies import IfMatch, Store
+from incentives.api.dependencies import IF_MATCH_RESPONSES, IfMatch, Store
 from incentives.api.schemas import (
     CurrencyFigures,
     DealEarningsOut,
@@ -112,7 +112,7 @@ async def get_program(program_id: str, principal: CurrentPrincipal, store: Store
     return with_etag(response, program_out(found))
 
 
-@router.patch("/programs/{program_id}", tags=["programs"])
+@router.patch("/programs/{program_id}", tags=["programs"], responses=IF_MATCH_RESPONSES)
 async def patch_program(
     program_id: str,
     body: ProgramUpdate,
