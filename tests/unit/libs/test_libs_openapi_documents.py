@@ -143,3 +143,14 @@ def test_producers_serve_their_event_schemas_without_a_token(service: str) -> No
     unknown = client.get("/schemas/events/no-such-event.json")
     assert unknown.status_code == 404
     assert unknown.headers["content-type"] == "application/problem+json"
+
+
+def test_a_decimal_given_as_a_string_states_its_digits_and_decimal_places(documents: dict[str, Any]) -> None:
+    margin = documents["dealreg"]["components"]["schemas"]["DealCreate"]["properties"]["margin_pct"]
+    number, text = margin["anyOf"]
+    assert (number["minimum"], number["maximum"]) == (0, 100)
+    validator = jsonschema.Draft202012Validator(text)
+    for accepted in ("25", "12.5", "99.1234", "0.50"):
+        assert validator.is_valid(accepted), accepted
+    for refused in ("12.34567", "NaN", "1234.5", "25%", ""):
+        assert not validator.is_valid(refused), refused

@@ -16,7 +16,9 @@ from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi._compat import v2 as _fastapi_schemas
 from fastapi.routing import APIRoute
+from pydantic_core import core_schema
 
 PROBLEM_SCHEMA: dict[str, Any] = {
     "title": "Problem",
@@ -145,6 +147,16 @@ def _complete_operation(path: str, method: str, operation: dict[str, Any]) -> No
     if not parameters:
         del operation["parameters"]
 
+
+def _decimal_pattern(self: Any, schema: core_schema.DecimalSchema) -> str:
+    """A decimal given as a string states its syntax, digits and decimal places (max_digits,
+    decimal_places), as the number form states its range: pydantic's own pattern for them."""
+    pattern: str = self.build_decimal_pattern(schema)
+    return pattern
+
+
+# FastAPI builds every document with its own GenerateJsonSchema: teach it the decimal strings' rule.
+_fastapi_schemas.GenerateJsonSchema.get_decimal_pattern = _decimal_pattern  # type: ignore[method-assign]
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
