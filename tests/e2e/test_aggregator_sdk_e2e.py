@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
+import jsonschema
 from channel_platform_client import Platform, call_async, expect, items, verify_webhook
 from channel_platform_client.generated.dealreg.api.deals import post_deals_batch, post_decision
 from channel_platform_client.generated.dealreg.api.partners import put_partner
@@ -140,9 +142,12 @@ async def test_an_aggregator_registers_a_batch_hears_the_decisions_and_reads_its
         assert isinstance(events, dict)
         approved = DealApprovedWebhook.from_dict(events[f"deal-approved:{deals[0].id}"])  # the typed body
         assert (approved.data.status, approved.data.partner_id) == ("approved", PARTNERS[0])
-        assert isinstance(approved.dataschema, str) and approved.dataschema.endswith(
-            "/schemas/events/deal-approved.json"
-        )
+        assert isinstance(approved.dataschema, str)
+        assert approved.dataschema == f"{urls['dealreg']}/schemas/events/deal-approved.json"
+        # The dataschema URL resolves, without a token, to the schema the event's data satisfies.
+        schema = httpx.get(approved.dataschema, timeout=10)
+        assert schema.status_code == 200 and schema.headers["content-type"] == "application/schema+json"
+        jsonschema.validate(events[f"deal-approved:{deals[0].id}"]["data"], schema.json())
         reward_event = events[f"reward-earned:{deals[0].id}"]
         assert (reward_event["data"]["amount"], reward_event["data"]["kind"]) == ("937.50", "registration")
         assert not any(key.startswith("reward-earned:") and deals[1].id in key for key in events)

@@ -44,10 +44,10 @@ class CloudEvent(BaseModel):
 # `dataschema` is a URL there (`GET /schemas/events/<type>.json`, public). Until a service says
 # otherwise (servicekit's app factory does at start-up), `make run`'s addresses.
 _PUBLIC_BASE_URLS: dict[str, str] = {
-    "dealreg": "http://localhost:8001",
-    "incentives": "http://localhost:8002",
-    "pipeline": "http://localhost:8003",
-    "notifications": "http://localhost:8004",
+    "dealreg": "http://127.0.0.1:8001",
+    "incentives": "http://127.0.0.1:8002",
+    "pipeline": "http://127.0.0.1:8003",
+    "notifications": "http://127.0.0.1:8004",
 }
 
 

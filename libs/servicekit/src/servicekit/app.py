@@ -187,7 +187,7 @@ def create_service_app(
     setup_logging(settings.service_name, settings.log_level, settings.log_json)
     setup_tracing(settings.service_name)
     # The base of this service's events' `dataschema` URLs (served by event_schemas_router).
-    set_public_base_url(settings.service_name, settings.public_base_url or f"http://localhost:{settings.port}")
+    set_public_base_url(settings.service_name, settings.public_base_url or f"http://127.0.0.1:{settings.port}")
     app = FastAPI(
         title=title,
         description=description,
