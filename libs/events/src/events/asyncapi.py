@@ -15,7 +15,7 @@ from typing import Any
 from pydantic.json_schema import models_json_schema
 
 from events.envelope import CONTENT_TYPE
-from events.schemas import DATA_MODELS, SCHEMA_VERSION
+from events.schemas import DATA_MODELS, SCHEMA_VERSION, sort_enums
 from events.topics import (
     DEALS,
     DLQ_PARTITIONS,
@@ -100,7 +100,9 @@ def _data_schemas() -> dict[str, Any]:
     """Every data model's JSON Schema under components/schemas, as producers serialise it."""
     models = sorted(set(DATA_MODELS.values()), key=lambda m: m.__name__)
     _, top = models_json_schema([(m, "serialization") for m in models], ref_template="#/components/schemas/{model}")
-    return dict(sorted(top.get("$defs", {}).items()))
+    schemas = dict(sorted(top.get("$defs", {}).items()))
+    sort_enums(schemas)
+    return schemas
 
 
 def _message(event_type: str) -> dict[str, Any]:

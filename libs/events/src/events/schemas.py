@@ -156,6 +156,24 @@ def parse_data(event: CloudEvent) -> _Open:
     return model.model_validate(event.data)
 
 
+def sort_enums(node: Any) -> None:
+    """Every `enum` of a JSON Schema (or a document holding some) in a stable order, in place.
+
+    Literal types with the same members compare equal, so pydantic's caches may give a model
+    the member order another module wrote: sorted, a generated schema is the same whatever
+    was imported first (committed schemas and documents are compared with generated ones).
+    """
+    if isinstance(node, dict):
+        values = node.get("enum")
+        if isinstance(values, list):
+            node["enum"] = sorted(values, key=lambda v: (type(v).__name__, str(v)))
+        for value in node.values():
+            sort_enums(value)
+    elif isinstance(node, list):
+        for value in node:
+            sort_enums(value)
+
+
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_VERSION = 1
 
@@ -170,6 +188,7 @@ def event_schema(event_type: str) -> dict[str, Any]:
     if model is None:
         raise UnknownEventType(f"unknown event type {event_type!r}")
     schema = TypeAdapter(model).json_schema(mode="serialization")
+    sort_enums(schema)
     description = schema.pop("description", "")
     return {
         "$schema": JSON_SCHEMA_DIALECT,

@@ -20,6 +20,8 @@ from fastapi._compat import v2 as _fastapi_schemas
 from fastapi.routing import APIRoute
 from pydantic_core import core_schema
 
+from events.schemas import sort_enums
+
 PROBLEM_SCHEMA: dict[str, Any] = {
     "title": "Problem",
     "type": "object",
@@ -233,6 +235,7 @@ def problems_in_openapi(app: FastAPI) -> None:
                 for code, response in operation.get("responses", {}).items():
                     if code[:1] in {"4", "5"}:
                         response.pop("content", None)
+        sort_enums(schema)  # the same document whatever was imported first
         app.openapi_schema = schema
         return schema
 
