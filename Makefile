@@ -11,7 +11,7 @@ MANIFESTS := constraints.txt requirements-dev.txt $(wildcard libs/*/pyproject.to
 
 .PHONY: bootstrap run test test-fast lint token stop bench soak clean lock docs sdk
 
-bootstrap: $(VENV)/.installed .cache/kafka/libs/.complete .cache/bin/kustomize .cache/chromium-path .cache/asyncapi/.ready
+bootstrap: $(VENV)/.installed .cache/kafka/libs/.complete .cache/bin/kustomize .cache/chromium-path .cache/node/.ready
 
 $(VENV)/.installed: $(MANIFESTS)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,17 +30,19 @@ $(VENV)/.installed: $(MANIFESTS)
 .cache/bin/kustomize: infra/kustomize.sh
 	bash infra/kustomize.sh >/dev/null
 
-# @asyncapi/parser (npm, pinned by tools/asyncapi/package-lock.json) validates docs/asyncapi.yaml in the tests.
-.cache/asyncapi/.ready: tools/asyncapi/package-lock.json infra/asyncapi.sh
-	bash infra/asyncapi.sh >/dev/null && touch $@
+# npm tools pinned by tools/node/package-lock.json: @asyncapi/parser validates docs/asyncapi.yaml in the
+# tests; openapi-typescript and typescript make and check clients/typescript (make sdk, the tests).
+.cache/node/.ready: tools/node/package-lock.json infra/node-tools.sh
+	bash infra/node-tools.sh >/dev/null && touch $@
 
 ## make docs: the contract generated from the code: schemas/events/*.v1.json, docs/asyncapi.yaml,
 ## docs/openapi/<service>.json (the tests fail while a committed one differs from the code's).
 docs: $(VENV)/.installed
 	$(PY) -m devstack.apidocs
 
-## make sdk: make docs, then clients/python's typed clients generated from docs/openapi/*.json.
-sdk: docs
+## make sdk: make docs, then the typed clients generated from docs/openapi/*.json: clients/python
+## (openapi-python-client) and clients/typescript (openapi-typescript).
+sdk: docs .cache/node/.ready
 	$(PY) -m devstack.sdk
 
 ## make run: PostgreSQL, Kafka, migrations, the four services (supervised); Ctrl-C stops all.

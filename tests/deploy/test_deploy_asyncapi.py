@@ -1,5 +1,5 @@
 """docs/asyncapi.yaml passes the AsyncAPI parser (@asyncapi/parser, npm, pinned; installed by the
-bootstrap into .cache/asyncapi), and the same check refuses a broken document."""
+bootstrap into .cache/node), and the same check refuses a broken document."""
 
 from __future__ import annotations
 
@@ -11,13 +11,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENT = ROOT / "docs" / "asyncapi.yaml"
-VALIDATE = ROOT / "tools" / "asyncapi" / "validate.cjs"
+VALIDATE = ROOT / "tools" / "node" / "validate-asyncapi.cjs"
 
 
 @pytest.fixture(scope="module")
 def node_path() -> str:
     return subprocess.run(
-        ["bash", str(ROOT / "infra" / "asyncapi.sh")], check=True, capture_output=True, text=True
+        ["bash", str(ROOT / "infra" / "node-tools.sh")], check=True, capture_output=True, text=True
     ).stdout.strip()
 
 

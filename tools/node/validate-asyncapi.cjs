@@ -1,6 +1,6 @@
 // Validates an AsyncAPI document with @asyncapi/parser: prints every diagnostic and exits 1
 // when the document has an error (an unresolved $ref, a wrong keyword, a bad schema...).
-//   node tools/asyncapi/validate.cjs docs/asyncapi.yaml    (NODE_PATH=.cache/asyncapi/node_modules)
+//   node tools/node/validate-asyncapi.cjs docs/asyncapi.yaml    (NODE_PATH=.cache/node/node_modules)
 'use strict';
 const { Parser, fromFile } = require('@asyncapi/parser');
 
@@ -9,7 +9,7 @@ const SEVERITY = ['error', 'warning', 'info', 'hint'];
 (async () => {
   const path = process.argv[2];
   if (!path) {
-    console.error('usage: validate.cjs <asyncapi document>');
+    console.error('usage: validate-asyncapi.cjs <asyncapi document>');
     process.exit(2);
   }
   const { document, diagnostics } = await fromFile(new Parser(), path).parse();
