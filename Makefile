@@ -6,12 +6,12 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PACKAGES := -e libs/events -e libs/servicekit -e tools/devstack -e tools/platformctl \
-	-e services/dealreg -e services/incentives -e services/pipeline -e services/notifications
-MANIFESTS := constraints.txt requirements-dev.txt $(wildcard libs/*/pyproject.toml services/*/pyproject.toml tools/*/pyproject.toml)
+	-e services/dealreg -e services/incentives -e services/pipeline -e services/notifications -e clients/python
+MANIFESTS := constraints.txt requirements-dev.txt $(wildcard libs/*/pyproject.toml services/*/pyproject.toml tools/*/pyproject.toml clients/*/pyproject.toml)
 
-.PHONY: bootstrap run test test-fast lint token stop bench soak clean lock
+.PHONY: bootstrap run test test-fast lint token stop bench soak clean lock docs sdk
 
-bootstrap: $(VENV)/.installed .cache/kafka/libs/.complete .cache/bin/kustomize .cache/chromium-path .cache/promtool-path
+bootstrap: $(VENV)/.installed .cache/kafka/libs/.complete .cache/bin/kustomize .cache/chromium-path .cache/promtool-path .cache/node/.ready
 
 $(VENV)/.installed: $(MANIFESTS)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,21 @@ $(VENV)/.installed: $(MANIFESTS)
 .cache/bin/kustomize: infra/kustomize.sh
 	bash infra/kustomize.sh >/dev/null
 
+# npm tools pinned by tools/node/package-lock.json: @asyncapi/parser validates docs/asyncapi.yaml in the
+# tests; openapi-typescript and typescript make and check clients/typescript (make sdk, the tests).
+.cache/node/.ready: tools/node/package-lock.json infra/node-tools.sh
+	bash infra/node-tools.sh >/dev/null && touch $@
+
+## make docs: the contract generated from the code: schemas/events/*.v1.json, docs/asyncapi.yaml,
+## docs/openapi/<service>.json (the tests fail while a committed one differs from the code's).
+docs: $(VENV)/.installed
+	$(PY) -m devstack.apidocs
+
+## make sdk: make docs, then the typed clients generated from docs/openapi/*.json: clients/python
+## (openapi-python-client) and clients/typescript (openapi-typescript).
+sdk: docs .cache/node/.ready
+	$(PY) -m devstack.sdk
+
 ## make run: PostgreSQL, Kafka, migrations, the four services (supervised); Ctrl-C stops all.
 run: bootstrap
 	$(PY) -m devstack run
@@ -47,7 +62,7 @@ test-fast: bootstrap
 
 lint: bootstrap
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy libs/events/src libs/servicekit/src tools/devstack/src tools/platformctl/src services/*/src
+	$(VENV)/bin/mypy libs/events/src libs/servicekit/src tools/devstack/src tools/platformctl/src services/*/src clients/python/src
 	$(VENV)/bin/lint-imports
 
 ## make token ROLE=partner CLAIMS='partner_id=p-100 sub=rep-7'

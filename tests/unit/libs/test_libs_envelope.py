@@ -95,7 +95,8 @@ def test_new_event_fills_the_cloudevents_attributes() -> None:
     assert event.source == "/services/dealreg"
     assert event.type == "deal-registered"
     assert event.subject == "d-1"
-    assert event.dataschema == schema_uri("deal-registered") == "urn:channel-platform:schema:deal-registered:v1"
+    assert event.dataschema == schema_uri("deal-registered", "dealreg")
+    assert event.dataschema.startswith("http") and event.dataschema.endswith("/schemas/events/deal-registered.json")
     assert event.datacontenttype == "application/json"
     assert uuid.UUID(event.id).version == 4
     assert event.time.utcoffset() == UTC.utcoffset(None)

@@ -40,9 +40,36 @@ class CloudEvent(BaseModel):
         return cls.model_validate_json(raw)
 
 
-def schema_uri(event_type: str) -> str:
-    """A stable URN naming the schema of an event type (JSON Schema in events.schemas)."""
-    return f"urn:channel-platform:schema:{event_type}:v1"
+# Where each producing service's API is reached by integrators (its PUBLIC_BASE_URL): an event's
+# `dataschema` is a URL there (`GET /schemas/events/<type>.json`, public). Until a service says
+# otherwise (servicekit's app factory does at start-up), `make run`'s addresses.
+_PUBLIC_BASE_URLS: dict[str, str] = {
+    "dealreg": "http://127.0.0.1:8001",
+    "incentives": "http://127.0.0.1:8002",
+    "pipeline": "http://127.0.0.1:8003",
+    "notifications": "http://127.0.0.1:8004",
+}
+
+
+def set_public_base_url(service: str, base_url: str) -> None:
+    """Where `service`'s API is published: the base of its events' `dataschema` URLs."""
+    _PUBLIC_BASE_URLS[service] = base_url.rstrip("/")
+
+
+def schema_path(event_type: str) -> str:
+    """The path a producing service serves an event type's JSON Schema at."""
+    return f"/schemas/events/{event_type}.json"
+
+
+def schema_uri(event_type: str, service: str | None = None) -> str:
+    """The URL of an event type's JSON Schema on its producing service (events.schemas).
+
+    A producer that is not one of ours (tests' stand-ins) gets a URN naming the schema instead.
+    """
+    base = _PUBLIC_BASE_URLS.get(service or "")
+    if base is None:
+        return f"urn:channel-platform:schema:{event_type}:v1"
+    return base + schema_path(event_type)
 
 
 def new_event(
@@ -60,6 +87,6 @@ def new_event(
         type=event_type,
         subject=subject,
         time=time or datetime.now(UTC),
-        dataschema=schema_uri(event_type),
+        dataschema=schema_uri(event_type, service),
         data=data,
     )

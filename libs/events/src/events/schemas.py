@@ -156,6 +156,48 @@ def parse_data(event: CloudEvent) -> _Open:
     return model.model_validate(event.data)
 
 
+def sort_enums(node: Any) -> None:
+    """Every `enum` of a JSON Schema (or a document holding some) in a stable order, in place.
+
+    Literal types with the same members compare equal, so pydantic's caches may give a model
+    the member order another module wrote: sorted, a generated schema is the same whatever
+    was imported first (committed schemas and documents are compared with generated ones).
+    """
+    if isinstance(node, dict):
+        values = node.get("enum")
+        if isinstance(values, list):
+            node["enum"] = sorted(values, key=lambda v: (type(v).__name__, str(v)))
+        for value in node.values():
+            sort_enums(value)
+    elif isinstance(node, list):
+        for value in node:
+            sort_enums(value)
+
+
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+SCHEMA_VERSION = 1
+
+
+def event_schema(event_type: str) -> dict[str, Any]:
+    """The published JSON Schema of an event type's `data`, as producers serialise it.
+
+    Serialisation mode: money is a decimal string on the wire, whatever a consumer's model reads.
+    Committed as schemas/events/<type>.v1.json and served by the producer (its `dataschema`).
+    """
+    model = DATA_MODELS.get(event_type)
+    if model is None:
+        raise UnknownEventType(f"unknown event type {event_type!r}")
+    schema = TypeAdapter(model).json_schema(mode="serialization")
+    sort_enums(schema)
+    description = schema.pop("description", "")
+    return {
+        "$schema": JSON_SCHEMA_DIALECT,
+        **schema,
+        "title": f"{event_type} v{SCHEMA_VERSION}: the CloudEvent's data",
+        "description": f"{description}\n\nUnknown properties may appear: a consumer ignores what it does not know.",
+    }
+
+
 def json_schemas() -> dict[str, dict[str, Any]]:
     """JSON Schema of every event type's data, for documentation and consumers."""
-    return {t: TypeAdapter(m).json_schema() for t, m in DATA_MODELS.items()}
+    return {t: event_schema(t) for t in DATA_MODELS}

@@ -23,16 +23,18 @@ from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from events.envelope import set_public_base_url
 from events.outbox import OutboxRelay
 from events.retrying import STARTUP, STARTUP_PATIENCE, WORKER_RESTART, any_error, retrying
 from events.topics import TopicNames
 from servicekit.auth import TokenVerifier, check_auth_settings
 from servicekit.db import make_engine, make_raw_pool, make_session_factory
+from servicekit.event_schemas import event_schemas_router
 from servicekit.health import ReadinessProbe, health_router
 from servicekit.http_metrics import HttpMetricsMiddleware, metrics_router
 from servicekit.idempotency import IdempotencyMiddleware, IdempotencyStore
 from servicekit.limits import BodySizeLimitMiddleware
-from servicekit.openapi import problems_in_openapi
+from servicekit.openapi import operation_id, problems_in_openapi
 from servicekit.problems import install_problem_handlers
 from servicekit.ratelimit import RateLimitMiddleware, limits_from_settings
 from servicekit.settings import DEV_AUTH_SECRET, ServiceSettings
@@ -127,6 +129,8 @@ def create_service_app(
     publishes_events: bool = True,
     configure: Callable[[FastAPI], None] | None = None,
     raw_pool: bool = False,
+    webhooks: APIRouter | None = None,
+    openapi_tags: list[dict[str, Any]] | None = None,
 ) -> FastAPI:
     all_workers: dict[str, Worker] = dict(workers or {})
     if publishes_events:
@@ -182,13 +186,24 @@ def create_service_app(
     check_auth_settings(settings)  # before anything starts: a production service on the dev secret stops here
     setup_logging(settings.service_name, settings.log_level, settings.log_json)
     setup_tracing(settings.service_name)
-    app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
+    # The base of this service's events' `dataschema` URLs (served by event_schemas_router).
+    set_public_base_url(settings.service_name, settings.public_base_url or f"http://127.0.0.1:{settings.port}")
+    app = FastAPI(
+        title=title,
+        description=description,
+        version="1.0.0",
+        lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+        webhooks=webhooks,
+        openapi_tags=openapi_tags,
+    )
     app.state.settings = settings
     app.state.token_verifier = TokenVerifier.from_settings(settings)
     install_problem_handlers(app)
     problems_in_openapi(app)
     app.include_router(health_router)
     app.include_router(metrics_router)
+    app.include_router(event_schemas_router(settings.service_name))
     for router in routers:
         app.include_router(router)
     # Added innermost first: metrics wraps everything, then rate limit, size limit, idempotency.

@@ -42,6 +42,9 @@ class ServiceSettings(BaseSettings):
     auth_audience: str | None = None
     # A token valid longer than this (exp - iat, or exp - now) is refused (ISO 8601 duration).
     auth_max_token_lifetime: timedelta = timedelta(hours=24)
+    # Where integrators reach this service's API (scheme://host[:port], PUBLIC_BASE_URL): its events'
+    # `dataschema` URLs point there. Unset: http://127.0.0.1:<PORT>, right for `make run` only.
+    public_base_url: str | None = None
     log_level: str = "INFO"
     log_json: bool = True
     # How long Kafka may hold a consumer's fetch to fill a batch (CONSUMER_BATCH_WAIT_MS); 0: answer at once.

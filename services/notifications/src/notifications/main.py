@@ -14,6 +14,7 @@ from notifications.adapters.store import DELIVERIES_CHANNEL, PgStore
 from notifications.adapters.webhook_client import HttpWebhookSender
 from notifications.api.routes import router
 from notifications.api.sealed_responses import UnsealSecretMiddleware
+from notifications.api.webhooks import webhooks_router
 from notifications.config import Settings
 from notifications.consumers import events_worker
 from notifications.service.delivery import DeliveryPolicy, DeliveryWorker
@@ -67,4 +68,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # notifications publishes no events of its own.
         publishes_events=False,
         configure=_wire,
+        webhooks=webhooks_router(),
     )

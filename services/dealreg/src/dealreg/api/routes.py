@@ -12,6 +12,7 @@ from typing import Annotated, Any, Concatenate, Literal, ParamSpec, Protocol
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 
+from dealreg.api import examples
 from dealreg.api.commands import ProblemAnswers, batch_item, partner_command, policy_of, register_command
 from dealreg.api.dependencies import RegistrationsDep, Store
 from dealreg.api.schemas import (
@@ -51,6 +52,12 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
 }
 # Every route: its documented problems, and only the keys its view has (a vendor-only field stays out).
 ANSWER: dict[str, Any] = {"responses": PROBLEMS, "response_model_exclude_unset": True}
+
+
+def created_or_updated(model: type[Any]) -> dict[str, Any]:
+    """ANSWER for a PUT that creates (201) or replaces (200) what it names."""
+    created = {201: {"model": model, "description": "Created: it did not exist before"}}
+    return {**ANSWER, "responses": {**PROBLEMS, **created}}
 
 
 def _versioned(response: Response, version: int, created: bool | None = None) -> None:
@@ -94,7 +101,9 @@ DealWork = Annotated[_DealWork, Depends(_deal_work)]
 # --- partners -------------------------------------------------------------------------------
 
 
-@router.put("/partners/{partner_id}", tags=["partners"], **ANSWER)
+@router.put(
+    "/partners/{partner_id}", tags=["partners"], openapi_extra=examples.PUT_PARTNER, **created_or_updated(PartnerOut)
+)
 async def put_partner(
     partner_id: Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")],
     body: PartnerIn,
@@ -130,7 +139,7 @@ async def get_approval_policy(vendor_id: str, principal: CurrentPrincipal, store
     return PolicyOut.model_validate(await policies.get_policy(store, principal, vendor_id))
 
 
-@router.put("/vendors/{vendor_id}/approval-policy", tags=["policies"], **ANSWER)
+@router.put("/vendors/{vendor_id}/approval-policy", tags=["policies"], **created_or_updated(PolicyOut))
 async def put_approval_policy(
     vendor_id: str, body: PolicyIn, principal: CurrentPrincipal, session: DbSession, store: Store,
     response: Response, if_match: IfMatch = None,
@@ -144,7 +153,7 @@ async def put_approval_policy(
 # --- deals ----------------------------------------------------------------------------------
 
 
-@router.post("/deals", status_code=201, tags=["deals"], **ANSWER)
+@router.post("/deals", status_code=201, tags=["deals"], openapi_extra=examples.POST_DEAL, **ANSWER)
 async def post_deal(
     body: DealCreate, principal: CurrentPrincipal, registrations: RegistrationsDep, request: Request,
     response: Response,

@@ -13,7 +13,7 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from incentives.api.dependencies import IfMatch, Store
+from incentives.api.dependencies import IF_MATCH_RESPONSES, IfMatch, Store
 from incentives.api.routes import forecast_terms, terms_of, with_etag
 from incentives.api.schemas import PolicyOut, ProgramCreate, ProposalCreate, ProposalDecision, ProposalOut, VendorPolicy
 from incentives.domain.policy import POLICY_FIELDS
@@ -47,13 +47,18 @@ def policy_out(view: PolicyView) -> PolicyOut:
     )
 
 
-@router.get("/vendors/{vendor_id}/incentive-policy", tags=["proposals"])
+@router.get("/vendors/{vendor_id}/incentive-policy", tags=["proposals"], name="get_incentive_policy")
 async def get_policy(vendor_id: str, principal: CurrentPrincipal, store: Store) -> PolicyOut:
     """The vendor's policy; its partners (enrolled with it) may read it to build within bounds."""
     return policy_out(await proposals.get_policy(store, principal, vendor_id))
 
 
-@router.put("/vendors/{vendor_id}/incentive-policy", tags=["proposals"])
+@router.put(
+    "/vendors/{vendor_id}/incentive-policy",
+    tags=["proposals"],
+    name="put_incentive_policy",
+    responses=IF_MATCH_RESPONSES,
+)
 async def put_policy(
     vendor_id: str,
     body: VendorPolicy,
@@ -82,7 +87,7 @@ def proposal_out(record: ProposalRecord) -> ProposalOut:
     )
 
 
-@router.post("/program-proposals", status_code=201, tags=["proposals"])
+@router.post("/program-proposals", status_code=201, tags=["proposals"], name="create_program_proposal")
 async def propose(
     body: ProposalCreate, principal: CurrentPrincipal, session: DbSession, store: Store, response: Response
 ) -> ProposalOut:
@@ -101,7 +106,7 @@ async def propose(
     return proposal_out(record)
 
 
-@router.get("/program-proposals/{proposal_id}", tags=["proposals"])
+@router.get("/program-proposals/{proposal_id}", tags=["proposals"], name="get_program_proposal")
 async def get_proposal(proposal_id: str, principal: CurrentPrincipal, store: Store, response: Response) -> ProposalOut:
     return with_etag(response, proposal_out(await proposals.get_proposal(store, principal, proposal_id)))
 
@@ -111,7 +116,12 @@ def _stored_terms(program: Mapping[str, Any]) -> ProgramTerms:
     return terms_of(ProgramCreate.model_validate(program))
 
 
-@router.post("/program-proposals/{proposal_id}/decision", tags=["proposals"])
+@router.post(
+    "/program-proposals/{proposal_id}/decision",
+    tags=["proposals"],
+    name="decide_program_proposal",
+    responses=IF_MATCH_RESPONSES,
+)
 async def decide(
     proposal_id: str,
     body: ProposalDecision,

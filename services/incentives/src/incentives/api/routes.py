@@ -11,7 +11,8 @@ from typing import Annotated, Any, Protocol, TypeVar
 
 from fastapi import APIRouter, Query, Request, Response
 
-from incentives.api.dependencies import IfMatch, Store
+from incentives.api import examples
+from incentives.api.dependencies import IF_MATCH_RESPONSES, IfMatch, Store
 from incentives.api.schemas import (
     CurrencyFigures,
     DealEarningsOut,
@@ -94,7 +95,7 @@ def program_out(view: ProgramView) -> ProgramOut:
     )
 
 
-@router.post("/programs", status_code=201, tags=["programs"])
+@router.post("/programs", status_code=201, tags=["programs"], openapi_extra=examples.CREATE_PROGRAM)
 async def create_program(
     body: ProgramCreate, principal: CurrentPrincipal, session: DbSession, store: Store, response: Response
 ) -> ProgramOut:
@@ -111,7 +112,7 @@ async def get_program(program_id: str, principal: CurrentPrincipal, store: Store
     return with_etag(response, program_out(found))
 
 
-@router.patch("/programs/{program_id}", tags=["programs"])
+@router.patch("/programs/{program_id}", tags=["programs"], responses=IF_MATCH_RESPONSES)
 async def patch_program(
     program_id: str,
     body: ProgramUpdate,
@@ -168,7 +169,7 @@ async def get_ledger(
     return LedgerPage(items=[entry_out(e) for e in page], next_cursor=nxt)
 
 
-@router.get("/deals/{deal_id}/rewards", tags=["ledger"])
+@router.get("/deals/{deal_id}/rewards", tags=["ledger"], name="get_deal_rewards")
 async def deal_rewards(deal_id: str, principal: CurrentPrincipal, store: Store) -> DealRewardsOut:
     found = await ledger.deal_rewards(store, principal, deal_id)
     return DealRewardsOut(
@@ -201,7 +202,7 @@ def _figures(currency: str, figures: CurrencyStatement) -> CurrencyFigures:
     )
 
 
-@router.get("/reps/{rep_id}/earnings", tags=["earnings"])
+@router.get("/reps/{rep_id}/earnings", tags=["earnings"], name="get_rep_earnings", openapi_extra=examples.REP_EARNINGS)
 async def rep_earnings(
     rep_id: str,
     principal: CurrentPrincipal,

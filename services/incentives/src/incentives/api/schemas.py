@@ -17,6 +17,9 @@ Id = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 
 
 class ProgramCreate(BaseModel):
+    """A program's terms. `ends_on` may not be before `starts_on`; `tier_multipliers` gives each of
+    tiers 1, 2 and 3."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     vendor_id: Id
@@ -30,7 +33,9 @@ class ProgramCreate(BaseModel):
     stage_bonuses: dict[Literal["qualified", "proposal", "negotiation", "closed_won"], Money] = {}
     close_won_pct: Percent = Decimal(0)
     clawback_on_reject: bool = True
-    tier_multipliers: dict[Literal["1", "2", "3"], Multiplier] = {"1": Decimal(1), "2": Decimal(1), "3": Decimal(1)}
+    tier_multipliers: Annotated[
+        dict[Literal["1", "2", "3"], Multiplier], Field(json_schema_extra={"minProperties": 3})
+    ] = {"1": Decimal(1), "2": Decimal(1), "3": Decimal(1)}
     cap_per_deal: PositiveMoney | None = None
     budget: PositiveMoney | None = None
 

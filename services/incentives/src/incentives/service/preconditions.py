@@ -20,7 +20,11 @@ def parse_if_match(header: str | None) -> int | None:
         return None
     match = _VERSION.fullmatch(header)
     if match is None:
-        raise BadRequest("If-Match must name a version, e.g. If-Match: 3.", errors=[{"loc": ["header", "If-Match"]}])
+        raise BadRequest(
+            "If-Match must name a version, e.g. If-Match: 3.",
+            # Each error names its field and says why, as the Problem schema states.
+            errors=[{"loc": ["header", "If-Match"], "msg": 'must be a version such as 3 or the ETag "3"'}],
+        )
     return int(match.group(1))
 
 

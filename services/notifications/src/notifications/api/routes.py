@@ -127,7 +127,7 @@ async def get_delivery(delivery_id: str, principal: CurrentPrincipal, store: Sto
     return delivery_out(await delivery_log.get_delivery(store, principal, delivery_id))
 
 
-@router.post("/deliveries/{delivery_id}/redeliver", status_code=202, tags=["deliveries"])
+@router.post("/deliveries/{delivery_id}/redeliver", status_code=202, tags=["deliveries"], name="redeliver_delivery")
 async def redeliver(
     delivery_id: str, principal: CurrentPrincipal, store: Store, settings: AppSettings, response: Response
 ) -> DeliveryOut:

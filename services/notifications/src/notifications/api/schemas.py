@@ -6,12 +6,17 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
+from notifications.domain.routing import KNOWN_EVENT_TYPES
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-EventType = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+# The known types are stated, not enforced here: an unknown one is the use case's 422, naming each.
+EventType = Annotated[
+    str, StringConstraints(min_length=1, max_length=100), Field(json_schema_extra={"enum": sorted(KNOWN_EVENT_TYPES)})
+]
 
 
 class SubscriptionCreate(Strict):

@@ -41,7 +41,7 @@ def _policy_out(view: policies.PolicyView) -> PolicyOut:
 # --- pipeline policies ---
 
 
-@router.put("/vendors/{vendor_id}/pipeline-policy", tags=["policies"])
+@router.put("/vendors/{vendor_id}/pipeline-policy", tags=["policies"], name="put_pipeline_policy")
 async def put_policy(
     vendor_id: str, body: PolicyIn, principal: CurrentPrincipal, store: Store, topics: Topics, if_match: IfMatch = None
 ) -> PolicyOut:
@@ -52,7 +52,7 @@ async def put_policy(
     return _policy_out(await policies.set_policy(store, principal, command, topics))
 
 
-@router.get("/vendors/{vendor_id}/pipeline-policy", tags=["policies"])
+@router.get("/vendors/{vendor_id}/pipeline-policy", tags=["policies"], name="get_pipeline_policy")
 async def get_policy(vendor_id: str, principal: CurrentPrincipal, store: Store) -> PolicyOut:
     return _policy_out(await policies.get_policy(store, principal, vendor_id))
 
