@@ -230,7 +230,7 @@ def test_money_peers_are_the_partners_in_the_same_currency() -> None:
     usd = metrics("a", avg_deal_size=D("100"))
     usd2 = metrics("b", avg_deal_size=D("300"))
     eur = metrics("c", currency="EUR", avg_deal_size=D("5000"))
-    a, b, c = scorecards([usd, usd2, eur], default_weights())
+    a, _, c = scorecards([usd, usd2, eur], default_weights())
     assert a.peer["avg_deal_size"] == PeerStat(D("0.00"), D(200))
     assert c.peer["avg_deal_size"] == PeerStat(D("50.00"), D(5000))
 
@@ -262,7 +262,7 @@ def test_ranking_best_first_missing_last_ties_by_partner() -> None:
         default_weights(),
     )
     assert [c.metrics.partner_id for c in ranked(cards, "win_rate")] == ["d", "a", "b", "c"]
-    assert [c.metrics.partner_id for c in ranked(cards, "score")][0] == "d"
+    assert ranked(cards, "score")[0].metrics.partner_id == "d"
 
 
 # --- weights ---
