@@ -109,8 +109,8 @@ B_METRICS = {
 }  # fmt: skip
 # Percentiles of a / b / c (c enrolled, idle): registrations 4/1/0 -> 100/50/0; rejected (fewer is
 # better) 1/0/0 -> 0/75/75; won 1/1/0 -> 75/75/0; ... a's 16 percentiles sum to 825 (score 825 / 16),
-# b's 13 to 700 (700 / 13), c's 6 to 300 (300 / 6).
-SCORES = {"a": "51.56", "b": "53.85", "c": "50.00"}
+# b's 13 to 700 (700 / 13), c's 6 to 225 (225 / 6).
+SCORES = {"a": "51.56", "b": "53.85", "c": "37.50"}
 
 
 def pick(body: dict[str, Any], expected: dict[str, Any]) -> dict[str, Any]:
@@ -166,12 +166,13 @@ async def test_scorecards_from_kafka_by_hand_replays_and_rebuild(service_client,
         await reward(infra, topic_prefix, vendor, a, "e-1", "100.00")
         await reward(infra, topic_prefix, vendor, a, "e-5", "0.00")
 
-        async def markers_arrived() -> None:
+        async def markers_arrived() -> bool:
             async with app.state.engine.connect() as conn:
                 version = text("SELECT last_sequence FROM deals WHERE deal_id = :d")
                 assert (await conn.execute(version, {"d": a2["id"]})).scalar() == 3
                 entry = text("SELECT count(*) FROM scorecard_reward_entries WHERE entry_id = :e")
                 assert (await conn.execute(entry, {"e": f"{vendor}-e-5"})).scalar() == 1
+            return True
 
         await eventually(markers_arrived, timeout=30)
         assert cards(await ranking(client, headers, vendor)) == cards(before)
@@ -205,11 +206,11 @@ async def test_weights_sort_pagination_and_problems(service_client, token, infra
     headers = token("vendor", vendor_id=vendor)
     async with service_client("pipeline") as (client, _):
         for i, partner in enumerate((a, b, c)):
-            await enrol(infra, topic_prefix, vendor, partner, territory="west" if i < 2 else "east")
+            await enrol(infra, topic_prefix, vendor, partner, tier=1 if i < 2 else 3)
         t = at("2030-01-05T00:00:00")
         for partner, wins in ((a, 1), (b, 2), (c, 0)):
             for n in range(wins + 1):
-                data = deal(vendor, partner, created_at=t)
+                data = deal(vendor, partner, created_at=t, tier=3 if partner == c else 1)
                 await send(infra, topic_prefix, "deal-registered", data, t)
                 if n < wins:
                     closed = {
@@ -257,7 +258,7 @@ async def test_weights_sort_pagination_and_problems(service_client, token, infra
         assert [i["partner_id"] for i in first["items"]] == [b, a] and first["next_cursor"]
         second = await ranking(client, headers, vendor, limit=2, cursor=first["next_cursor"])
         assert [i["partner_id"] for i in second["items"]] == [c] and second["next_cursor"] is None
-        east = await ranking(client, headers, vendor, territory="east")
+        east = await ranking(client, headers, vendor, tier=3)
         assert [i["partner_id"] for i in east["items"]] == [c]
         assert east["items"][0]["peer"]["registrations"]["percentile"] == "0.00"  # peers: all three
 
@@ -287,8 +288,8 @@ async def test_scorecard_tenancy(service_client, token, infra, topic_prefix) -> 
             await send(infra, topic_prefix, "deal-registered", data, at("2030-01-05T00:00:00"))
         vendor_headers = token("vendor", vendor_id=vendor)
 
-        async def both() -> None:
-            assert len((await ranking(client, vendor_headers, vendor))["items"]) == 2
+        async def both() -> bool:
+            return len((await ranking(client, vendor_headers, vendor))["items"]) == 2
 
         await eventually(both, timeout=60)
         params = {"vendor_id": vendor, "period": PERIOD}
