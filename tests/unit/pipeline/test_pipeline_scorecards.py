@@ -13,6 +13,7 @@ from pipeline.domain.periods import Quarter
 from pipeline.domain.read_model import DealStatus, Outcome
 from pipeline.domain.scorecards import (
     METRICS,
+    SORTS,
     CohortTotals,
     DealExtras,
     PartnerMetrics,
@@ -297,3 +298,13 @@ def test_trend_periods_end_with_the_period() -> None:
 def test_facts_use_utc_registration_dates() -> None:
     late = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)
     assert fact("x", created_at=late).registered_period == "2026Q4"
+
+
+def test_the_api_offers_exactly_the_domains_sorts_and_weights() -> None:
+    from typing import get_args
+
+    from pipeline.api.scorecard_routes import Sort
+    from pipeline.api.scorecard_schemas import MetricWeights
+
+    assert get_args(Sort) == SORTS
+    assert tuple(MetricWeights.model_fields) == tuple(METRICS)

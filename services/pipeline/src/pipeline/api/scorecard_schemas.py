@@ -52,10 +52,33 @@ class ScorecardsOut(BaseModel):
     as_of: str
 
 
+class MetricWeights(BaseModel):
+    """A weight (>= 0) per metric; metrics left out weigh 0, and at least one must be above 0."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    registrations: Weight | None = None
+    approved: Weight | None = None
+    rejected: Weight | None = None
+    approval_rate: Weight | None = None
+    median_hours_to_decision: Weight | None = None
+    sla_breaches: Weight | None = None
+    conflict_rate: Weight | None = None
+    won: Weight | None = None
+    lost: Weight | None = None
+    win_rate: Weight | None = None
+    avg_deal_size: Weight | None = None
+    avg_cycle_days: Weight | None = None
+    sales_velocity: Weight | None = None
+    coverage: Weight | None = None
+    performance_to_plan: Weight | None = None
+    rewards_net: Weight | None = None
+
+
 class WeightsIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    weights: dict[str, Weight] = Field(
+    weights: MetricWeights = Field(
         description="Metric -> weight (>= 0, at least one above 0); metrics left out weigh 0.",
         examples=[{"win_rate": "2", "registrations": "1", "median_hours_to_decision": "1"}],
     )
