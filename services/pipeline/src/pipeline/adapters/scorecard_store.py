@@ -21,7 +21,7 @@ from pipeline.adapters.scorecard_tables import (
     SCORECARD_PERIODS,
     SCORECARD_WEIGHTS,
 )
-from pipeline.adapters.store import INSERT_CHUNK, _lock_many
+from pipeline.adapters.store import INSERT_CHUNK, _lock_many, _unnest_upsert
 from pipeline.adapters.tables import DealRow, PartnerEnrolmentRow
 from pipeline.domain.read_model import DealSnapshot, DealStatus, Outcome
 from pipeline.domain.scorecards import CohortTotals, DealFact
@@ -37,16 +37,6 @@ _FACT_TYPES = [
     "text", "text", "text", "text", "text", "text", "text", "text", "numeric",
     "timestamptz", "integer", "timestamptz", "boolean", "boolean",
 ]  # fmt: skip
-
-
-def _unnest_upsert(table: str, columns: Sequence[str], types: Sequence[str], conflict: str) -> Any:
-    keys = {c.strip() for c in conflict.split(",")}
-    return text(  # built from the tables' own column names and types only
-        f"INSERT INTO {table} AS t ({', '.join(columns)}) SELECT * FROM unnest("  # noqa: S608
-        + ", ".join(f"CAST(:{c} AS {t}[])" for c, t in zip(columns, types, strict=True))
-        + f") ON CONFLICT ({conflict}) DO UPDATE SET "
-        + ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c not in keys)
-    )
 
 
 _UPSERT_FACTS = _unnest_upsert(SCORECARD_DEALS.name, _FACT_COLUMNS, _FACT_TYPES, "deal_id")
