@@ -13,14 +13,13 @@ from __future__ import annotations
 import asyncio
 import os
 import random
-import subprocess
 import sys
 import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
+from rollups_scale import alembic  # the same migration step (bench/ is on the path when run as a script)
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -37,7 +36,6 @@ from pipeline.service.scorecard_events import ScorecardReplay, replace_scorecard
 from pipeline.service.scorecard_ports import RewardEntry
 from servicekit.principal import Principal, Role
 
-SERVICE_DIR = Path(__file__).resolve().parents[1] / "services" / "pipeline"
 VENDOR = "bench-vendor"
 PERIOD = "2030Q1"
 
@@ -83,12 +81,6 @@ def deals(count: int, partners: int) -> tuple[list[DealSnapshot], ScorecardRepla
                 f"e{i}", VENDOR, f"p{p:04d}", PERIOD, "USD", Decimal(rng.randint(100, 10000)) / 100
             )
     return made, replay
-
-
-def alembic(url: str, *args: str) -> None:
-    env = {**os.environ, "DATABASE_URL": url}
-    ini = str(SERVICE_DIR / "alembic.ini")
-    subprocess.run([sys.executable, "-m", "alembic", "-c", ini, *args], check=True, env=env, capture_output=True)
 
 
 async def main(count: int, partners: int) -> None:
