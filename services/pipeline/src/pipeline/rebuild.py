@@ -78,8 +78,10 @@ class Sources:
             except (ValidationError, ValueError):
                 self.replay.rejected += 1  # the live consumer dead-letters it too
             return
+        rejected = self.replay.rejected
         self.replay.fold(event.type, event.data, event.time)
-        self.scorecards.fold_deal(event.type, event.data, event.time)
+        if self.replay.rejected == rejected:  # the live consumer dead-letters what the replay rejects
+            self.scorecards.fold_deal(event.type, event.data, event.time)
 
 
 async def _read_until(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int], sources: Sources) -> int:
