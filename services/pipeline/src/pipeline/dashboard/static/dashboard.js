@@ -176,6 +176,9 @@
     risk_adjusted_target: "s-ratarget",
     earned: "s-won",
     paid: "s-plan",
+    enrolled: "s-target",
+    active: "s-pipe",
+    producing: "s-won",
   };
 
   function seriesFor(basis) {
@@ -634,10 +637,10 @@
     trend.forEach((t, i) => {
       const x = 30 + i * 100;
       const g = s("g", { class: "activity", "data-key": t.period });
-      for (const [j, field, cls] of [[0, "enrolled", "s-target"], [1, "active", "s-pipe"], [2, "producing", "s-won"]]) {
-        const h_ = Math.round((t[field] / max) * 110);
-        g.append(s("rect", { class: `bar ${cls}`, "data-field": field, x: x + j * bar, y: 125 - h_, width: bar - 4, height: h_ }));
-      }
+      ["enrolled", "active", "producing"].forEach((field, j) => {
+        const tall = Math.round((t[field] / max) * 110);
+        g.append(s("rect", { class: `bar ${PALETTE[field]}`, "data-field": field, x: x + j * bar, y: 125 - tall, width: bar - 4, height: tall }, s("title", { text: `${t.period} ${field}: ${t[field]}` })));
+      });
       g.append(s("text", { x: x + bar * 1.5, y: 145, "text-anchor": "middle", text: t.period }));
       svg.append(g);
     });
@@ -674,7 +677,7 @@
       const select = $("scorecard-partner");
       select.replaceChildren(...cards.map((c) => h("option", { value: c.partner_id, text: `${c.partner_id} (${c.score})` })));
       renderScorecard();
-      $("activity-chart").replaceChildren(activityChart(activity.trend));
+      $("activity-chart").replaceChildren(legend([["enrolled", "Enrolled"], ["active", "Active"], ["producing", "Producing"]]), activityChart(activity.trend));
       $("activity-table").replaceChildren(activityTable(activity.trend));
       status.textContent = `${cards.length} partners; ${activity.active} active, ${activity.producing} producing, ${activity.lapsed} lapsed this quarter.`;
       $("scorecards").dataset.state = "ready";
