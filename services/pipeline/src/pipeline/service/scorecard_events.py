@@ -84,7 +84,12 @@ def reward_entry(event: CloudEvent) -> RewardEntry:
 
 async def on_reward_events(store: ScorecardStore, items: Sequence[EventItem]) -> None:
     """reward-earned / reward-clawed-back: net rewards per partner, period and currency."""
-    await store.add_rewards([reward_entry(i.event) for i in items if i.event.type in REWARD_EVENT_TYPES])
+    entries: dict[str, RewardEntry] = {}  # one per entry id, the first seen (a batch may carry a redelivery)
+    for i in items:
+        if i.event.type in REWARD_EVENT_TYPES:
+            entry = reward_entry(i.event)
+            entries.setdefault(entry.entry_id, entry)
+    await store.add_rewards(list(entries.values()))
 
 
 @dataclass
