@@ -101,11 +101,11 @@ async def test_scorecards_panel_and_qbr_pages(e2e_stack: Any, token: MakeToken) 
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         await page.locator("#scorecards").screenshot(path=str(SCREENSHOTS / "scorecards.png"))
 
-        # QBR export: each partner's page carries its scorecard.
+        # QBR export: each partner's scorecard on its own page.
         await page.evaluate("() => { window.print = () => {}; }")
         await page.get_by_role("button", name="Export QBR").click()
         captions = await page.eval_on_selector_all(
-            "#qbr .qbr-page",
+            "#qbr .qbr-scorecard",
             "ps => ps.map(p => [p.dataset.key, p.querySelector('table.scorecard caption')?.textContent])",
         )
         by_partner = {c["partner_id"]: c for c in cards}

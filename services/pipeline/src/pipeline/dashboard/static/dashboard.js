@@ -727,15 +727,25 @@
       t.append(tb);
       page.append(t);
     }
+    return page;
+  }
+
+  // The partner's scorecard on a page of its own, after its summary (none while scorecards are not loaded).
+  function qbrScorecardPage(row) {
     const card = state.scorecards.find((c) => c.partner_id === row.key);
-    if (card) page.append(h("h2", { text: "Scorecard against the peer median" }), scorecardTable(card, null));
+    if (!card) return null;
+    const page = h("section", { class: "qbr-page qbr-scorecard", "data-key": keyText(row.key) });
+    page.append(h("h1", { text: `Scorecard: ${keyText(row.key)}` }));
+    page.append(h("p", { class: "muted", text: `Vendor ${state.vendor} · ${state.period} · against the peer median of the vendor's partners (percentile 100: best)` }));
+    page.append(scorecardTable(card, null));
     return page;
   }
 
   function exportQbr() {
     const rows = [...state.partners].sort((a, b) => keyText(a.key).localeCompare(keyText(b.key)));
-    $("qbr").replaceChildren(...rows.map(qbrPage));
-    $("qbr").dataset.pages = String(rows.length);
+    const pages = rows.flatMap((row) => [qbrPage(row), qbrScorecardPage(row)].filter(Boolean));
+    $("qbr").replaceChildren(...pages);
+    $("qbr").dataset.pages = String(pages.length);
     window.print();
   }
 
