@@ -185,6 +185,7 @@ async def test_dashboard_renders_the_apis_figures(e2e_stack: Any, token: MakeTok
         await page.set_viewport_size({"width": 1280, "height": 900})
 
         # Export QBR: two printed pages per partner (its summary, its scorecard).
+        await wait_for(page, "#scorecards[data-state=ready]", console_errors, timeout=30_000)
         await page.evaluate("() => { window.print = () => { window.__printed = (window.__printed || 0) + 1; }; }")
         await page.get_by_role("button", name="Export QBR").click()
         assert await page.evaluate("window.__printed") == 1
