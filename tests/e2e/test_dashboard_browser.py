@@ -184,16 +184,18 @@ async def test_dashboard_renders_the_apis_figures(e2e_stack: Any, token: MakeTok
         await page.screenshot(path=str(SCREENSHOTS / "dashboard-mobile.png"), full_page=False)
         await page.set_viewport_size({"width": 1280, "height": 900})
 
-        # Export QBR: one printed page per partner.
+        # Export QBR: two printed pages per partner (its summary, its scorecard).
+        await wait_for(page, "#scorecards[data-state=ready]", console_errors, timeout=30_000)
         await page.evaluate("() => { window.print = () => { window.__printed = (window.__printed || 0) + 1; }; }")
         await page.get_by_role("button", name="Export QBR").click()
         assert await page.evaluate("window.__printed") == 1
         pages = await page.eval_on_selector_all("#qbr .qbr-page", "ps => ps.map(p => p.dataset.key)")
-        assert pages == sorted(scene.partner_ids)
+        # Each partner's summary, then its scorecard on a page of its own (test_dashboard_scorecards.py).
+        assert pages == [p for p in sorted(scene.partner_ids) for _ in range(2)]
         await page.emulate_media(media="print")
         await page.screenshot(path=str(SCREENSHOTS / "qbr.png"), full_page=True)
         pdf = await page.pdf(path=str(SCREENSHOTS / "qbr.pdf"), prefer_css_page_size=True)
-        assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 3
+        assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 3 * 2
     assert console_errors == []
 
 

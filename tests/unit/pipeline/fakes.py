@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from events.envelope import CloudEvent
 from pipeline.domain.deltas import TotalsKey
@@ -177,3 +178,96 @@ class FakePipelineStore:
     async def replace_attributes(self, snapshots: Iterable[DealSnapshot]) -> None:
         self.state.attributes = {}
         await self.keep_attributes(snapshots)
+
+
+class FakeScorecardStore:
+    """service.scorecard_ports.ScorecardStore in memory, reading the deal read model and the
+    enrolments of a FakePipelineStore (the real one reads the same tables)."""
+
+    def __init__(self, pipeline: FakePipelineStore) -> None:
+        from decimal import Decimal
+
+        from pipeline.domain.scorecards import CohortTotals, DealFact
+        from pipeline.service.scorecard_ports import RewardEntry, WeightsRecord
+
+        self.pipeline = pipeline
+        self.facts_by_deal: dict[str, DealFact] = {}
+        self.periods: dict[tuple[str, str, str], CohortTotals] = {}
+        self.entries: dict[str, RewardEntry] = {}
+        self.reward_sums: dict[tuple[str, str, str, str], Decimal] = {}  # (vendor, period, partner, currency)
+        self.weights_by_vendor: dict[str, WeightsRecord] = {}
+        self.locked: list[tuple[str, str, str]] = []
+
+    def transaction(self) -> AbstractAsyncContextManager[object]:
+        return self.pipeline.transaction()
+
+    async def snapshots(self, deal_ids: Sequence[str]) -> dict[str, DealSnapshot]:
+        return {d: self.pipeline.state.deals[d] for d in deal_ids if d in self.pipeline.state.deals}
+
+    async def facts(self, deal_ids: Sequence[str]) -> dict[str, Any]:
+        return {d: self.facts_by_deal[d] for d in deal_ids if d in self.facts_by_deal}
+
+    async def save_facts(self, facts: Sequence[Any]) -> None:
+        self.facts_by_deal.update({f.deal_id: f for f in facts})
+
+    async def lock_periods(self, keys: Iterable[tuple[str, str, str]]) -> None:
+        self.locked.extend(keys)
+
+    async def facts_of_keys(self, keys: Sequence[tuple[str, str, str]]) -> list[Any]:
+        wanted = set(keys)
+        return [f for f in self.facts_by_deal.values() if f.keys & wanted]
+
+    async def save_periods(self, totals: Mapping[tuple[str, str, str], Any]) -> None:
+        from pipeline.domain.scorecards import CohortTotals
+
+        for key, value in totals.items():
+            if value == CohortTotals():
+                self.periods.pop(key, None)
+            else:
+                self.periods[key] = value
+
+    async def add_rewards(self, entries: Sequence[Any]) -> int:
+        new = []
+        for e in entries:
+            if e.entry_id in self.entries:
+                continue
+            new.append(e)
+            self.entries[e.entry_id] = e
+            key = (e.vendor_id, e.period, e.partner_id, e.currency)
+            self.reward_sums[key] = self.reward_sums.get(key, 0) + e.amount
+        return len(new)
+
+    async def period_totals(self, vendor_id: str, periods: Sequence[str]) -> dict[str, dict[str, Any]]:
+        return {p: {k[1]: t for k, t in self.periods.items() if k[0] == vendor_id and k[2] == p} for p in periods}
+
+    async def activity_flags(self, vendor_id: str, periods: Sequence[str]) -> dict[str, tuple[set[str], set[str]]]:
+        found = await self.period_totals(vendor_id, periods)
+        return {
+            p: ({k for k, t in f.items() if t.active}, {k for k, t in f.items() if t.producing})
+            for p, f in found.items()
+        }
+
+    async def reward_totals(self, vendor_id: str, period: str) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for (v, p, partner, currency), amount in self.reward_sums.items():
+            if v == vendor_id and p == period:
+                out.setdefault(partner, {})[currency] = amount
+        return out
+
+    async def enrolled(self, vendor_id: str) -> set[str]:
+        return {p for p, v in self.pipeline.state.enrolments if v == vendor_id}
+
+    async def weights(self, vendor_id: str, *, for_update: bool = False) -> Any:
+        return self.weights_by_vendor.get(vendor_id)
+
+    async def save_weights(self, record: Any) -> None:
+        self.weights_by_vendor[record.vendor_id] = record
+
+    async def lock_for_rebuild(self) -> None:
+        return None
+
+    async def replace_all(self, facts: Sequence[Any], totals: Mapping[Any, Any], rewards: Sequence[Any]) -> None:
+        self.facts_by_deal, self.periods, self.entries, self.reward_sums = {}, {}, {}, {}
+        await self.save_facts(facts)
+        await self.save_periods(totals)
+        await self.add_rewards(rewards)

@@ -10,6 +10,9 @@ figure_totals (what figures are computed from) and partner_attributes (what roll
 are recomputed from the rebuilt deals in the same transaction; at-risk flags are kept (they
 record which pipeline-at-risk events were already sent) and no event is published.
 
+Scorecards (facts, period totals, reward entries and totals) are replaced from the same deals
+plus incentives.v1's reward entries, read alongside (service/scorecard_events.py).
+
 The enrolment read model is restored from partners.v1 the same way, read alongside deals.v1:
 each (partner, vendor)'s highest version is written where it is higher than the stored one
 (enrolments are never withdrawn, so this equals a replacement for every row events made, and
@@ -22,7 +25,7 @@ import asyncio
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from pydantic import ValidationError
@@ -30,12 +33,14 @@ from pydantic import ValidationError
 from events.envelope import CloudEvent
 from events.kafka import topic_partitions
 from events.topics import PARTNER_EVENT_TYPES, TopicNames
+from pipeline.adapters.scorecard_store import PgScorecardStore
 from pipeline.adapters.store import PgReadModelStore
 from pipeline.config import Settings
 from pipeline.domain.enrolments import Enrolment
 from pipeline.service.enrolments import enrolment_of
 from pipeline.service.rebuild import replace_read_model
 from pipeline.service.replay import Replay
+from pipeline.service.scorecard_events import ScorecardReplay, replace_scorecards
 from servicekit.db import make_engine
 
 
@@ -63,8 +68,14 @@ class Sources:
     deals_topic: str
     replay: Replay
     enrolments: list[Enrolment]
+    incentives_topic: str = ""
+    scorecards: ScorecardReplay = field(default_factory=ScorecardReplay)
 
     def fold(self, topic: str, event: CloudEvent) -> None:
+        if topic == self.incentives_topic:
+            if not self.scorecards.fold_reward(event):
+                self.replay.ignored += 1
+            return
         if topic != self.deals_topic:
             if event.type not in PARTNER_EVENT_TYPES:
                 self.replay.ignored += 1
@@ -74,7 +85,10 @@ class Sources:
             except (ValidationError, ValueError):
                 self.replay.rejected += 1  # the live consumer dead-letters it too
             return
+        rejected = self.replay.rejected
         self.replay.fold(event.type, event.data, event.time)
+        if self.replay.rejected == rejected:  # the live consumer dead-letters what the replay rejects
+            self.scorecards.fold_deal(event.type, event.data, event.time)
 
 
 # Called with (offsets done, offsets to do) as the rebuild reads: `python -m platformctl pipeline rebuild`'s bar.
@@ -131,12 +145,12 @@ async def rebuild(settings: Settings, progress: Progress | None = None) -> Rebui
     )
     engine = make_engine(settings)
     replay = Replay()
-    sources = Sources(topics.deals, replay, [])
+    sources = Sources(topics.deals, replay, [], topics.incentives)
     await consumer.start()
     try:
         tps = [
             TopicPartition(topic, p)
-            for topic in (topics.deals, topics.partners)
+            for topic in (topics.deals, topics.partners, topics.incentives)
             for p in await topic_partitions(
                 settings.kafka_bootstrap_servers, topic, "pipeline-rebuild", settings.kafka_security
             )
@@ -150,6 +164,9 @@ async def rebuild(settings: Settings, progress: Progress | None = None) -> Rebui
             await store.lock_read_model()
             read += await _read_until(consumer, await consumer.end_offsets(tps), sources)
             await replace_read_model(store, list(replay.snapshots.values()), sources.enrolments)
+            cards = PgScorecardStore(conn)
+            await cards.lock_for_rebuild()
+            await replace_scorecards(cards, list(replay.snapshots.values()), sources.scorecards)
     finally:
         await consumer.stop()
         await engine.dispose()

@@ -1,5 +1,6 @@
 from sqlmodel import SQLModel
 
+import pipeline.adapters.scorecard_tables  # noqa: F401  (its tables join ServiceTable.metadata)
 from pipeline.adapters.tables import ServiceTable
 from servicekit.migrate import run_env
 

@@ -24,6 +24,7 @@
     rewardsByPartner: new Map(),
     repsByPartner: new Map(),
     loading: 0,
+    scorecards: [],
   };
 
   // ---------- small DOM helpers ----------
@@ -175,6 +176,9 @@
     risk_adjusted_target: "s-ratarget",
     earned: "s-won",
     paid: "s-plan",
+    enrolled: "s-target",
+    active: "s-pipe",
+    producing: "s-won",
   };
 
   function seriesFor(basis) {
@@ -544,6 +548,145 @@
     $("rewards-table").replaceChildren(table);
   }
 
+
+  // ---------- scorecards (ranking, one partner vs the peer median, activity trend) ----------
+
+  // [field, label, kind]: kind "count" | "rate" (shown as %) | "money" | "number" (as given).
+  const SCORE_METRICS = [
+    ["registrations", "Registrations", "count"],
+    ["approved", "Approved", "count"],
+    ["rejected", "Rejected", "count"],
+    ["approval_rate", "Approval rate", "rate"],
+    ["median_hours_to_decision", "Median hours to decision", "number"],
+    ["sla_breaches", "SLA breaches", "count"],
+    ["conflict_rate", "Conflict rate", "rate"],
+    ["won", "Won", "count"],
+    ["lost", "Lost", "count"],
+    ["win_rate", "Win rate", "rate"],
+    ["avg_deal_size", "Average deal size", "money"],
+    ["avg_cycle_days", "Average cycle (days)", "number"],
+    ["sales_velocity", "Sales velocity (per day)", "money"],
+    ["coverage", "Coverage", "rate"],
+    ["performance_to_plan", "Performance to plan", "rate"],
+    ["rewards_net", "Net rewards", "money"],
+  ];
+  const RANKING_COLUMNS = ["registrations", "approval_rate", "median_hours_to_decision", "win_rate", "avg_deal_size", "performance_to_plan", "rewards_net"];
+
+  function metricText(kind, value) {
+    if (value === null || value === undefined) return "—";
+    if (kind === "rate") return percent(value);
+    if (kind === "money") return money(String(value));
+    return String(value);
+  }
+  const metricKind = (field) => (SCORE_METRICS.find(([f]) => f === field) || [field, field, "number"])[2];
+  const metricLabel = (field) => (SCORE_METRICS.find(([f]) => f === field) || [field, field])[1];
+
+  function scorecardRanking(cards) {
+    const table = h("table", { class: "figures", id: "scorecards-figures" });
+    table.append(h("caption", { text: `Partners of ${state.vendor}, ${state.period}, ranked by score (best first)` }));
+    const head = h("tr", {}, h("th", { scope: "col", text: "#" }), h("th", { scope: "col", text: "Partner" }), h("th", { scope: "col", class: "num", text: "Score" }));
+    for (const field of RANKING_COLUMNS) head.append(h("th", { scope: "col", class: "num", text: metricLabel(field) }));
+    head.append(h("th", { scope: "col", text: "Active" }));
+    table.append(h("thead", {}, head));
+    const body = h("tbody");
+    cards.forEach((card, i) => {
+      const tr = h("tr", { "data-key": card.partner_id });
+      tr.append(h("td", { class: "num", text: String(i + 1) }), h("th", { scope: "row", text: card.partner_id }));
+      tr.append(h("td", { class: "num", "data-field": "score", "data-value": card.score, text: card.score }));
+      for (const field of RANKING_COLUMNS) {
+        const raw = card[field];
+        tr.append(h("td", { class: "num", "data-field": field, "data-value": raw ?? "", text: metricText(metricKind(field), raw) }));
+      }
+      tr.append(h("td", { "data-field": "active", "data-value": String(card.active), text: card.active ? "Yes" : "No" }));
+      body.append(tr);
+    });
+    table.append(body);
+    return table;
+  }
+
+  function scorecardTable(card, id) {
+    const table = h("table", { class: "figures scorecard", id });
+    table.append(h("caption", { text: `${card.partner_id}: score ${card.score} of 100 (${card.currency || "no currency"})` }));
+    table.append(h("thead", {}, h("tr", {}, ...["Metric", "Partner", "Peer median", "Percentile"].map((x) => h("th", { scope: "col", text: x })))));
+    const body = h("tbody");
+    for (const [field, label, kind] of SCORE_METRICS) {
+      const peer = card.peer[field] || {};
+      const better = peer.percentile !== null && peer.percentile !== undefined && Number(peer.percentile) >= 50;
+      const tr = h("tr", { "data-key": field, class: peer.percentile == null ? null : better ? "above" : "below" });
+      tr.append(
+        h("th", { scope: "row", text: label }),
+        h("td", { class: "num", "data-field": "value", "data-value": card[field] ?? "", text: metricText(kind, card[field]) }),
+        h("td", { class: "num", "data-field": "median", "data-value": peer.median ?? "", text: metricText(kind === "count" ? "number" : kind, peer.median) }),
+        h("td", { class: "num", "data-field": "percentile", "data-value": peer.percentile ?? "", text: peer.percentile ?? "—" }),
+      );
+      body.append(tr);
+    }
+    table.append(body);
+    return table;
+  }
+
+  function renderScorecard() {
+    const id = $("scorecard-partner").value;
+    const card = state.scorecards.find((c) => c.partner_id === id);
+    $("scorecard-card").replaceChildren(card ? scorecardTable(card, "scorecard-figures") : h("p", { class: "muted", text: "No partner." }));
+  }
+
+  function activityChart(trend) {
+    const width = 420, height = 160, bar = 22, max = Math.max(1, ...trend.map((t) => t.enrolled));
+    const svg = s("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-labelledby": "activity-h" });
+    trend.forEach((t, i) => {
+      const x = 30 + i * 100;
+      const g = s("g", { class: "activity", "data-key": t.period });
+      ["enrolled", "active", "producing"].forEach((field, j) => {
+        const tall = Math.round((t[field] / max) * 110);
+        g.append(s("rect", { class: `bar ${PALETTE[field]}`, "data-field": field, x: x + j * bar, y: 125 - tall, width: bar - 4, height: tall }, s("title", { text: `${t.period} ${field}: ${t[field]}` })));
+      });
+      g.append(s("text", { x: x + bar * 1.5, y: 145, "text-anchor": "middle", text: t.period }));
+      svg.append(g);
+    });
+    return svg;
+  }
+
+  function activityTable(trend) {
+    const cols = [["enrolled", "Enrolled"], ["active", "Active"], ["producing", "Producing"], ["newly_active", "Newly active"], ["lapsed", "Lapsed"], ["attrition_rate", "Attrition"]];
+    const table = h("table", { class: "figures", id: "activity-figures" }, h("caption", { text: "Partner activity" }));
+    table.append(h("thead", {}, h("tr", {}, h("th", { scope: "col", text: "Quarter" }), ...cols.map(([, l]) => h("th", { scope: "col", class: "num", text: l })))));
+    const body = h("tbody");
+    for (const t of trend) {
+      const tr = h("tr", { "data-key": t.period }, h("th", { scope: "row", text: t.period }));
+      for (const [field] of cols) tr.append(h("td", { class: "num", "data-field": field, "data-value": t[field] ?? "", text: field === "attrition_rate" ? percent(t[field]) : String(t[field]) }));
+      body.append(tr);
+    }
+    table.append(body);
+    return table;
+  }
+
+  async function loadScorecards(generation) {
+    const status = $("scorecards-status");
+    status.textContent = "Loading scorecards…";
+    delete $("scorecards").dataset.state;
+    const q = `vendor_id=${encodeURIComponent(state.vendor)}&period=${encodeURIComponent(state.period)}`;
+    try {
+      const [cards, activity] = await Promise.all([
+        allPages(CONFIG.pipelineUrl, `/v1/scorecards?${q}&sort=score&limit=${PAGE_LIMIT}`),
+        api(CONFIG.pipelineUrl, `/v1/vendors/${encodeURIComponent(state.vendor)}/partner-activity?period=${encodeURIComponent(state.period)}`),
+      ]);
+      if (generation !== state.loading) return;
+      state.scorecards = cards;
+      $("scorecards-table").replaceChildren(scorecardRanking(cards));
+      const select = $("scorecard-partner");
+      select.replaceChildren(...cards.map((c) => h("option", { value: c.partner_id, text: `${c.partner_id} (${c.score})` })));
+      renderScorecard();
+      $("activity-chart").replaceChildren(legend([["enrolled", "Enrolled"], ["active", "Active"], ["producing", "Producing"]]), activityChart(activity.trend));
+      $("activity-table").replaceChildren(activityTable(activity.trend));
+      status.textContent = `${cards.length} partners; ${activity.active} active, ${activity.producing} producing, ${activity.lapsed} lapsed this quarter.`;
+      $("scorecards").dataset.state = "ready";
+    } catch (err) {
+      if (generation !== state.loading) return;
+      status.textContent = explain(err);
+    }
+  }
+
   // ---------- QBR export: one printed page per partner ----------
 
   function qbrPage(row) {
@@ -587,10 +730,22 @@
     return page;
   }
 
+  // The partner's scorecard on a page of its own, after its summary (none while scorecards are not loaded).
+  function qbrScorecardPage(row) {
+    const card = state.scorecards.find((c) => c.partner_id === row.key);
+    if (!card) return null;
+    const page = h("section", { class: "qbr-page qbr-scorecard", "data-key": keyText(row.key) });
+    page.append(h("h1", { text: `Scorecard: ${keyText(row.key)}` }));
+    page.append(h("p", { class: "muted", text: `Vendor ${state.vendor} · ${state.period} · against the peer median of the vendor's partners (percentile 100: best)` }));
+    page.append(scorecardTable(card, null));
+    return page;
+  }
+
   function exportQbr() {
     const rows = [...state.partners].sort((a, b) => keyText(a.key).localeCompare(keyText(b.key)));
-    $("qbr").replaceChildren(...rows.map(qbrPage));
-    $("qbr").dataset.pages = String(rows.length);
+    const pages = rows.flatMap((row) => [qbrPage(row), qbrScorecardPage(row)].filter(Boolean));
+    $("qbr").replaceChildren(...pages);
+    $("qbr").dataset.pages = String(pages.length);
     window.print();
   }
 
@@ -639,6 +794,7 @@
       return;
     }
     loadRewards(generation);
+    loadScorecards(generation);
   }
 
   function jwtClaims(token) {
@@ -678,6 +834,7 @@
       $("token").focus();
     });
     $("export").addEventListener("click", exportQbr);
+    $("scorecard-partner").addEventListener("change", renderScorecard);
     for (const id of ["sort", "rows", "only-risk"]) $(id).addEventListener("change", renderPartners);
     for (const radio of document.querySelectorAll('input[name="basis"]')) radio.addEventListener("change", renderPartners);
     if (token && $("vendor").value && $("period").checkValidity()) $("connect").requestSubmit();
