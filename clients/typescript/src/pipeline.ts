@@ -152,10 +152,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/partners/{partner_id}/scorecard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Partner Scorecard
+         * @description The partner's scorecard for the period; its peers (all the vendor's partners) appear only
+         *     as percentiles and medians.
+         */
+        get: operations["get_partner_scorecard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/scorecards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Scorecards
+         * @description The vendor's partners ranked best first (an aggregator or partner sees only its own partners).
+         */
+        get: operations["get_scorecards"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/vendors/{vendor_id}/scorecard-weights": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Scorecard Weights */
+        get: operations["get_scorecard_weights"];
+        /**
+         * Put Scorecard Weights
+         * @description Replace the weights (If-Match: the version last read; 0 while the defaults apply).
+         */
+        put: operations["put_scorecard_weights"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/vendors/{vendor_id}/partner-activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Partner Activity */
+        get: operations["get_partner_activity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** ActivityOut */
+        ActivityOut: {
+            /** Period */
+            period: string;
+            /** Enrolled */
+            enrolled: number;
+            /** Active */
+            active: number;
+            /** Producing */
+            producing: number;
+            /** Newly Active */
+            newly_active: number;
+            /** Lapsed */
+            lapsed: number;
+            /** Attrition Rate */
+            attrition_rate: string | null;
+        };
         /**
          * LeadWaterfallIn
          * @description Rates are fractions (0 < rate <= 1); their ranges are checked by the domain.
@@ -186,6 +282,44 @@ export interface components {
             /** Leads Needed */
             leads_needed: number;
         };
+        /**
+         * MetricWeights
+         * @description A weight (>= 0) per metric; metrics left out weigh 0, and at least one must be above 0.
+         */
+        MetricWeights: {
+            /** Registrations */
+            registrations?: number | string | null;
+            /** Approved */
+            approved?: number | string | null;
+            /** Rejected */
+            rejected?: number | string | null;
+            /** Approval Rate */
+            approval_rate?: number | string | null;
+            /** Median Hours To Decision */
+            median_hours_to_decision?: number | string | null;
+            /** Sla Breaches */
+            sla_breaches?: number | string | null;
+            /** Conflict Rate */
+            conflict_rate?: number | string | null;
+            /** Won */
+            won?: number | string | null;
+            /** Lost */
+            lost?: number | string | null;
+            /** Win Rate */
+            win_rate?: number | string | null;
+            /** Avg Deal Size */
+            avg_deal_size?: number | string | null;
+            /** Avg Cycle Days */
+            avg_cycle_days?: number | string | null;
+            /** Sales Velocity */
+            sales_velocity?: number | string | null;
+            /** Coverage */
+            coverage?: number | string | null;
+            /** Performance To Plan */
+            performance_to_plan?: number | string | null;
+            /** Rewards Net */
+            rewards_net?: number | string | null;
+        };
         /** OtherCurrencyOut */
         OtherCurrencyOut: {
             /** Pipeline Total */
@@ -194,6 +328,30 @@ export interface components {
             closed_won: string;
             /** Open Deals */
             open_deals: number;
+        };
+        /** PartnerActivityOut */
+        PartnerActivityOut: {
+            /** Period */
+            period: string;
+            /** Enrolled */
+            enrolled: number;
+            /** Active */
+            active: number;
+            /** Producing */
+            producing: number;
+            /** Newly Active */
+            newly_active: number;
+            /** Lapsed */
+            lapsed: number;
+            /** Attrition Rate */
+            attrition_rate: string | null;
+            /** Vendor Id */
+            vendor_id: string;
+            /**
+             * Trend
+             * @description The last four periods, oldest first, ending with this one.
+             */
+            trend: components["schemas"]["ActivityOut"][];
         };
         /**
          * PartnerPipelineOut
@@ -244,6 +402,19 @@ export interface components {
             };
             /** As Of */
             as_of: string;
+        };
+        /** PeerOut */
+        PeerOut: {
+            /**
+             * Percentile
+             * @description 0..100 among the vendor's partners (100: best); null without a value.
+             */
+            percentile: string | null;
+            /**
+             * Median
+             * @description The peers' median; null when no peer has a value.
+             */
+            median: string | null;
         };
         /** PlanIn */
         PlanIn: {
@@ -376,6 +547,112 @@ export interface components {
             next_cursor: string | null;
             /** As Of */
             as_of: string;
+        };
+        /** ScorecardOut */
+        ScorecardOut: {
+            /** Partner Id */
+            partner_id: string;
+            /** Vendor Id */
+            vendor_id: string;
+            /** Period */
+            period: string;
+            /**
+             * Currency
+             * @description The currency of avg_deal_size, sales_velocity and rewards_net.
+             */
+            currency: string | null;
+            /** Registrations */
+            registrations: number;
+            /** Approved */
+            approved: number;
+            /** Rejected */
+            rejected: number;
+            /** Approval Rate */
+            approval_rate: string | null;
+            /** Median Hours To Decision */
+            median_hours_to_decision: string | null;
+            /** Sla Breaches */
+            sla_breaches: number;
+            /** Conflict Rate */
+            conflict_rate: string | null;
+            /** Won */
+            won: number;
+            /** Lost */
+            lost: number;
+            /** Win Rate */
+            win_rate: string | null;
+            /** Avg Deal Size */
+            avg_deal_size: string | null;
+            /** Avg Cycle Days */
+            avg_cycle_days: string | null;
+            /** Sales Velocity */
+            sales_velocity: string | null;
+            /** Coverage */
+            coverage: string | null;
+            /** Performance To Plan */
+            performance_to_plan: string | null;
+            /** Rewards Net */
+            rewards_net: string | null;
+            /**
+             * Other Rewards
+             * @description Net rewards in currencies other than `currency`.
+             */
+            other_rewards: {
+                [key: string]: string;
+            };
+            /** Active */
+            active: boolean;
+            /**
+             * Score
+             * @description 0..100, the weighted mean of the partner's percentiles (README).
+             */
+            score: string;
+            /** Peer */
+            peer: {
+                [key: string]: components["schemas"]["PeerOut"];
+            };
+            /** As Of */
+            as_of: string;
+        };
+        /** ScorecardsOut */
+        ScorecardsOut: {
+            /** Vendor Id */
+            vendor_id: string;
+            /** Period */
+            period: string;
+            /** Sort */
+            sort: string;
+            /** Items */
+            items: components["schemas"]["ScorecardOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+            /** As Of */
+            as_of: string;
+        };
+        /** WeightsIn */
+        WeightsIn: {
+            /**
+             * @description Metric -> weight (>= 0, at least one above 0); metrics left out weigh 0.
+             * @example {
+             *       "median_hours_to_decision": "1",
+             *       "registrations": "1",
+             *       "win_rate": "2"
+             *     }
+             */
+            weights: components["schemas"]["MetricWeights"];
+        };
+        /** WeightsOut */
+        WeightsOut: {
+            /** Vendor Id */
+            vendor_id: string;
+            /** Weights */
+            weights: {
+                [key: string]: string;
+            };
+            /** Is Default */
+            is_default: boolean;
+            /** Version */
+            version: number;
         };
         /**
          * Problem
@@ -1148,6 +1425,479 @@ export interface operations {
             };
             /** @description Conflict with the current state (or the same Idempotency-Key still in flight) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure; `detail` carries the trace id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_partner_scorecard: {
+        parameters: {
+            query: {
+                vendor_id: string;
+                /** @description A quarter such as 2026Q4 (default: the current one). */
+                period?: string | null;
+            };
+            header?: never;
+            path: {
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScorecardOut"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not within the caller's tenancy */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure; `detail` carries the trace id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_scorecards: {
+        parameters: {
+            query: {
+                vendor_id: string;
+                /** @description A quarter such as 2026Q4 (default: the current one). */
+                period?: string | null;
+                /** @description score or a metric name; best first in its direction. */
+                sort?: "approval_rate" | "approved" | "avg_cycle_days" | "avg_deal_size" | "conflict_rate" | "coverage" | "lost" | "median_hours_to_decision" | "performance_to_plan" | "registrations" | "rejected" | "rewards_net" | "sales_velocity" | "score" | "sla_breaches" | "win_rate" | "won";
+                tier?: number | null;
+                territory?: string | null;
+                region?: string | null;
+                channel_manager?: string | null;
+                limit?: number;
+                /** @description next_cursor of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScorecardsOut"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not within the caller's tenancy */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure; `detail` carries the trace id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_scorecard_weights: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                vendor_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WeightsOut"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not within the caller's tenancy */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure; `detail` carries the trace id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_scorecard_weights: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The version you last read; 412 if it is no longer current.
+                 * @example "3"
+                 */
+                "If-Match"?: string | null;
+            };
+            path: {
+                vendor_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WeightsIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description The resource's version, `"<n>"`: send it back as If-Match to change it safely */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WeightsOut"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not within the caller's tenancy */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state (or the same Idempotency-Key still in flight) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match names another version than the current one */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure; `detail` carries the trace id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_partner_activity: {
+        parameters: {
+            query?: {
+                /** @description A quarter such as 2026Q4 (default: the current one). */
+                period?: string | null;
+            };
+            header?: never;
+            path: {
+                vendor_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerActivityOut"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not within the caller's tenancy */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

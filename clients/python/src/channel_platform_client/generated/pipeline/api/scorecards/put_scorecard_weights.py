@@ -1,0 +1,243 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.weights_in import WeightsIn
+from ...models.weights_out import WeightsOut
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    vendor_id: str,
+    *,
+    body: WeightsIn,
+    if_match: None | str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_match, Unset):
+        headers["If-Match"] = if_match
+
+    _kwargs: dict[str, Any] = {
+        "method": "put",
+        "url": "/v1/vendors/{vendor_id}/scorecard-weights".format(
+            vendor_id=quote(str(vendor_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | WeightsOut | None:
+    if response.status_code == 200:
+        response_200 = WeightsOut.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 412:
+        response_412 = Problem.from_dict(response.json())
+
+        return response_412
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = Problem.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | WeightsOut]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    vendor_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: WeightsIn,
+    if_match: None | str | Unset = UNSET,
+) -> Response[Problem | WeightsOut]:
+    """Put Scorecard Weights
+
+     Replace the weights (If-Match: the version last read; 0 while the defaults apply).
+
+    Args:
+        vendor_id (str):
+        if_match (None | str | Unset): The version you last read; 412 if it is no longer current.
+        body (WeightsIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | WeightsOut]
+    """
+
+    kwargs = _get_kwargs(
+        vendor_id=vendor_id,
+        body=body,
+        if_match=if_match,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    vendor_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: WeightsIn,
+    if_match: None | str | Unset = UNSET,
+) -> Problem | WeightsOut | None:
+    """Put Scorecard Weights
+
+     Replace the weights (If-Match: the version last read; 0 while the defaults apply).
+
+    Args:
+        vendor_id (str):
+        if_match (None | str | Unset): The version you last read; 412 if it is no longer current.
+        body (WeightsIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | WeightsOut
+    """
+
+    return sync_detailed(
+        vendor_id=vendor_id,
+        client=client,
+        body=body,
+        if_match=if_match,
+    ).parsed
+
+
+async def asyncio_detailed(
+    vendor_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: WeightsIn,
+    if_match: None | str | Unset = UNSET,
+) -> Response[Problem | WeightsOut]:
+    """Put Scorecard Weights
+
+     Replace the weights (If-Match: the version last read; 0 while the defaults apply).
+
+    Args:
+        vendor_id (str):
+        if_match (None | str | Unset): The version you last read; 412 if it is no longer current.
+        body (WeightsIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | WeightsOut]
+    """
+
+    kwargs = _get_kwargs(
+        vendor_id=vendor_id,
+        body=body,
+        if_match=if_match,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    vendor_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: WeightsIn,
+    if_match: None | str | Unset = UNSET,
+) -> Problem | WeightsOut | None:
+    """Put Scorecard Weights
+
+     Replace the weights (If-Match: the version last read; 0 while the defaults apply).
+
+    Args:
+        vendor_id (str):
+        if_match (None | str | Unset): The version you last read; 412 if it is no longer current.
+        body (WeightsIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | WeightsOut
+    """
+
+    return (
+        await asyncio_detailed(
+            vendor_id=vendor_id,
+            client=client,
+            body=body,
+            if_match=if_match,
+        )
+    ).parsed

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.scorecard_out import ScorecardOut
+
+
+T = TypeVar("T", bound="ScorecardsOut")
+
+
+@_attrs_define
+class ScorecardsOut:
+    """
+    Attributes:
+        vendor_id (str):
+        period (str):
+        sort (str):
+        items (list[ScorecardOut]):
+        next_cursor (None | str):
+        as_of (str):
+    """
+
+    vendor_id: str
+    period: str
+    sort: str
+    items: list[ScorecardOut]
+    next_cursor: None | str
+    as_of: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        vendor_id = self.vendor_id
+
+        period = self.period
+
+        sort = self.sort
+
+        items = []
+        for items_item_data in self.items:
+            items_item = items_item_data.to_dict()
+            items.append(items_item)
+
+        next_cursor: None | str
+        next_cursor = self.next_cursor
+
+        as_of = self.as_of
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "vendor_id": vendor_id,
+                "period": period,
+                "sort": sort,
+                "items": items,
+                "next_cursor": next_cursor,
+                "as_of": as_of,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.scorecard_out import ScorecardOut  # noqa: PLC0415
+
+        d = dict(src_dict)
+        vendor_id = d.pop("vendor_id")
+
+        period = d.pop("period")
+
+        sort = d.pop("sort")
+
+        items = []
+        _items = d.pop("items")
+        for items_item_data in _items:
+            items_item = ScorecardOut.from_dict(items_item_data)
+
+            items.append(items_item)
+
+        def _parse_next_cursor(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        next_cursor = _parse_next_cursor(d.pop("next_cursor"))
+
+        as_of = d.pop("as_of")
+
+        scorecards_out = cls(
+            vendor_id=vendor_id,
+            period=period,
+            sort=sort,
+            items=items,
+            next_cursor=next_cursor,
+            as_of=as_of,
+        )
+
+        scorecards_out.additional_properties = d
+        return scorecards_out
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
