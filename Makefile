@@ -9,7 +9,7 @@ PACKAGES := -e libs/events -e libs/servicekit -e tools/devstack \
 	-e services/dealreg -e services/incentives -e services/pipeline -e services/notifications
 MANIFESTS := constraints.txt requirements-dev.txt $(wildcard libs/*/pyproject.toml services/*/pyproject.toml tools/*/pyproject.toml)
 
-.PHONY: bootstrap run test test-fast lint token stop bench soak clean lock
+.PHONY: bootstrap containers run test test-fast lint token stop bench soak clean lock
 
 bootstrap: $(VENV)/.installed .cache/kafka/libs/.complete .cache/bin/kustomize .cache/chromium-path
 
@@ -30,12 +30,19 @@ $(VENV)/.installed: $(MANIFESTS)
 .cache/bin/kustomize: infra/kustomize.sh
 	bash infra/kustomize.sh >/dev/null
 
+# The integration suite's container engine and images (infra/containers.sh: podman from Debian,
+# images built only when their inputs changed; about 0.3 s when nothing did). Only `make test`
+# needs it: `make run` and the e2e and reliability suites use local processes.
+containers: .cache/kafka/libs/.complete
+	bash infra/containers.sh ensure
+
 ## make run: PostgreSQL, Kafka, migrations, the four services (supervised); Ctrl-C stops all.
 run: bootstrap
 	$(PY) -m devstack run
 
-## make test: the same bootstrap, then lint and the whole suite (unit, integration, e2e, deploy).
-test: bootstrap lint
+## make test: the same bootstrap, then lint and the whole suite (unit, integration, e2e, deploy);
+## the integration suite on containers (testcontainers) when an engine answers.
+test: bootstrap containers lint
 	$(PY) -m pytest -q -p no:cacheprovider
 
 test-fast: bootstrap
@@ -55,6 +62,7 @@ lock: $(VENV)/.installed
 	$(PY) deploy/lock.py
 
 stop:
+	-bash infra/containers.sh stop
 	-bash infra/kafka.sh stop
 	-bash infra/postgres.sh stop
 
