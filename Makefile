@@ -9,7 +9,7 @@ PACKAGES := -e libs/events -e libs/servicekit -e tools/devstack \
 	-e services/dealreg -e services/incentives -e services/pipeline -e services/notifications
 MANIFESTS := constraints.txt requirements-dev.txt $(wildcard libs/*/pyproject.toml services/*/pyproject.toml tools/*/pyproject.toml)
 
-.PHONY: bootstrap containers run test test-fast lint token stop bench soak clean lock
+.PHONY: bootstrap containers compose-check run test test-fast lint token stop bench soak clean lock
 
 bootstrap: $(VENV)/.installed .cache/kafka/libs/.complete .cache/bin/kustomize .cache/chromium-path
 
@@ -35,6 +35,11 @@ $(VENV)/.installed: $(MANIFESTS)
 # needs it: `make run` and the e2e and reliability suites use local processes.
 containers: .cache/kafka/libs/.complete
 	bash infra/containers.sh ensure
+
+## make compose-check: docker-compose.yml up for real on podman (local images, the services built
+## FROM Debian's Python 3.11), a registration that earns its reward, then down; not part of make test.
+compose-check: bootstrap
+	bash infra/compose-check.sh
 
 ## make run: PostgreSQL, Kafka, migrations, the four services (supervised); Ctrl-C stops all.
 run: bootstrap
