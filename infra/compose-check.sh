@@ -19,8 +19,10 @@ FILE="$DIR/compose-check.yml"
 START=$(date +%s)
 
 bash "$ROOT/infra/containers.sh" ensure >&2
+set -a  # the image names, for the compose file's rewrite below
 # shellcheck disable=SC1091
 . "$DIR/images.env"
+set +a
 export CONTAINERS_CONF="$DIR/containers.conf"
 # The machine's CA bundle goes into the image: pip in the builds must trust what the host trusts
 # (here, an egress proxy's own CA as well as the public ones).
@@ -37,6 +39,12 @@ if ! podman image exists "$PYTHON_IMAGE"; then
   rm -rf "$DIR/python-context"
 fi
 "$PY" -m pip install -q podman-compose==1.6.0
+# Compose's services find each other by name: on podman 4.3's CNI networks that takes the
+# dnsname plugin (Debian package).
+if [ ! -x /usr/lib/cni/dnsname ]; then
+  echo "compose-check: installing Debian's CNI dnsname plugin" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq golang-github-containernetworking-plugin-dnsname >/dev/null
+fi
 
 # The compose file as it is, but for the images, the host ports and the tracing pair.
 PYTHON_IMAGE="$PYTHON_IMAGE" "$PY" - "$ROOT/docker-compose.yml" "$FILE" <<'PYCODE'
@@ -108,15 +116,23 @@ completed() {  # completed SERVICE...: waits for each to exit 0
   done
 }
 
-echo "compose-check: building the service images" >&2
-compose build >/dev/null
-echo "compose-check: images ready ($(( $(date +%s) - START )) s)" >&2
+# The four images, one after the other (they share the builder stage's layers), on the host's
+# network: parallel builds on podman's bridge lost their DNS lookups to PyPI here.
 SERVICES=(dealreg incentives pipeline notifications)
-compose up -d --no-deps kafka postgres >/dev/null
+port=8001
+for service in "${SERVICES[@]}"; do
+  echo "compose-check: building localhost/compose-check-$service:local" >&2
+  podman build -q --network host --format docker -t "localhost/compose-check-$service:local" \
+    --build-arg "SERVICE=$service" --build-arg "PORT=$port" --build-arg "PYTHON_IMAGE=$PYTHON_IMAGE" \
+    "$ROOT" >/dev/null
+  port=$((port + 1))
+done
+echo "compose-check: images ready ($(( $(date +%s) - START )) s)" >&2
+compose up -d --no-build --no-deps kafka postgres >/dev/null
 healthy kafka postgres
-compose up -d --no-deps kafka-topics "${SERVICES[@]/%/-migrate}" >/dev/null
+compose up -d --no-build --no-deps kafka-topics "${SERVICES[@]/%/-migrate}" >/dev/null
 completed kafka-topics "${SERVICES[@]/%/-migrate}"
-compose up -d --no-deps "${SERVICES[@]}" >/dev/null
+compose up -d --no-build --no-deps "${SERVICES[@]}" >/dev/null
 healthy "${SERVICES[@]}"
 
 # The README's tour, steps 1 to 4: enrol, a program, a registration, its reward.
