@@ -168,7 +168,9 @@ def container_infra() -> Iterator[Infra]:
             raise RuntimeError(f"could not configure the Kafka container: {written.output!r}")
         postgres.start()
         started.callback(postgres.stop)
-        LogMessageWaitStrategy("Kafka Server started").with_startup_timeout(120).wait_until_ready(kafka)
+        # Generous: two JVMs start one after the other (the storage format, then the broker),
+        # 26 s here on a quiet machine, 72 s under a load average of 14.
+        LogMessageWaitStrategy("Kafka Server started").with_startup_timeout(300).wait_until_ready(kafka)
         pg_host, pg_port = postgres.get_container_host_ip(), postgres.get_exposed_port(5432)
         yield Infra(f"postgresql+asyncpg://platform:platform@{pg_host}:{pg_port}", external, passwords, tools)
 
