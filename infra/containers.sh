@@ -95,9 +95,7 @@ build() {
   if podman image exists "$image"; then echo "$image"; return 0; fi
   echo "containers.sh: building $image" >&2
   podman build -q --network host -t "$image" -f "$IMAGES/$name/Containerfile" "$@" "$context" >/dev/null
-  # Older tags of this image are of no use any more.
-  podman images --format '{{.Repository}}:{{.Tag}}' "localhost/platform-$name" \
-    | grep -vx "$image" | xargs -r podman rmi -f >/dev/null 2>&1 || true
+  # Older tags stay: another checkout of this machine may be on them, even running them.
   echo "$image"
 }
 
@@ -123,7 +121,8 @@ images() {
   # with its logging, and compose's start script (the tests mount it too: apache/kafka lacks it).
   bash "$ROOT/infra/kafka.sh" fetch
   local extra=("$ROOT/infra/kafka/pom.xml" "$ROOT/infra/kafka/log4j2.yaml" "$ROOT/deploy/compose/kafka/start.sh")
-  kafka_tag=$(input_hash "$IMAGES/kafka" "$base" "$(sha256sum "${extra[@]}")")
+  # Contents only, not paths: every checkout of the same inputs shares the image.
+  kafka_tag=$(input_hash "$IMAGES/kafka" "$base" "$(cat "${extra[@]}" | sha256sum)")
   context="$DIR/kafka-context"
   rm -rf "$context" && mkdir -p "$context"
   if ! podman image exists "localhost/platform-kafka:$kafka_tag"; then
