@@ -9,7 +9,7 @@ PACKAGES := -e libs/events -e libs/servicekit -e tools/devstack -e tools/platfor
 	-e services/dealreg -e services/incentives -e services/pipeline -e services/notifications -e clients/python
 MANIFESTS := constraints.txt requirements-dev.txt $(wildcard libs/*/pyproject.toml services/*/pyproject.toml tools/*/pyproject.toml clients/*/pyproject.toml)
 
-.PHONY: bootstrap run test test-fast lint token stop bench soak clean lock docs sdk
+.PHONY: bootstrap containers compose-check run test test-fast lint token stop bench soak clean lock docs sdk
 
 bootstrap: $(VENV)/.installed .cache/kafka/libs/.complete .cache/bin/kustomize .cache/chromium-path .cache/promtool-path .cache/node/.ready
 
@@ -49,12 +49,24 @@ docs: $(VENV)/.installed
 sdk: docs .cache/node/.ready
 	$(PY) -m devstack.sdk
 
+# The integration suite's container engine and images (infra/containers.sh: podman from Debian,
+# images built only when their inputs changed; about 0.3 s when nothing did). Only `make test`
+# needs it: `make run` and the e2e and reliability suites use local processes.
+containers: .cache/kafka/libs/.complete
+	bash infra/containers.sh ensure
+
+## make compose-check: docker-compose.yml up for real on podman (local images, the services built
+## FROM Debian's Python 3.11), a registration that earns its reward, then down; not part of make test.
+compose-check: bootstrap
+	bash infra/compose-check.sh
+
 ## make run: PostgreSQL, Kafka, migrations, the four services (supervised); Ctrl-C stops all.
 run: bootstrap
 	$(PY) -m devstack run
 
-## make test: the same bootstrap, then lint and the whole suite (unit, integration, e2e, deploy).
-test: bootstrap lint
+## make test: the same bootstrap, then lint and the whole suite (unit, integration, e2e, deploy);
+## the integration suite on containers (testcontainers) when an engine answers.
+test: bootstrap containers lint
 	$(PY) -m pytest -q -p no:cacheprovider
 
 test-fast: bootstrap
@@ -74,6 +86,7 @@ lock: $(VENV)/.installed
 	$(PY) deploy/lock.py
 
 stop:
+	-bash infra/containers.sh stop
 	-bash infra/kafka.sh stop
 	-bash infra/postgres.sh stop
 

@@ -3,19 +3,23 @@
 Each test run gets its own databases (`<run>_<service>`) and its own topic prefix
 (`<run>.deals.v1`), so runs can share one broker and one server without seeing each
 other. Nothing here stands in for Kafka or PostgreSQL.
+
+Which servers each suite gets (pytest's header says it): the e2e suite, the servers given by
+DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS or else local processes (the `infra` fixture below: it
+runs the services as processes); the integration suite, the same given servers or else
+containers started by testcontainers (tests/integration/conftest.py overrides `infra`); the
+reliability suite, always its own local processes (it stops and starts them).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 RUN_ID = f"t{uuid.uuid4().hex[:8]}"
@@ -27,6 +31,17 @@ os.environ.setdefault("RATE_LIMIT_PER_MINUTE", "60000")
 os.environ.setdefault("RATE_LIMIT_BURST", "1000")
 
 
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    from devstack.containers import describe, integration_choice
+
+    e2e = describe("given" if os.environ.get("DATABASE_URL") or os.environ.get("KAFKA_BOOTSTRAP_SERVERS") else "local")
+    return [
+        f"integration infrastructure: {describe(integration_choice())}",
+        f"e2e infrastructure: {e2e}",
+        "reliability infrastructure: its own local processes (PostgreSQL 55433, Kafka 19093)",
+    ]
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         path = str(item.fspath)
@@ -36,6 +51,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(scope="session")
 def infra() -> Any:
+    """The e2e suite's servers: given by DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS, else local processes."""
     from devstack.infra import ensure_infra
 
     found = ensure_infra()
@@ -50,35 +66,6 @@ def run_id() -> str:
     return RUN_ID
 
 
-@pytest.fixture(scope="session")
-async def topic_prefix(infra: Any) -> str:
-    from devstack.infra import create_topics
-
-    prefix = f"{RUN_ID}."
-    await create_topics(infra, prefix)
-    return prefix
-
-
-@pytest.fixture(scope="session")
-async def make_db(infra: Any) -> AsyncIterator[Callable[..., Any]]:
-    """`url = await make_db("dealreg")`: a fresh, migrated database for that service."""
-    from devstack.infra import create_databases, drop_databases, migrate
-
-    created: list[str] = []
-
-    async def _make(service: str, suffix: str = "") -> str:
-        name = f"{RUN_ID}_{service}{suffix}_{len(created)}"
-        await create_databases(infra, [name])
-        created.append(name)
-        url = infra.database_url(name)
-        await asyncio.to_thread(migrate, service, url)
-        return str(url)
-
-    yield _make
-    if os.environ.get("KEEP_TEST_DATABASES") != "1":
-        await drop_databases(infra, created)
-
-
 def auth(role: str, sub: str | None = None, **claims: Any) -> dict[str, str]:
     from devstack.tokens import dev_token
 
@@ -89,40 +76,6 @@ def auth(role: str, sub: str | None = None, **claims: Any) -> dict[str, str]:
 def token() -> Callable[..., dict[str, str]]:
     """`headers = token("partner", sub="rep-7", partner_id="p-100")`."""
     return auth
-
-
-@pytest.fixture
-async def service_client(
-    infra: Any, make_db: Callable[..., Any], topic_prefix: str
-) -> AsyncIterator[Callable[..., Any]]:
-    """In-process service against the real database and Kafka, with its workers running.
-
-    `async with service_client("incentives") as (client, app): ...`
-    Pass `database_url=` to share a database between two instances.
-    """
-    import importlib
-
-    @contextlib.asynccontextmanager
-    async def _client(service: str, **overrides: Any) -> AsyncIterator[tuple[httpx.AsyncClient, Any]]:
-        config = importlib.import_module(f"{service}.config")
-        main = importlib.import_module(f"{service}.main")
-        database_url = overrides.pop("database_url", None) or await make_db(service)
-        overrides.setdefault("kafka_bootstrap_servers", infra.kafka_bootstrap)
-        # In-process services use admin: a test's own topics then need no ACLs (the broker takes
-        # about half a second to apply new ones). Their own users are tested with the ACLs in
-        # foundation/test_kafka_acls.py, e2e and reliability.
-        for key, value in infra.kafka_env(overrides.pop("kafka_user", "admin")).items():
-            overrides.setdefault(key.lower(), value)
-        overrides.setdefault("kafka_topic_prefix", topic_prefix)
-        overrides.setdefault("outbox_poll_interval", 0.2)
-        settings = config.Settings(database_url=database_url, **overrides)
-        app = main.create_app(settings)
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-                yield client, app
-
-    yield _client
 
 
 @pytest.fixture(scope="session")
