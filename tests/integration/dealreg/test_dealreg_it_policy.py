@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from dealreg_scene import Scene
 
 
@@ -52,3 +54,15 @@ async def test_policy_tenancy_and_validation(scene: Scene) -> None:
     locs = {e["loc"][1] for e in bad.json()["errors"]}
     wanted = {"approval_sla", "protection_period", "on_sla_breach", "auto_approve_tiers", "auto_approve_max_amount"}
     assert wanted <= locs
+
+
+async def test_concurrent_first_puts_with_if_match_0_one_wins_the_others_412(scene: Scene) -> None:
+    url = f"/v1/vendors/{scene.vendor}/approval-policy"
+    answers = await asyncio.gather(
+        *(
+            scene.client.put(url, json={"approval_sla": f"PT{i + 1}H"}, headers={**scene.vendor_h, "If-Match": "0"})
+            for i in range(6)
+        )
+    )
+    assert sorted(a.status_code for a in answers) == [201] + [412] * 5
+    assert (await scene.client.get(url, headers=scene.vendor_h)).json()["version"] == 1

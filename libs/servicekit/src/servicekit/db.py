@@ -7,7 +7,9 @@ from typing import Annotated
 
 import asyncpg
 from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncSession as SqlAlchemySession
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from servicekit.idempotency import request_transaction
@@ -67,6 +69,13 @@ async def _session(request: Request) -> AsyncIterator[AsyncSession]:
         return
     async with factory() as session:
         yield session
+
+
+async def lock_name(db: SqlAlchemySession | AsyncConnection, name: str) -> None:
+    """A transaction-scoped advisory lock on a name. SELECT ... FOR UPDATE locks only a row that
+    exists: this also serialises the first write of a versioned document, so that of two racing
+    `If-Match: 0` PUTs the second sees version 1 (412) instead of failing on the duplicate key."""
+    await db.execute(select(func.pg_advisory_xact_lock(func.hashtext(name))))
 
 
 DbSession = Annotated[AsyncSession, Depends(_session)]

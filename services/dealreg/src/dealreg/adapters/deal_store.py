@@ -31,6 +31,7 @@ from dealreg.domain.policy import ApprovalPolicy
 from dealreg.service.ports import DealFilter, HistoryEntry, Outgoing, StoredPolicy
 from events.outbox import enqueue
 from events.vocabulary import DealStatus
+from servicekit.db import lock_name
 
 _PROFILES: Any = PartnerRow.__table__  # type: ignore[attr-defined]
 
@@ -121,6 +122,8 @@ class SqlDealStore:
     # --- vendor policies ---
 
     async def policy(self, vendor_id: str, *, lock: bool = False) -> StoredPolicy | None:
+        if lock:
+            await lock_name(self._session, f"approval-policy:{vendor_id}")
         row = await self._session.get(VendorPolicyRow, vendor_id, with_for_update=lock or None)
         return StoredPolicy(policy_from_row(row), row.version) if row is not None else None
 

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import false, func, select, text, true, update
+from sqlalchemy import false, select, text, true, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
@@ -50,15 +50,11 @@ from incentives.service.ports import (
     ProgramScope,
     ProposalRecord,
 )
+from servicekit.db import lock_name
 
 _PROPOSAL_FIELDS = tuple(ProposalRecord.__dataclass_fields__)
 _ENTRY_FIELDS = tuple(LedgerEntry.__dataclass_fields__)
 _PAYOUT_FIELDS = ("id", "vendor_id", "up_to", "currency", "total", "created_at")
-
-
-async def _advisory_lock(session: AsyncSession, key: str) -> None:
-    """A transaction-scoped lock on a name (serialises, e.g., one vendor's program creations)."""
-    await session.execute(select(func.pg_advisory_xact_lock(func.hashtext(key))))
 
 
 def _visible(scope: LedgerScope) -> ColumnElement[bool]:
@@ -101,7 +97,7 @@ class PgStore:
     # Programs
 
     async def lock_vendor_programs(self, vendor_id: str) -> None:
-        await _advisory_lock(self._session, f"programs:{vendor_id}")
+        await lock_name(self._session, f"programs:{vendor_id}")
 
     async def programs_of_vendor(self, vendor_id: str) -> list[ProgramRecord]:
         rows = (await self._session.execute(select(ProgramRow).where(col(ProgramRow.vendor_id) == vendor_id))).scalars()
@@ -242,7 +238,7 @@ class PgStore:
     # Payouts
 
     async def lock_vendor_payouts(self, vendor_id: str) -> None:
-        await _advisory_lock(self._session, f"payout:{vendor_id}")
+        await lock_name(self._session, f"payout:{vendor_id}")
 
     async def unpaid_lines(self, vendor_id: str, up_to: datetime) -> list[LedgerLine]:
         return await self._lines_where(
@@ -285,7 +281,7 @@ class PgStore:
 
     async def lock_policy(self, vendor_id: str) -> PolicyRecord | None:
         # Serialises the first PUT of a vendor too, when there is no row to lock yet.
-        await _advisory_lock(self._session, f"incentive-policy:{vendor_id}")
+        await lock_name(self._session, f"incentive-policy:{vendor_id}")
         row = await self._session.get(VendorPolicyRow, vendor_id, with_for_update=True, populate_existing=True)
         if row is None:
             return None

@@ -26,6 +26,7 @@ from pipeline.adapters.tables import DealRow, PartnerEnrolmentRow
 from pipeline.domain.read_model import DealSnapshot, DealStatus, Outcome
 from pipeline.domain.scorecards import CohortTotals, DealFact
 from pipeline.service.scorecard_ports import PeriodKey, RewardEntry, WeightsRecord
+from servicekit.db import lock_name
 
 Executor = AsyncSession | AsyncConnection
 
@@ -259,6 +260,7 @@ class PgScorecardStore:
     async def weights(self, vendor_id: str, *, for_update: bool = False) -> WeightsRecord | None:
         query = select(SCORECARD_WEIGHTS).where(SCORECARD_WEIGHTS.c.vendor_id == vendor_id)
         if for_update:
+            await lock_name(self._db, f"scorecard-weights:{vendor_id}")
             query = query.with_for_update()
         row = (await self._db.execute(query)).first()
         if row is None:

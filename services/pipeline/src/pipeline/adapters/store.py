@@ -50,6 +50,7 @@ from pipeline.domain.records import Plan, PolicyVersion
 from pipeline.domain.rollups import newest_attributes
 from pipeline.domain.totals import PeriodTotals
 from pipeline.service.ports import DatedTerms, FiguresInputs, Message, TracedMessage
+from servicekit.db import lock_name
 
 Executor = AsyncSession | AsyncConnection
 
@@ -270,6 +271,8 @@ class PgPipelineStore:
     # --- policies, plans, enrolments ---
 
     async def policy(self, vendor_id: str, *, for_update: bool = False) -> tuple[PipelinePolicy, PolicyVersion | None]:
+        if for_update:
+            await lock_name(self._session, f"pipeline-policy:{vendor_id}")
         row = await self._session.get(PolicyRow, vendor_id, with_for_update=_for_update(for_update))
         return policy_of(row), None if row is None else PolicyVersion(row.updated_at, row.version)
 
@@ -297,6 +300,8 @@ class PgPipelineStore:
 
     async def plan(self, partner_id: str, vendor_id: str, period: str, *, for_update: bool = False) -> Plan | None:
         key = (partner_id, vendor_id, period)
+        if for_update:
+            await lock_name(self._session, f"plan:{partner_id}:{vendor_id}:{period}")
         row = await self._session.get(PlanRow, key, with_for_update=_for_update(for_update))
         return None if row is None else plan_of(row)
 
