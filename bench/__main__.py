@@ -483,7 +483,7 @@ class Bench:
     async def paced(self, tag: str, rate: float, duration: float) -> dict[str, Any]:
         """Open loop at `rate` registrations/s (the Python generator: wrk cannot pace)."""
         dealreg = f"http://127.0.0.1:{PORTS['dealreg']}"
-        return await run_loadgen(load_spec(dealreg, self.partner, tag, 32, duration, 0, rate=rate))
+        return await run_loadgen(load_spec(dealreg, self.partner, tag, 32, duration, 0, rate=rate, keyed=True))
 
     async def cpu_per_registration(self) -> None:
         """CPU ms per registration over every platform process, at a fixed rate well below saturation:
@@ -534,7 +534,7 @@ class Bench:
             "total_above_idle": table["total_above_idle"]["median"],
             "idle_cores": idle,
             "rate_per_s": self.cfg.cpu_rate,
-            "generator": "python (bench/loadgen.py, open loop)",
+            "generator": "python (bench/loadgen.py, open loop, an Idempotency-Key per request as wrk's)",
             "runs": runs,
             "note": "utime+stime from /proc of the four services, the bench's PostgreSQL (postmaster and "
             "every backend) and its Kafka, from the first request to the end of the consumers' drain, "
@@ -564,7 +564,7 @@ class Bench:
             "p99_ms_runs": spread([r["p99_ms"] for r in runs]),
             "p50_ms_runs": spread([r["p50_ms"] for r in runs]),
             "rate_per_s": rate,
-            "generator": "python (bench/loadgen.py, open loop)",
+            "generator": "python (bench/loadgen.py, open loop, an Idempotency-Key per request as wrk's)",
             "runs": [{k: v for k, v in r.items() if k != "stages"} for r in runs],
         }
         reg = self.results.setdefault("registration", {})

@@ -74,7 +74,9 @@ async def run(spec: dict[str, Any]) -> dict[str, Any]:
                 wall = time.time()
                 t0 = time.perf_counter()
                 try:
-                    response = await client.post(spec["path"], json=body, headers=headers)
+                    # Like wrk's script (registration.lua): a key of its own per request, when asked.
+                    keyed = {**headers, "Idempotency-Key": f"{tag}-{w}-{n}"} if spec.get("keyed") else headers
+                    response = await client.post(spec["path"], json=body, headers=keyed)
                     status = response.status_code
                     deal_id = response.json().get("id") if status == 201 else None
                 except httpx.HTTPError as exc:

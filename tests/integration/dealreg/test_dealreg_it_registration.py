@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+import pytest
 from dealreg_scene import Scene
 
 
@@ -162,3 +163,29 @@ async def test_idempotency_key_replays_the_registration(scene: Scene) -> None:
     assert first.status_code == again.status_code == 201
     assert again.headers["Idempotent-Replayed"] == "true"
     assert again.json()["id"] == first.json()["id"]
+
+
+# dealreg sends a keyed registration's key as an SQL literal (servicekit.idempotency.begin_and_claim):
+# quotes and backslashes in a key must stay plain characters of that key.
+@pytest.mark.parametrize("key", ["it's", "a'); DELETE FROM deals; --", "back\\slash\\'", "$$dollar$$"])
+async def test_a_key_with_quotes_and_backslashes_is_its_own_key(scene: Scene, key: str) -> None:
+    partner = await scene.partner()
+    headers = {**scene.partner_h(partner), "Idempotency-Key": key}
+    first = await scene.client.post("/v1/deals", json=scene.deal_body(), headers=headers)
+    again = await scene.client.post("/v1/deals", json=scene.deal_body(), headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.headers["Location"] == first.headers["Location"] == f"/v1/deals/{first.json()['id']}"
+    assert again.json() == first.json()
+    other_body = scene.deal_body(customer=_customer("Other Corp"))
+    other = await scene.client.post("/v1/deals", json=other_body, headers=headers)
+    assert other.status_code == 422
+    similar = {**headers, "Idempotency-Key": key + "'"}
+    third_body = scene.deal_body(customer=_customer("Third Corp"))
+    third = await scene.client.post("/v1/deals", json=third_body, headers=similar)
+    assert third.status_code == 201, third.text
+    assert "Idempotent-Replayed" not in third.headers and third.json()["id"] != first.json()["id"]
+
+
+def _customer(name: str) -> dict[str, str]:
+    return {"name": name, "domain": name.lower().replace(" ", "") + ".example", "country": "US"}
