@@ -63,8 +63,15 @@ start() {
   if answers; then return 0; fi
   echo "containers.sh: starting podman's Docker API on unix://$SOCK (log: $LOG)"
   rm -f "$SOCK"
-  # setsid: the service outlives the shell (make) that started it; `make stop` stops it.
-  setsid nohup podman system service --time=0 "unix://$SOCK" >>"$LOG" 2>&1 < /dev/null &
+  # setsid: the service outlives the shell (make) that started it; `make stop` stops it. It must
+  # not keep the caller's other descriptors open either (a CI pipe, a `flock` on the test run).
+  (
+    for fd in /proc/"$BASHPID"/fd/*; do
+      fd=${fd##*/}
+      if [ "$fd" -gt 2 ]; then eval "exec $fd>&-"; fi
+    done
+    exec setsid nohup podman system service --time=0 "unix://$SOCK" >>"$LOG" 2>&1 < /dev/null
+  ) &
   echo $! > "$PIDFILE"
   for _ in $(seq 1 50); do
     if answers; then return 0; fi
