@@ -64,8 +64,6 @@ async def _session(request: Request) -> AsyncIterator[AsyncSession]:
     if keyed is not None:
         # A POST with an Idempotency-Key: its writes join the transaction that holds the key, and
         # commit with the stored response (the session's own commit is not propagated; a rollback is).
-        if keyed.connection is None:
-            raise RuntimeError("a route on an idempotency raw path (plain asyncpg) asked for a session")
         async with factory(bind=keyed.connection, join_transaction_mode="rollback_only") as session:
             yield session
         return

@@ -164,32 +164,6 @@ _REMEMBER_ALONE = (
 )
 
 
-# The same two statements as literal text, for the simple query protocol (begin_and_claim, remember_and_commit).
-_CLAIM_LITERAL = (
-    "INSERT INTO idempotency_keys (scope, key, fingerprint)"
-    " SELECT {scope}, {key}, {fp} WHERE set_config('lock_timeout', {timeout}, true) IS NOT NULL"
-    " ON CONFLICT DO NOTHING RETURNING set_config('lock_timeout', NULL, true)"
-)
-_REMEMBER_LITERAL = (
-    "UPDATE idempotency_keys SET status_code = {status}, headers = {headers}, body = {body}, completed_at = now()"
-    " WHERE scope = {scope} AND key = {key}"
-)
-
-
-def _literal(con: asyncpg.Connection, value: str) -> str:
-    """`value` as an SQL string literal. With standard_conforming_strings on (PostgreSQL's default,
-    checked here) a quote is the only special character, and doubling it is the whole escaping."""
-    if con.get_settings().standard_conforming_strings != "on":
-        raise RuntimeError("standard_conforming_strings must be on to quote literals")
-    if "\x00" in value:
-        raise ValueError("a NUL character cannot be in a PostgreSQL string")
-    return "'" + value.replace("'", "''") + "'"
-
-
-def _bytea(value: bytes) -> str:
-    return f"'\\x{value.hex()}'::bytea"
-
-
 def _pg_interval(value: timedelta) -> str:
     return f"{int(value.total_seconds() * 1000)}ms"
 
@@ -222,27 +196,7 @@ class IdempotencyStore:
             raise
         if inserted is not None:
             return Started()
-        return await self._claim_stored(await driver_connection(conn), scope, key, fp)
-
-    async def begin_and_claim(self, con: asyncpg.Connection, scope: str, key: str, fp: str) -> Outcome:
-        """`claim` on a plain asyncpg connection, with its BEGIN in the same round trip.
-
-        The simple query protocol runs several statements in one message but takes no parameters,
-        so the values are quoted literals (`_literal`). InFlight: as in `claim`; the caller rolls back."""
-        sql = "BEGIN; " + _CLAIM_LITERAL.format(
-            scope=_literal(con, scope), key=_literal(con, key), fp=_literal(con, fp),
-            timeout=_literal(con, _pg_interval(self._lock_timeout)),
-        )  # fmt: skip
-        try:
-            status = await con.execute(sql)
-        except asyncpg.LockNotAvailableError:
-            return InFlight()
-        if status == "INSERT 0 1":
-            return Started()
-        return await self._claim_stored(con, scope, key, fp)
-
-    async def _claim_stored(self, con: asyncpg.Connection, scope: str, key: str, fp: str) -> Outcome:
-        """The key was there (committed by another request, which we may have waited for)."""
+        con = await driver_connection(conn)
         try:
             row = await con.fetchrow(_STORED, scope, key, self._ttl.total_seconds())
         except asyncpg.LockNotAvailableError:
@@ -265,23 +219,6 @@ class IdempotencyStore:
         """Store the response in the claiming transaction (the caller commits)."""
         con = await driver_connection(conn)
         await con.execute(_REMEMBER, scope, key, status_code, orjson.dumps(headers), body)
-
-    async def remember_and_commit(
-        self,
-        con: asyncpg.Connection,
-        scope: str,
-        key: str,
-        status_code: int,
-        headers: list[tuple[str, str]],
-        body: bytes,
-    ) -> None:
-        """`remember` and COMMIT in one round trip, on the plain asyncpg connection `begin_and_claim` began."""
-        await con.execute(
-            _REMEMBER_LITERAL.format(
-                status=int(status_code), headers=_bytea(orjson.dumps(headers)), body=_bytea(body),
-                scope=_literal(con, scope), key=_literal(con, key),
-            ) + "; COMMIT"
-        )  # fmt: skip
 
     async def remember_alone(
         self, scope: str, key: str, fp: str, status_code: int, headers: list[tuple[str, str]], body: bytes
@@ -316,14 +253,9 @@ async def driver_connection(conn: AsyncConnection) -> asyncpg.Connection:
 class RequestTransaction:
     """The transaction of a POST carrying an Idempotency-Key: the route's writes join it."""
 
-    connection: AsyncConnection | None
-    # Set instead of `connection` on a path the app runs on its plain asyncpg pool (`raw_paths`).
-    raw: asyncpg.Connection | None = None
+    connection: AsyncConnection
 
     async def driver(self) -> asyncpg.Connection:
-        if self.raw is not None:
-            return self.raw
-        assert self.connection is not None
         return await driver_connection(self.connection)
 
 
@@ -450,10 +382,6 @@ class IdempotencyMiddleware:
         await _Keyed(self.app, store, principal.scope_key, key, fp, body, self.pause).run(scope, request, send)
 
 
-# status, headers, body, and the response's start message (sent once the transaction is over)
-_Answer = tuple[int, list[tuple[str, str]], bytes, Message]
-
-
 class _Keyed:
     """One keyed request: claim, run the route in the same transaction, remember, commit, answer."""
 
@@ -471,15 +399,24 @@ class _Keyed:
         self.pause = pause
 
     async def run(self, scope: Scope, request: Request, send: Send) -> None:
-        app_state = scope["app"].state
-        pool: asyncpg.Pool | None = getattr(app_state, "pg_pool", None)
-        if pool is not None and scope["path"] in getattr(app_state, "idempotency_raw_paths", ()):
-            answered = await self._run_raw(pool, scope, request, send)
-        else:
-            answered = await self._run_sqlalchemy(scope, request, send)
-        if answered is None:
-            return
-        status, headers, payload, start = answered
+        async with self.store.engine.connect() as conn:
+            transaction = await conn.begin()
+            try:
+                outcome = await self.store.claim(conn, self.scope_key, self.key, self.fp)
+                if not isinstance(outcome, Started):
+                    await transaction.rollback()
+                    await _answer_outcome(outcome, scope, request, send)
+                    return
+                status, headers, payload, start = await self._run_route(scope, conn)
+                if status < 400:
+                    kept = [(k, v) for k, v in headers if k.lower() in _REPLAYED_HEADERS]
+                    await self.store.remember(conn, self.scope_key, self.key, status, kept, payload)
+                    if self.pause is not None:
+                        await self.pause.at("before-commit", self.key)
+                    await transaction.commit()
+            finally:
+                if transaction.is_active:
+                    await transaction.rollback()
         if 400 <= status < 500:
             # Nothing of a refused request stays (the route's writes were rolled back), but its answer
             # does: the same request would be refused the same way.
@@ -491,53 +428,9 @@ class _Keyed:
         await send(start)
         await send({"type": "http.response.body", "body": payload, "more_body": False})
 
-    async def _run_sqlalchemy(self, scope: Scope, request: Request, send: Send) -> _Answer | None:
-        """The transaction on a SQLAlchemy connection, which the route's session joins (DbSession)."""
-        async with self.store.engine.connect() as conn:
-            transaction = await conn.begin()
-            try:
-                outcome = await self.store.claim(conn, self.scope_key, self.key, self.fp)
-                if not isinstance(outcome, Started):
-                    await transaction.rollback()
-                    await _answer_outcome(outcome, scope, request, send)
-                    return None
-                answered = await self._run_route(scope, RequestTransaction(conn))
-                status, headers, payload, _ = answered
-                if status < 400:
-                    kept = [(k, v) for k, v in headers if k.lower() in _REPLAYED_HEADERS]
-                    await self.store.remember(conn, self.scope_key, self.key, status, kept, payload)
-                    if self.pause is not None:
-                        await self.pause.at("before-commit", self.key)
-                    await transaction.commit()
-            finally:
-                if transaction.is_active:
-                    await transaction.rollback()
-        return answered
-
-    async def _run_raw(self, pool: asyncpg.Pool, scope: Scope, request: Request, send: Send) -> _Answer | None:
-        """The transaction on the app's plain asyncpg pool, for a route that writes only through
-        `request_transaction().driver()`: BEGIN rides with the claim, COMMIT with the stored answer
-        (5 round trips for a registration instead of 7, and no SQLAlchemy work per statement)."""
-        async with pool.acquire() as con:
-            try:
-                outcome = await self.store.begin_and_claim(con, self.scope_key, self.key, self.fp)
-                if not isinstance(outcome, Started):
-                    await con.execute("ROLLBACK")
-                    await _answer_outcome(outcome, scope, request, send)
-                    return None
-                answered = await self._run_route(scope, RequestTransaction(None, con))
-                status, headers, payload, _ = answered
-                if status < 400:
-                    kept = [(k, v) for k, v in headers if k.lower() in _REPLAYED_HEADERS]
-                    if self.pause is not None:  # the route's writes done, nothing committed yet
-                        await self.pause.at("before-commit", self.key)
-                    await self.store.remember_and_commit(con, self.scope_key, self.key, status, kept, payload)
-            finally:
-                if con.is_in_transaction():
-                    await con.execute("ROLLBACK")
-        return answered
-
-    async def _run_route(self, scope: Scope, transaction: RequestTransaction) -> _Answer:
+    async def _run_route(
+        self, scope: Scope, conn: AsyncConnection
+    ) -> tuple[int, list[tuple[str, str]], bytes, Message]:
         delivered = False
 
         async def replay_body() -> Message:
@@ -557,7 +450,7 @@ class _Keyed:
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
 
-        token = _request_transaction.set(transaction)
+        token = _request_transaction.set(RequestTransaction(conn))
         try:
             await self.app(scope, replay_body, capture)
         finally:

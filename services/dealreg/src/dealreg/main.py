@@ -44,10 +44,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         raw_pool=True,  # registration's hot path (adapters/registration_store.py)
     )
     app.state.deal_store = DEAL_STORE
-    # A keyed POST /v1/deals runs its key's transaction on the raw pool too (servicekit.idempotency): the
-    # route writes only through in_registration_transaction. Not the batch: its savepoints need asyncpg's
-    # transaction object, which a transaction begun by a plain BEGIN does not have.
-    app.state.idempotency_raw_paths = frozenset({"/v1/deals"})
     app.state.registrations = REGISTRATIONS
     return app
 
