@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
 import os
 import platform
 import shutil
@@ -37,6 +38,7 @@ from bench.runner import (
     process_tree,
     quiesce,
     run_loadgen,
+    sessions_opened,
     shared_infra_processes,
     start_process,
     stop_process,
@@ -210,12 +212,17 @@ class BenchServers:
 
     pg_home = ROOT / ".cache" / "pg-bench"
 
-    def __init__(self) -> None:
+    def __init__(self, statements: bool = False) -> None:
         self.kafka_home = Path(os.environ.get("KAFKA_HOME", str(ROOT / ".cache" / "kafka")))
+        # --profile: pg_stat_statements counts each statement's calls and time (Bench.statement_profile).
+        self.extra_conf = (
+            "shared_preload_libraries = 'pg_stat_statements'\npg_stat_statements.track = all" if statements else ""
+        )
 
     def _run(self, script: str, verb: str) -> None:
         env = {**os.environ, "PGPORT": str(BENCH_PG_PORT), "PG_HOME": str(self.pg_home),
-               "KAFKA_PORT": str(BENCH_KAFKA_PORT), "KAFKA_HOME": str(self.kafka_home)}  # fmt: skip
+               "KAFKA_PORT": str(BENCH_KAFKA_PORT), "KAFKA_HOME": str(self.kafka_home),
+               "PG_EXTRA_CONF": self.extra_conf}  # fmt: skip
         env.pop("DATABASE_URL", None)
         env.pop("KAFKA_BOOTSTRAP_SERVERS", None)
         done = subprocess.run(["bash", str(ROOT / "infra" / script), verb], env=env, capture_output=True, text=True)
@@ -288,6 +295,51 @@ class Bench:
             summary_ = profiler.top(out) if out.exists() else {"error": f"py-spy exited {proc.returncode}"}
             self.results.setdefault("profiles", {})[label] = summary_ | {"collapsed_stacks": str(out)}
         self.profiles.clear()
+
+    async def statement_profile(self, reset: bool, registrations: int = 0) -> dict[str, Any] | None:
+        """pg_stat_statements of the bench's own cluster (loaded with --profile): reset before a run,
+        then per database the statements' calls and execution time per registration, the heaviest
+        first (the drain wait's own probes included). None when the extension is not loaded."""
+        import asyncpg
+
+        if self.cfg.shared_infra:
+            return None
+
+        # As the cluster's superuser (trusted on 127.0.0.1 in the bench's own cluster): the extension
+        # is not one a database owner may create.
+        conn = await asyncpg.connect(host="127.0.0.1", port=BENCH_PG_PORT, user="postgres", database="postgres")
+        try:
+            try:
+                await conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+            except asyncpg.PostgresError:  # not loaded (no --profile), or the shared servers
+                return None
+            if reset:
+                await conn.execute("SELECT pg_stat_statements_reset()")
+                return {}
+            rows = await conn.fetch(
+                "SELECT d.datname, s.calls, s.total_exec_time, s.max_exec_time, s.query FROM pg_stat_statements s"
+                " JOIN pg_database d ON d.oid = s.dbid ORDER BY s.total_exec_time DESC"
+            )
+        finally:
+            await conn.close()
+        per = max(registrations, 1)
+        out: dict[str, Any] = {}
+        for db, group in itertools.groupby(sorted(rows, key=lambda r: r["datname"]), key=lambda r: r["datname"]):
+            items = sorted(group, key=lambda r: -r["total_exec_time"])
+            out[db] = {
+                "calls_per_registration": round(sum(r["calls"] for r in items) / per, 2),
+                "exec_ms_per_registration": round(sum(r["total_exec_time"] for r in items) / per, 3),
+                "top": [  # calls and ms per registration, the slowest call's ms, the statement
+                    [
+                        round(r["calls"] / per, 2),
+                        round(r["total_exec_time"] / per, 3),
+                        round(r["max_exec_time"], 2),
+                        " ".join(r["query"].split())[:160],
+                    ]
+                    for r in items[:12]
+                ],
+            }
+        return out
 
     def all_dbs(self) -> list[str]:
         return [*self.databases.values(), *self.extra_dbs.values(), *self.replay_dbs, *self.webhook_dbs]
@@ -499,9 +551,13 @@ class Bench:
             await quiesce(self.service_dbs(), self.cfg.quiesce_timeout)
             say(f"CPU per registration: {self.cfg.cpu_rate}/s for {self.cfg.cpu_duration} s (run {i + 1})")
             pids = self.stack_pids()
+            sessions_before = await sessions_opened(self.url(self.databases["dealreg"]))
             cpu = self.meter(pids).__enter__()
             raw = await self.paced(f"cpu{i}{self.run}", self.cfg.cpu_rate, self.cfg.cpu_duration)
             drain = await quiesce(self.service_dbs(), self.cfg.quiesce_timeout, meter=cpu)
+            sessions_after = await sessions_opened(self.url(self.databases["dealreg"]))
+            # The drain wait's own connection to each database included.
+            connections = {s: sessions_after.get(d, 0) - sessions_before.get(d, 0) for s, d in self.databases.items()}
             wall, seconds = cpu.seconds(at_mark=True)
             registrations = sum(1 for r in raw["records"] if r[2] == 201)
             per = {g: round(1000 * s / registrations, 3) for g, s in seconds.items() if registrations}
@@ -511,6 +567,7 @@ class Bench:
             per["total_above_idle"] = round(per["total"] - idle_ms, 3)
             runs.append({
                 "registrations": registrations, "wall_s": round(wall, 2), "drain": drain, "ms_per_registration": per,
+                "connections_opened": connections,
                 "load_generator_cores": raw.get("loadgen_cores"), "registration": load_summary(raw),
             })  # fmt: skip
         if self.cfg.profile:  # an extra run, not measured: py-spy's sampling costs the sampled process CPU
@@ -519,8 +576,15 @@ class Bench:
             for service, pid in self.stack_pids().items():
                 label = f"{service} (registrations at {self.cfg.cpu_rate}/s)"
                 await self.start_profile(label, pid, self.cfg.cpu_duration)
-            await self.paced(f"prof{self.run}", self.cfg.cpu_rate, self.cfg.cpu_duration)
+            statements = await self.statement_profile(reset=True)
+            raw = await self.paced(f"prof{self.run}", self.cfg.cpu_rate, self.cfg.cpu_duration)
+            await quiesce(self.service_dbs(), self.cfg.quiesce_timeout)
             await self.finish_profiles()
+            if statements is not None:
+                ok = sum(1 for r in raw["records"] if r[2] == 201)
+                self.results.setdefault("profiles", {})[
+                    "postgres statements per registration"
+                ] = await self.statement_profile(reset=False, registrations=ok)
         groups = [
             g
             for g in (*PLATFORM_GROUPS, "total", "total_above_idle")
@@ -536,9 +600,9 @@ class Bench:
             "rate_per_s": self.cfg.cpu_rate,
             "generator": "python (bench/loadgen.py, open loop, an Idempotency-Key per request as wrk's)",
             "runs": runs,
-            "note": "utime+stime from /proc of the four services, the bench's PostgreSQL (postmaster and "
-            "every backend) and its Kafka, from the first request to the end of the consumers' drain, "
-            "divided by the 201s; the load generator excluded",
+            "note": "utime+stime from /proc of the four services, the bench's PostgreSQL (postmaster with the "
+            "backends it reaped, and every live backend) and its Kafka, from the first request to the end of "
+            "the consumers' drain, divided by the 201s; the load generator excluded",
         }
 
     async def e2e_reward(self) -> None:
@@ -783,7 +847,7 @@ class Bench:
 
 
 async def main_async(cfg: Config) -> dict[str, Any]:
-    servers = None if cfg.shared_infra else BenchServers()
+    servers = None if cfg.shared_infra else BenchServers(statements=cfg.profile)
     # A developer's stack, as devstack's Stack.env_for makes it: the development token secret and webhook
     # key. The migrations (devstack.infra.migrate) inherit this environment; notifications' needs the key.
     os.environ.setdefault("ENVIRONMENT", "development")

@@ -112,6 +112,22 @@ def _runs(figure: dict[str, Any] | None) -> str:
     return f"{figure['median']} ({figure['min']}-{figure['max']}, {figure['spread_pct']} %)"
 
 
+def _statements(by_db: dict[str, Any]) -> list[str]:
+    """pg_stat_statements of the profiled run, per database: calls and execution ms per registration."""
+    lines = ["", "## Profile: PostgreSQL statements per registration (pg_stat_statements)", ""]
+    for db, figures in by_db.items():
+        lines += [
+            f"**{db}**: {figures['calls_per_registration']} statements, "
+            f"{figures['exec_ms_per_registration']} ms of execution per registration",
+            "",
+            "| calls / registration | exec ms / registration | slowest call, ms | statement |",
+            "|---|---|---|---|",
+            *[f"| {calls} | {ms} | {top} | `{query.replace('|', '/')}` |" for calls, ms, top, query in figures["top"]],
+            "",
+        ]
+    return lines
+
+
 def write_report(results: dict[str, Any], samples: dict[str, list[float]], out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     results["generated_at"] = datetime.now(UTC).isoformat(timespec="seconds")
@@ -203,6 +219,11 @@ def write_report(results: dict[str, Any], samples: dict[str, list[float]], out: 
             "",
             f"The same processes idle (no registrations), in cores: {cpu.get('idle_cores')}; `total_above_idle` "
             "takes that idle cost of the window out.",
+            "",
+            "PostgreSQL connections opened per database during each run (pg_stat_database.sessions; the drain "
+            "wait's own one included): "
+            + "; ".join(str(r.get("connections_opened")) for r in cpu.get("runs", []) if "connections_opened" in r)
+            + ".",
         ]
     e2e = results.get("e2e_reward_latency") or {}
     rt = results.get("kafka_roundtrip") or {}
@@ -255,6 +276,9 @@ def write_report(results: dict[str, Any], samples: dict[str, list[float]], out: 
         cpu_cores = ", ".join(f"{k} {v}" for k, v in (s.get("cpu_cores") or {}).items())
         lines.append(f"| {name} | {_fmt(s.get('loadgen_cores'))} | {cpu_cores} |")
     for label, prof in (results.get("profiles") or {}).items():
+        if label == "postgres statements per registration":
+            lines += _statements(prof)
+            continue
         lines += ["", f"## Profile: {label} (py-spy, {prof.get('samples', 0)} samples)", ""]
         if prof.get("error"):
             lines.append(prof["error"])

@@ -97,6 +97,18 @@ async def count(database_url: str, sql: str) -> int:
         await conn.close()
 
 
+async def sessions_opened(database_url: str) -> dict[str, int]:
+    """Connections ever opened to each database (pg_stat_database.sessions, PostgreSQL 14+): the
+    difference over a phase shows pools that connect per request (each a backend fork and a SCRAM
+    exchange). Any database of the cluster will do."""
+    conn = await asyncpg.connect(dsn(database_url))
+    try:
+        rows = await conn.fetch("SELECT datname, sessions FROM pg_stat_database WHERE datname IS NOT NULL")
+        return {r["datname"]: int(r["sessions"]) for r in rows}
+    finally:
+        await conn.close()
+
+
 async def quiesce(
     database_urls: list[str], timeout: float, settle: int = 3, meter: CpuMeter | None = None
 ) -> dict[str, Any]:
@@ -106,32 +118,41 @@ async def quiesce(
     t0 = time.monotonic()
     last: tuple[int, ...] | None = None
     stable = 0
-    while time.monotonic() - t0 < timeout:
-        counts = []
-        unsent = 0
-        for url in database_urls:
-            counts.append(await count(url, "SELECT count(*) FROM processed_events"))
-            # notifications publishes nothing and keeps no outbox.
-            if await count(url, "SELECT (to_regclass('outbox') IS NOT NULL)::int"):
-                unsent += await count(url, "SELECT count(*) FROM outbox WHERE sent_at IS NULL")
-        current = tuple(counts)
-        stable = stable + 1 if current == last and unsent == 0 else 0
-        if meter is not None and stable == 0:
-            meter.mark()
-        last = current
-        if stable >= settle:
-            return {"drained": True, "seconds": round(time.monotonic() - t0 - settle, 1)}
-        await asyncio.sleep(0.5 if meter is not None else 1)
-    return {"drained": False, "seconds": round(time.monotonic() - t0, 1)}
+    # One connection per database for the whole wait: a connection per probe would add backend forks
+    # and SCRAM exchanges to the PostgreSQL CPU the meter is measuring.
+    conns = [await asyncpg.connect(dsn(url)) for url in database_urls]
+    try:
+        has_outbox = [bool(await c.fetchval("SELECT to_regclass('outbox') IS NOT NULL")) for c in conns]
+        while time.monotonic() - t0 < timeout:
+            counts = []
+            unsent = 0
+            for conn, outbox in zip(conns, has_outbox, strict=True):
+                counts.append(int(await conn.fetchval("SELECT count(*) FROM processed_events")))
+                if outbox:  # notifications publishes nothing and keeps no outbox.
+                    unsent += int(await conn.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NULL"))
+            current = tuple(counts)
+            stable = stable + 1 if current == last and unsent == 0 else 0
+            if meter is not None and stable == 0:
+                meter.mark()
+            last = current
+            if stable >= settle:
+                return {"drained": True, "seconds": round(time.monotonic() - t0 - settle, 1)}
+            await asyncio.sleep(0.5 if meter is not None else 1)
+        return {"drained": False, "seconds": round(time.monotonic() - t0, 1)}
+    finally:
+        for conn in conns:
+            await conn.close()
 
 
 def _ticks(pid: int) -> int:
-    """utime + stime of one process, in clock ticks (0 if it is gone)."""
+    """utime + stime of one process and of its children that ended and were waited for (cutime +
+    cstime), in clock ticks (0 if it is gone). The children's part counts a PostgreSQL backend that
+    exits during a phase (a pool's overflow connection): listed alive, it would be lost when it ends."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except (OSError, IndexError):
         return 0
-    return int(fields[11]) + int(fields[12])
+    return sum(int(f) for f in fields[11:15])
 
 
 def _ppid(pid: int) -> int:

@@ -47,6 +47,8 @@ shared_buffers = 256MB
 fsync = on
 synchronous_commit = on
 CONF
+    # More settings for this cluster only, e.g. the bench's pg_stat_statements when it profiles.
+    if [ -n "${PG_EXTRA_CONF:-}" ]; then printf '%s\n' "$PG_EXTRA_CONF" >> "$DATA/postgresql.conf"; fi
   fi
   echo "postgres.sh: starting PostgreSQL on 127.0.0.1:$PGPORT (log: $LOG)"
   as_pg "$BIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 start >/dev/null

@@ -9,7 +9,6 @@ from typing import Any
 
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
 from rel_client import RegistrationClient
 from rel_infra import PrivateInfra, admin_headers
 from scene import ledger_entries, registered_on_topic, registration_rewards, rollups
@@ -18,7 +17,7 @@ from devstack.processes import Stack
 from devstack.tokens import dev_token
 from events.kafka import client_options
 from support.events import deal_data, deal_event
-from support.kafka import eventually, read_topic
+from support.kafka import eventually, group_offsets, read_topic
 from support.scenario import create_program, partner_profile, registration
 
 VENDOR = "redeliver-v"
@@ -45,16 +44,6 @@ async def _scene(stack: Stack, deals: int) -> set[str]:
             for n in range(deals)
         ]
     return {o.deal_id for o in outcomes if o.deal_id}
-
-
-async def _group_offsets(bootstrap: str, group: str, topic: str) -> dict[int, int]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **client_options())
-    await admin.start()
-    try:
-        offsets = await admin.list_consumer_group_offsets(group)
-    finally:
-        await admin.close()
-    return {tp.partition: meta.offset for tp, meta in offsets.items() if tp.topic == topic}
 
 
 async def _end_offsets(bootstrap: str, topic: str) -> dict[int, int]:
@@ -85,7 +74,7 @@ async def _commit_beginning(bootstrap: str, group: str, topic: str, partitions: 
 
 
 async def _caught_up(bootstrap: str, group: str, topic: str, ends: dict[int, int]) -> bool:
-    committed = await _group_offsets(bootstrap, group, topic)
+    committed = await group_offsets(bootstrap, group, topic)
     return all(committed.get(p, 0) >= end for p, end in ends.items() if end > 0)
 
 
@@ -143,7 +132,7 @@ async def test_a_consumer_group_reset_to_the_beginning_changes_no_ledger_or_read
         proc = rel_stack.services[name]
         await asyncio.to_thread(proc.stop)
         await _commit_beginning(bootstrap, group, topic, sorted(ends))
-        assert set((await _group_offsets(bootstrap, group, topic)).values()) == {0}
+        assert set((await group_offsets(bootstrap, group, topic)).values()) == {0}
         proc.start()
     await asyncio.to_thread(rel_stack.wait_ready, 60)
     for group in groups.values():

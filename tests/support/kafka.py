@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Callable
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+from aiokafka.admin import AIOKafkaAdminClient
 
 from events.envelope import CloudEvent
 from events.kafka import KafkaSecurity, client_options
@@ -82,3 +83,14 @@ async def eventually(check: Callable[[], object], timeout: float = 20.0, interva
     if last_exc:
         raise last_exc
     raise AssertionError(f"condition not met within {timeout} s")
+
+
+async def group_offsets(bootstrap: str, group: str, topic: str) -> dict[int, int]:
+    """The consumer group's committed offset on each partition of `topic` (none yet: left out)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **client_options())
+    await admin.start()
+    try:
+        offsets = await admin.list_consumer_group_offsets(group)
+    finally:
+        await admin.close()
+    return {tp.partition: meta.offset for tp, meta in offsets.items() if tp.topic == topic}

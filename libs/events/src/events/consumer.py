@@ -2,7 +2,10 @@
 
 For every record: the handler's writes and a `processed_events` row are committed in
 one database transaction (a repeat finds the row and is skipped); the Kafka offset is
-committed only after that. A record that cannot be parsed, or whose handler keeps
+committed only after that, and at most once a second while records keep coming (at once when
+the topic goes quiet, before partitions are handed to another member, and on stop): an offset
+commit is a broker request per poll, and the `processed_events` claim already makes the few
+records a crash re-delivers harmless. A record that cannot be parsed, or whose handler keeps
 failing on its data, goes to the topic's dead-letter topic with the reason and the
 partition keeps flowing. Infrastructure failures (database or broker down) are retried
 without limit instead: they say nothing about the event.
@@ -27,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import structlog
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
 from opentelemetry import trace
 from opentelemetry.semconv._incubating.attributes import cloudevents_attributes as cloudevents
 from opentelemetry.semconv._incubating.attributes import messaging_attributes as messaging
@@ -86,6 +89,7 @@ class IdempotentConsumer:
         max_attempts: int = 3,
         max_batch: int = 500,
         batch_wait_ms: int = 0,
+        commit_interval_ms: int = 1000,
         consumer_overrides: dict[str, Any] | None = None,
         security: KafkaSecurity | None = None,
     ) -> None:
@@ -110,6 +114,12 @@ class IdempotentConsumer:
         self._dlq: AIOKafkaProducer | None = None
         self._last_lag_update = 0.0
         self._positions: dict[TopicPartition, int] = {}
+        # Offsets whose records are applied (their database transaction committed) but not yet
+        # committed to Kafka: committed every commit_interval_ms, when a poll comes back empty,
+        # on revocation and on stop.
+        self._commit_interval = commit_interval_ms / 1000
+        self._uncommitted: dict[TopicPartition, int] = {}
+        self._last_commit = 0.0
         self.batches_replayed = 0  # batches that failed on their data and went record by record
         # Every series at 0 from the start: an alert on increase() then sees the first dead letter too.
         for event_type in (*self._event_types, "unknown"):
@@ -131,26 +141,47 @@ class IdempotentConsumer:
 
     async def _consume_forever(self) -> None:
         consumer = manual_commit_consumer(
-            self._topics,
+            [],
             self._bootstrap,
             group_id=self._group_id,
             client_id=f"{self.name}-consumer",
             security=self._security,
             **self._consumer_overrides,
         )
+        consumer.subscribe(self._topics, listener=_CommitOnRevoke(self))
         self._consumer = consumer
         async with asyncio.timeout(30):
             await consumer.start()
         log.info("consumer started", consumer=self.name, topics=self._topics, group=self._group_id)
+        self._last_commit = time.monotonic()
         while True:
             batch = await consumer.getmany(timeout_ms=500, max_records=self._max_batch)
             if batch:
                 await self.handle_batch([r for records in batch.values() for r in records])
                 # Only after the batch's database commit (or its records' dead-lettering).
                 offsets = {tp: records[-1].offset + 1 for tp, records in batch.items()}
-                await consumer.commit(offsets)
+                self._uncommitted.update(offsets)
                 self._positions.update(offsets)
+            if self._uncommitted and (not batch or time.monotonic() - self._last_commit >= self._commit_interval):
+                await self.commit_applied()
             self._update_lag(consumer)
+
+    async def commit_applied(self, partitions: Collection[TopicPartition] | None = None) -> None:
+        """Commit the applied records' offsets (of `partitions`, else all) that are still ours."""
+        consumer = self._consumer
+        if consumer is None:
+            return
+        assigned = consumer.assignment()
+        offsets = {
+            tp: offset
+            for tp, offset in self._uncommitted.items()
+            if tp in assigned and (partitions is None or tp in partitions)
+        }
+        for tp in [tp for tp in self._uncommitted if tp not in assigned or tp in offsets]:
+            del self._uncommitted[tp]  # committed now, or no longer ours (its new owner re-reads, harmlessly)
+        self._last_commit = time.monotonic()
+        if offsets:
+            await consumer.commit(offsets)
 
     async def handle_record(self, record: ConsumerRecord[bytes, bytes]) -> None:
         """One record on its own: a batch of one."""
@@ -368,12 +399,32 @@ class IdempotentConsumer:
                     await producer.stop()
 
     async def _close(self) -> None:
+        if self._uncommitted:  # best effort: what is not committed is re-read and skipped
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(5):
+                    await self.commit_applied()
+        self._uncommitted.clear()
         consumer, self._consumer = self._consumer, None
         if consumer is not None:
             with contextlib.suppress(Exception):
                 async with asyncio.timeout(10):
                     await consumer.stop()
         await self._close_dlq()
+
+
+class _CommitOnRevoke(ConsumerRebalanceListener):  # type: ignore[misc]
+    """Before a rebalance takes partitions away, commit what was applied on them, so that their
+    next owner does not re-read it (it would skip it, but at a cost)."""
+
+    def __init__(self, owner: IdempotentConsumer) -> None:
+        self._owner = owner
+
+    async def on_partitions_revoked(self, revoked: Collection[TopicPartition]) -> None:
+        with contextlib.suppress(Exception):  # the group may already be gone: the claim covers it
+            await self._owner.commit_applied(set(revoked))
+
+    async def on_partitions_assigned(self, assigned: Collection[TopicPartition]) -> None:
+        return None
 
 
 def _foreign_source(topic: str, event: CloudEvent) -> str | None:
