@@ -108,6 +108,9 @@ def manual_commit_consumer(
         "auto_offset_reset": "earliest",
         "isolation_level": "read_committed",
         "max_poll_records": 500,
+        # The broker answers a fetch as soon as a record is there; this only bounds an idle fetch.
+        # aiokafka's 500 ms default made every idle consumer a broker request twice a second.
+        "fetch_max_wait_ms": 5_000,
         "session_timeout_ms": 10_000,
         "heartbeat_interval_ms": 2_000,
         "request_timeout_ms": 20_000,
