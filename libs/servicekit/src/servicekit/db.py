@@ -39,7 +39,7 @@ async def make_raw_pool(settings: ServiceSettings) -> asyncpg.Pool:
     return await asyncpg.create_pool(
         settings.asyncpg_dsn,
         min_size=1,
-        max_size=settings.db_pool_size,
+        max_size=max(2, settings.db_pool_size // 2),  # beside the engine's pool: unkeyed requests only
         max_inactive_connection_lifetime=300,
         server_settings={"application_name": settings.service_name, "timezone": "UTC"},
         reset=_end_open_transaction,
