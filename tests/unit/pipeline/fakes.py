@@ -213,9 +213,21 @@ class FakeScorecardStore:
     async def lock_periods(self, keys: Iterable[tuple[str, str, str]]) -> None:
         self.locked.extend(keys)
 
-    async def facts_of_keys(self, keys: Sequence[tuple[str, str, str]]) -> list[Any]:
-        wanted = set(keys)
-        return [f for f in self.facts_by_deal.values() if f.keys & wanted]
+    async def totals_of_keys(self, keys: Sequence[tuple[str, str, str]]) -> dict[tuple[str, str, str], Any]:
+        return {k: self.periods[k] for k in keys if k in self.periods}
+
+    async def middle_decisions(self, keys: Sequence[tuple[str, str, str]]) -> dict[tuple[str, str, str], list[Any]]:
+        out = {}
+        for key in keys:
+            elapsed = sorted(
+                f.decided_at - f.created_at
+                for f in self.facts_by_deal.values()
+                if (f.vendor_id, f.partner_id, f.registered_period) == key and f.decided_at is not None
+            )
+            if elapsed:
+                n = len(elapsed)
+                out[key] = elapsed[(n - 1) // 2 : n // 2 + 1]
+        return out
 
     async def save_periods(self, totals: Mapping[tuple[str, str, str], Any]) -> None:
         from pipeline.domain.scorecards import CohortTotals

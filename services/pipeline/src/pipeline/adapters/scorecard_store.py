@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -30,7 +31,7 @@ from servicekit.db import lock_name
 
 Executor = AsyncSession | AsyncConnection
 
-# Advisory-lock namespace of a (vendor, partner, period) scorecard's recomputation (store.py has 5301-5302).
+# Advisory-lock namespace of a (vendor, partner, period) scorecard's totals (store.py has 5301-5302).
 SCORECARD_LOCK = 5303
 
 _FACT_COLUMNS = [c.name for c in SCORECARD_DEALS.columns]
@@ -50,14 +51,23 @@ _UPSERT_PERIODS = text(
     " ON CONFLICT (vendor_id, period, partner_id) DO UPDATE SET totals = EXCLUDED.totals,"
     " active = EXCLUDED.active, producing = EXCLUDED.producing"
 )
-# The facts of every key: deals registered or closed in the key's period.
-_FACTS_OF_KEYS = text(
-    f"SELECT f.* FROM {SCORECARD_DEALS.name} AS f"  # noqa: S608
-    " JOIN unnest(CAST(:v AS text[]), CAST(:p AS text[]), CAST(:per AS text[])) AS k (v, p, per)"
-    " ON f.vendor_id = k.v AND f.partner_id = k.p AND f.registered_period = k.per"
-    f" UNION SELECT f.* FROM {SCORECARD_DEALS.name} AS f"
-    " JOIN unnest(CAST(:v AS text[]), CAST(:p AS text[]), CAST(:per AS text[])) AS k (v, p, per)"
-    " ON f.vendor_id = k.v AND f.partner_id = k.p AND f.closed_period = k.per"
+_KEYS = "unnest(CAST(:v AS text[]), CAST(:p AS text[]), CAST(:per AS text[])) AS k (v, p, per)"
+_TOTALS_OF_KEYS = text(
+    f"SELECT t.vendor_id, t.partner_id, t.period, t.totals FROM {SCORECARD_PERIODS.name} AS t JOIN {_KEYS}"  # noqa: S608
+    " ON t.vendor_id = k.v AND t.partner_id = k.p AND t.period = k.per"
+)
+# Each key's middle one or two decided cohort deals by time to decision: counted, then reached
+# by OFFSET, both over the key's deals only (scorecard_deals_registered), and only the times
+# come back: the median is computed from them in Python, the same Decimal rule as from scratch.
+_DECIDED = (
+    f" FROM {SCORECARD_DEALS.name} AS f WHERE f.vendor_id = k.v AND f.partner_id = k.p"
+    " AND f.registered_period = k.per AND f.decided_at IS NOT NULL"
+)
+_MIDDLE_DECISIONS = text(
+    f"SELECT k.v, k.p, k.per, m.elapsed FROM {_KEYS}"  # noqa: S608
+    f" CROSS JOIN LATERAL (SELECT count(*) AS n {_DECIDED}) AS c"
+    f" CROSS JOIN LATERAL (SELECT f.decided_at - f.created_at AS elapsed {_DECIDED}"
+    " ORDER BY elapsed OFFSET (c.n - 1) / 2 LIMIT 2 - c.n % 2) AS m"
 )
 _REWARD_COLUMNS = ("entry_id", "vendor_id", "partner_id", "period", "currency", "amount")
 # New entries only; RETURNING names them, so only those are added to the totals.
@@ -94,6 +104,10 @@ def totals_of_json(raw: Mapping[str, Any]) -> CohortTotals:
         median_hours_to_decision=None if median is None else Decimal(median),
         won_amount_by_currency={c: Decimal(a) for c, a in raw.get("won_amount_by_currency", {}).items()},
     )
+
+
+def _key_params(keys: Sequence[PeriodKey]) -> dict[str, list[str]]:
+    return {"v": [k[0] for k in keys], "p": [k[1] for k in keys], "per": [k[2] for k in keys]}
 
 
 def _fact_of_row(row: Any) -> DealFact:
@@ -208,9 +222,15 @@ class PgScorecardStore:
     async def lock_periods(self, keys: Iterable[PeriodKey]) -> None:
         await _lock_many(self._db, SCORECARD_LOCK, ("|".join(k) for k in keys))
 
-    async def facts_of_keys(self, keys: Sequence[PeriodKey]) -> list[DealFact]:
-        params = {"v": [k[0] for k in keys], "p": [k[1] for k in keys], "per": [k[2] for k in keys]}
-        return [_fact_of_row(row) for row in (await self._db.execute(_FACTS_OF_KEYS, params)).all()]
+    async def totals_of_keys(self, keys: Sequence[PeriodKey]) -> dict[PeriodKey, CohortTotals]:
+        rows = (await self._db.execute(_TOTALS_OF_KEYS, _key_params(keys))).all()
+        return {(row.vendor_id, row.partner_id, row.period): totals_of_json(row.totals) for row in rows}
+
+    async def middle_decisions(self, keys: Sequence[PeriodKey]) -> dict[PeriodKey, list[timedelta]]:
+        out: dict[PeriodKey, list[timedelta]] = {}
+        for row in (await self._db.execute(_MIDDLE_DECISIONS, _key_params(keys))).all():
+            out.setdefault((row.v, row.p, row.per), []).append(row.elapsed)
+        return {key: sorted(elapsed) for key, elapsed in out.items()}
 
     async def save_periods(self, totals: Mapping[PeriodKey, CohortTotals]) -> None:
         await _save_periods(self._db, totals)

@@ -27,7 +27,8 @@ def scorecard_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table, sa.Tabl
         sa.Column("decided_at", TS),
         sa.Column("overdue", sa.Boolean, nullable=False),
         sa.Column("conflict", sa.Boolean, nullable=False),
-        # A key's totals are recomputed from the deals registered or closed in its period.
+        # _registered: a key's cohort (its median's middle decisions). No query needs _closed since
+        # the totals move by deltas (#22); dropping it takes a migration.
         sa.Index("scorecard_deals_registered", "vendor_id", "partner_id", "registered_period"),
         sa.Index("scorecard_deals_closed", "vendor_id", "partner_id", "closed_period"),
     )

@@ -50,7 +50,7 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal, NamedTuple
 
@@ -205,6 +205,17 @@ class CohortTotals:
         return self.won_in_period > 0
 
 
+def hours_to_decision(elapsed: timedelta) -> Decimal:
+    """Hours from registration to the first decision (0 when the decision came first)."""
+    return max(ZERO, Decimal(elapsed.total_seconds())) / Decimal(3600)
+
+
+def median_hours(hours: Sequence[Decimal]) -> Decimal | None:
+    """median_hours_to_decision from a cohort's decision hours, or from only its middle one or two
+    (their median is the whole cohort's); None when nothing was decided."""
+    return _q(statistics.median(hours), TWO_PLACES) if hours else None
+
+
 def cohort_totals(facts: Iterable[DealFact], period: str) -> CohortTotals:
     """The totals of one (vendor, partner)'s period from its facts (others are ignored)."""
     registrations = approved = rejected = breaches = conflicts = won = lost = 0
@@ -226,8 +237,7 @@ def cohort_totals(facts: Iterable[DealFact], period: str) -> CohortTotals:
         breaches += fact.overdue
         conflicts += fact.conflict
         if fact.decided_at is not None:
-            seconds = Decimal((fact.decided_at - fact.created_at).total_seconds())
-            hours.append(max(ZERO, seconds) / Decimal(3600))
+            hours.append(hours_to_decision(fact.decided_at - fact.created_at))
         if fact.closed_on_days is not None:
             cycle_days += fact.closed_on_days
             cycle_count += 1
@@ -241,7 +251,7 @@ def cohort_totals(facts: Iterable[DealFact], period: str) -> CohortTotals:
         registrations=registrations,
         approved=approved,
         rejected=rejected,
-        median_hours_to_decision=_q(statistics.median(hours), TWO_PLACES) if hours else None,
+        median_hours_to_decision=median_hours(hours),
         sla_breaches=breaches,
         conflicts=conflicts,
         won=won,
@@ -266,6 +276,80 @@ def totals_by_key(
         for key in fact.keys & wanted:
             grouped[key].append(fact)
     return {key: cohort_totals(grouped[key], key[2]) for key in sorted(wanted)}
+
+
+# --- the same totals kept current one fact's change at a time (the consumer's path) ---
+
+
+def fold_fact(
+    totals: CohortTotals, key: tuple[str, str, str], before: DealFact | None, after: DealFact | None
+) -> CohortTotals:
+    """A (vendor, partner, period) key's totals after one deal's fact went from `before` to
+    `after` (None: no fact): before's contribution taken out, after's added, so the cost does not
+    grow with the cohort. Exact for every field but median_hours_to_decision, returned as it was:
+    the caller recomputes it when median_moves() says the cohort's decision hours changed."""
+    by_currency = dict(totals.registrations_by_currency)
+    won_amount = dict(totals.won_amount_by_currency)
+    won_count = dict(totals.won_count_by_currency)
+    counts = {
+        "registrations": totals.registrations,
+        "approved": totals.approved,
+        "rejected": totals.rejected,
+        "sla_breaches": totals.sla_breaches,
+        "conflicts": totals.conflicts,
+        "won": totals.won,
+        "lost": totals.lost,
+        "cycle_days": totals.cycle_days,
+        "cycle_count": totals.cycle_count,
+        "closed_in_period": totals.closed_in_period,
+        "won_in_period": totals.won_in_period,
+    }
+    vendor_id, partner_id, period = key
+    for fact, sign in ((before, -1), (after, 1)):
+        if fact is None or fact.vendor_id != vendor_id or fact.partner_id != partner_id:
+            continue
+        if fact.closed_period == period:
+            counts["closed_in_period"] += sign
+            counts["won_in_period"] += sign * (fact.outcome is Outcome.WON)
+        if fact.registered_period != period:
+            continue
+        counts["registrations"] += sign
+        by_currency[fact.currency] = by_currency.get(fact.currency, 0) + sign
+        counts["approved"] += sign * (fact.status in _APPROVED_STATUSES)
+        counts["rejected"] += sign * (fact.status is DealStatus.REJECTED)
+        counts["sla_breaches"] += sign * fact.overdue
+        counts["conflicts"] += sign * fact.conflict
+        if fact.closed_on_days is not None:
+            counts["cycle_days"] += sign * fact.closed_on_days
+            counts["cycle_count"] += sign
+        if fact.outcome is Outcome.WON:
+            counts["won"] += sign
+            won_count[fact.currency] = won_count.get(fact.currency, 0) + sign
+            amount = fact.final_amount or ZERO
+            won_amount[fact.currency] = won_amount.get(fact.currency, ZERO) + (amount if sign > 0 else -amount)
+        elif fact.outcome is Outcome.LOST:
+            counts["lost"] += sign
+    # A currency no deal counts in any more leaves the maps, as cohort_totals never lists it.
+    won_currencies = sorted(c for c, n in won_count.items() if n)
+    return CohortTotals(
+        **counts,
+        median_hours_to_decision=totals.median_hours_to_decision,
+        registrations_by_currency={c: n for c, n in sorted(by_currency.items()) if n},
+        won_amount_by_currency={c: won_amount[c] for c in won_currencies},
+        won_count_by_currency={c: won_count[c] for c in won_currencies},
+    )
+
+
+def _cohort_hours(fact: DealFact | None, key: tuple[str, str, str]) -> Decimal | None:
+    if fact is None or fact.decided_at is None or (fact.vendor_id, fact.partner_id, fact.registered_period) != key:
+        return None
+    return hours_to_decision(fact.decided_at - fact.created_at)
+
+
+def median_moves(key: tuple[str, str, str], before: DealFact | None, after: DealFact | None) -> bool:
+    """Whether the change adds, removes or changes a decision counted in the key's cohort (only
+    then can median_hours_to_decision move; a registration without a decision leaves it)."""
+    return _cohort_hours(before, key) != _cohort_hours(after, key)
 
 
 # --- one partner's metrics ---

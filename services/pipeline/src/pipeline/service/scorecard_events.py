@@ -2,16 +2,18 @@
 
 deals.v1: after the deal read model has folded a batch (service/deal_events.py, same
 transaction), each deal's scorecard fact is its new snapshot plus what its events showed beyond
-it (DealExtras: first decision time, SLA overdue, conflict). The periods whose facts changed are
-recomputed from their facts under a per-period lock. incentives.v1: each reward entry is stored
-once (by entry id) and only new entries move the period's net rewards. Everything is
-idempotent: a redelivered or replayed event changes nothing.
+it (DealExtras: first decision time, SLA overdue, conflict). The totals of the periods whose
+facts changed move by each fact's change (its before taken out, its after added) under a
+per-period lock, so a batch costs the same however many deals the period holds; the rebuild
+computes them from scratch. incentives.v1: each reward entry is stored once (by entry id) and
+only new entries move the period's net rewards. Everything is idempotent: a redelivered or
+replayed event changes nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,7 +22,18 @@ from events.schemas import RewardData
 from events.vocabulary import IncentiveEventType
 from pipeline.domain.periods import period_of
 from pipeline.domain.read_model import DEAL_EVENT_TYPES, DealSnapshot
-from pipeline.domain.scorecards import CohortTotals, DealExtras, DealFact, fact_of, fold_extras, totals_by_key
+from pipeline.domain.scorecards import (
+    CohortTotals,
+    DealExtras,
+    DealFact,
+    fact_of,
+    fold_extras,
+    fold_fact,
+    hours_to_decision,
+    median_hours,
+    median_moves,
+    totals_by_key,
+)
 from pipeline.service.deal_events import deal_id_of
 from pipeline.service.ports import EventItem
 from pipeline.service.scorecard_ports import PeriodKey, RewardEntry, ScorecardStore
@@ -38,7 +51,8 @@ def period_totals(facts: Sequence[DealFact], keys: Iterable[PeriodKey]) -> dict[
 
 
 async def on_scorecard_deal_events(store: ScorecardStore, items: Sequence[EventItem]) -> None:
-    """Fold a batch of deal events (already applied to the deal read model) into the scorecards."""
+    """Fold a batch of deal events (already applied to the deal read model, whose deal locks
+    this transaction holds) into the scorecards."""
     deal_items = [item for item in items if item.event.type in DEAL_EVENT_TYPES]
     if not deal_items:
         return
@@ -49,24 +63,41 @@ async def on_scorecard_deal_events(store: ScorecardStore, items: Sequence[EventI
     for item in deal_items:
         deal_id = deal_id_of(item.event)
         extras[deal_id] = fold_extras(extras.get(deal_id), item.event.type, item.event.data, item.event.time)
-    changed: list[DealFact] = []
-    keys: set[PeriodKey] = set()
+    changes: list[tuple[DealFact | None, DealFact]] = []
     for deal_id in deal_ids:
         snapshot = snapshots.get(deal_id)
         if snapshot is None:
             continue
         fact = fact_of(snapshot, extras.get(deal_id, DealExtras()))
         before = stored.get(deal_id)
-        if fact == before:
-            continue
-        changed.append(fact)
-        keys |= fact.keys | (before.keys if before else set())
-    if not changed:
+        if fact != before:
+            changes.append((before, fact))
+    if not changes:
         return
-    await store.save_facts(changed)
-    ordered = sorted(keys)
-    await store.lock_periods(ordered)
-    await store.save_periods(period_totals(await store.facts_of_keys(ordered), ordered))
+    await store.save_facts([after for _, after in changes])
+    await fold_changes(store, changes)
+
+
+async def fold_changes(store: ScorecardStore, changes: Sequence[tuple[DealFact | None, DealFact]]) -> None:
+    """Move the touched keys' stored totals by the facts' changes (saved already), under the
+    keys' locks: O(changes), however many deals a key's period holds. Only a key whose decision
+    hours changed has its median recomputed, from its middle decisions in the database."""
+    keys = sorted({key for before, after in changes for key in after.keys | (before.keys if before else set())})
+    await store.lock_periods(keys)
+    totals = await store.totals_of_keys(keys)  # read under the locks: no concurrent batch moves them
+    new = {key: totals.get(key, CohortTotals()) for key in keys}
+    median_keys: set[PeriodKey] = set()
+    for before, after in changes:
+        for key in after.keys | (before.keys if before else set()):
+            new[key] = fold_fact(new[key], key, before, after)
+            if median_moves(key, before, after):
+                median_keys.add(key)
+    if median_keys:
+        middles = await store.middle_decisions(sorted(median_keys))
+        for key in median_keys:
+            hours = [hours_to_decision(elapsed) for elapsed in middles.get(key, [])]
+            new[key] = replace(new[key], median_hours_to_decision=median_hours(hours))
+    await store.save_periods({key: value for key, value in new.items() if value != totals.get(key, CohortTotals())})
 
 
 def reward_entry(event: CloudEvent) -> RewardEntry:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Protocol
 
@@ -51,10 +51,15 @@ class ScorecardStore(Protocol):
     async def save_facts(self, facts: Sequence[DealFact]) -> None: ...
 
     async def lock_periods(self, keys: Iterable[PeriodKey]) -> None:
-        """Serialize recomputations of these scorecard periods, in one lock order."""
+        """Serialize the changes of these scorecard periods' totals, in one lock order."""
 
-    async def facts_of_keys(self, keys: Sequence[PeriodKey]) -> list[DealFact]:
-        """Every fact registered or closed in one of these periods (of that vendor and partner)."""
+    async def totals_of_keys(self, keys: Sequence[PeriodKey]) -> dict[PeriodKey, CohortTotals]:
+        """The stored totals of these keys (a key without a row is left out)."""
+
+    async def middle_decisions(self, keys: Sequence[PeriodKey]) -> dict[PeriodKey, list[timedelta]]:
+        """Per key, of its cohort's decided deals (registered in the key's period): the middle one
+        of the times from registration to decision in ascending order, or the middle two for an
+        even count (a key with none is left out)."""
 
     async def save_periods(self, totals: Mapping[PeriodKey, CohortTotals]) -> None: ...
 
