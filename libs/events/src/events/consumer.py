@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -223,12 +224,16 @@ class IdempotentConsumer:
                 with trace.use_span(span, end_on_exit=True):
                     await self._apply_with_retries(record, event, span)
             return
+        outcomes: Counter[tuple[str, str]] = Counter()
         for _, event, span in pending:
             duplicate = event.id not in applied
             applied.discard(event.id)  # a second copy in the same batch is a duplicate
-            EVENTS_PROCESSED.labels(self.name, event.type, "duplicate" if duplicate else "applied").inc()
+            outcomes[event.type, "duplicate" if duplicate else "applied"] += 1
             span.set_attribute("event.duplicate", duplicate)
             span.end()
+        # One increment per (type, outcome): labels() costs more than the event's other bookkeeping.
+        for (event_type, outcome), n in outcomes.items():
+            EVENTS_PROCESSED.labels(self.name, event_type, outcome).inc(n)
 
     async def _apply_batch_with_retries(
         self, pending: list[tuple[ConsumerRecord[bytes, bytes], CloudEvent, trace.Span]]
@@ -248,9 +253,16 @@ class IdempotentConsumer:
 
         applied = await retrying(CONSUMER, what="batch (transient)", consumer=self.name)(attempt)
         elapsed = time.perf_counter() - started
-        timers = {t: EVENT_PROCESSING_SECONDS.labels(self.name, t) for t in {e.type for _, e, _ in pending}}
-        for _, event, span in pending:
-            timers[event.type].observe(elapsed, trace_exemplar(span))  # each event waited for the whole batch
+        # Each event waited for the whole batch: one observation each, all in the same bucket. A bucket
+        # keeps only its last exemplar, so only each type's last event is given one (it costs 3x the
+        # observation).
+        counts = Counter(event.type for _, event, _ in pending)
+        last = {event.type: span for _, event, span in pending}
+        for event_type, n in counts.items():
+            timer = EVENT_PROCESSING_SECONDS.labels(self.name, event_type)
+            for _ in range(n - 1):
+                timer.observe(elapsed)
+            timer.observe(elapsed, trace_exemplar(last[event_type]))
         return applied
 
     async def apply_batch(self, events: Sequence[tuple[CloudEvent, trace.Span]]) -> set[str]:
