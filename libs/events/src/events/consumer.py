@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import random
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Collection, Sequence
@@ -31,7 +30,6 @@ from typing import Any, Protocol
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from opentelemetry import trace
-from opentelemetry.context import Context
 from opentelemetry.semconv._incubating.attributes import cloudevents_attributes as cloudevents
 from opentelemetry.semconv._incubating.attributes import messaging_attributes as messaging
 from pydantic import ValidationError
@@ -50,7 +48,7 @@ from events.metrics import (
 from events.poison import PoisonEvent
 from events.retrying import CONSUMER, CONSUMER_RESTART, DEAD_LETTER, any_error, is_transient, retrying
 from events.topics import TopicNames, dead_letter_topic, expected_source
-from events.tracecontext import context_from_headers
+from events.tracecontext import context_from_headers, spans_recorded, unrecorded_span
 
 log = structlog.get_logger("events.consumer")
 tracer = trace.get_tracer("events.consumer")
@@ -173,7 +171,7 @@ class IdempotentConsumer:
         """
         parent = context_from_headers(record.headers)
         if not recorded:
-            return unrecorded_span(parent, f"process {record.topic}")
+            return unrecorded_span(parent, f"process {record.topic}", trace.SpanKind.CONSUMER)
         attributes: dict[str, str | int] = {
             messaging.MESSAGING_SYSTEM: messaging.MessagingSystemValues.KAFKA.value,
             messaging.MESSAGING_OPERATION_NAME: "process",
@@ -403,42 +401,6 @@ class IdempotentConsumer:
                 async with asyncio.timeout(10):
                     await consumer.stop()
         await self._close_dlq()
-
-
-def _random_id(bits: int) -> int:
-    """A non-zero random trace or span id, as the SDK's RandomIdGenerator makes them (not a secret)."""
-    while not (value := random.getrandbits(bits)):
-        pass
-    return value
-
-
-def spans_recorded(provider: object | None = None) -> bool:
-    """Whether a span started now reaches a span processor (an exporter, a test's collector).
-
-    False only for the SDK's provider with none added: its spans are built, ended and dropped.
-    Any other provider (the API's no-op, another SDK) is taken as recording.
-    """
-    provider = provider or trace.get_tracer_provider()
-    processors = getattr(getattr(provider, "_active_span_processor", None), "_span_processors", None)
-    return processors is None or len(processors) > 0
-
-
-def unrecorded_span(parent: Context, name: str, provider: object | None = None) -> trace.Span:
-    """What the SDK returns for a span its sampler drops, with the sampler's own decision on the
-    flags: a new span id in the parent's trace (or a new trace), the parent's trace state."""
-    parent_context = trace.get_current_span(parent).get_span_context()
-    trace_id = parent_context.trace_id if parent_context.is_valid else _random_id(128)
-    sampler = getattr(provider or trace.get_tracer_provider(), "sampler", None)
-    if sampler is None:
-        flags, state = parent_context.trace_flags, parent_context.trace_state
-    else:
-        decision = sampler.should_sample(parent, trace_id, name, trace.SpanKind.CONSUMER)
-        flags = trace.TraceFlags(
-            trace.TraceFlags.SAMPLED if decision.decision.is_sampled() else trace.TraceFlags.DEFAULT
-        )
-        state = decision.trace_state
-    context = trace.SpanContext(trace_id, _random_id(64), is_remote=False, trace_flags=flags, trace_state=state)
-    return trace.NonRecordingSpan(context)
 
 
 def _foreign_source(topic: str, event: CloudEvent) -> str | None:
