@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +11,7 @@ import pytest
 from incentives_factories import make_program
 
 from events.envelope import CloudEvent
+from events.schemas import RewardData
 from incentives.domain.ledger import program_budget_account
 from incentives.service import ledger, payouts, programs, proposals
 from incentives.service.enrolments import keep_enrolments
@@ -87,6 +88,17 @@ async def test_a_budget_is_cut_never_overdrawn_and_the_cut_is_recorded() -> None
     ]
     assert store.ledger.accounts[program_budget_account("prog-1")] == D("0.00")
     assert len(store.outbox) == 2  # a reward cut to nothing is booked but not announced
+
+
+async def test_the_reward_announced_is_a_valid_event_as_published() -> None:
+    store = reward_store((make_program(), D("250000.00")))
+    await apply_deal_events(store, [registered("deal-1")], TOPIC)
+    [(topic, key, event, _)] = store.outbox
+    published = CloudEvent.from_json(event.to_json())  # what a consumer reads: validated
+    assert (topic, key, published) == (TOPIC, "deal-1", event)
+    assert published.type == "reward-earned" and published.time.utcoffset() == timedelta(0)
+    reward = RewardData.model_validate(published.data)
+    assert (reward.deal_id, reward.amount, reward.currency) == ("deal-1", D("937.50"), "USD")
 
 
 async def test_an_unlimited_program_pays_in_full() -> None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -50,7 +51,7 @@ from events.metrics import (
 from events.poison import PoisonEvent
 from events.retrying import CONSUMER, CONSUMER_RESTART, DEAD_LETTER, any_error, is_transient, retrying
 from events.topics import TopicNames, dead_letter_topic, expected_source
-from events.tracecontext import context_from_headers
+from events.tracecontext import context_from_headers, spans_recorded, unrecorded_span
 
 log = structlog.get_logger("events.consumer")
 tracer = trace.get_tracer("events.consumer")
@@ -187,9 +188,21 @@ class IdempotentConsumer:
         """One record on its own: a batch of one."""
         await self.handle_batch([record])
 
-    def _process_span(self, record: ConsumerRecord[bytes, bytes], event: CloudEvent) -> trace.Span:
+    def _process_span(
+        self, record: ConsumerRecord[bytes, bytes], event: CloudEvent, recorded: bool = True
+    ) -> trace.Span:
         """The event's `process <topic>` span, a child of the producer's context carried in the headers
-        (OpenTelemetry messaging semantic conventions)."""
+        (OpenTelemetry messaging semantic conventions).
+
+        When no span processor would see it (`recorded` False: nothing exports, the usual case
+        without OTEL_EXPORTER_OTLP_ENDPOINT), only its context is ever used (the outbox rows'
+        traceparent, exemplars, logs): that context alone, as the SDK gives a span its sampler
+        drops, costs a third of a recording span (15 against 45 us), and those spans were a
+        fifth of the consumer's CPU.
+        """
+        parent = context_from_headers(record.headers)
+        if not recorded:
+            return unrecorded_span(parent, f"process {record.topic}", trace.SpanKind.CONSUMER)
         attributes: dict[str, str | int] = {
             messaging.MESSAGING_SYSTEM: messaging.MessagingSystemValues.KAFKA.value,
             messaging.MESSAGING_OPERATION_NAME: "process",
@@ -208,7 +221,7 @@ class IdempotentConsumer:
             attributes["deal.id"] = event.subject
         return tracer.start_span(
             f"process {record.topic}",
-            context=context_from_headers(record.headers),
+            context=parent,
             kind=trace.SpanKind.CONSUMER,
             attributes=attributes,
         )
@@ -216,6 +229,7 @@ class IdempotentConsumer:
     async def handle_batch(self, records: list[ConsumerRecord[bytes, bytes]]) -> None:
         """Apply a poll's records in one transaction; on a failure of the data, one by one."""
         pending: list[tuple[ConsumerRecord[bytes, bytes], CloudEvent, trace.Span]] = []
+        recorded = spans_recorded()
         for record in records:
             try:
                 event = CloudEvent.from_json(record.value or b"")
@@ -228,7 +242,7 @@ class IdempotentConsumer:
             if event.type not in self._event_types:
                 EVENTS_PROCESSED.labels(self.name, event.type, "ignored").inc()
                 continue
-            pending.append((record, event, self._process_span(record, event)))
+            pending.append((record, event, self._process_span(record, event, recorded)))
         if not pending:
             return
         try:
@@ -254,34 +268,47 @@ class IdempotentConsumer:
                 with trace.use_span(span, end_on_exit=True):
                     await self._apply_with_retries(record, event, span)
             return
+        outcomes: Counter[tuple[str, str]] = Counter()
         for _, event, span in pending:
             duplicate = event.id not in applied
             applied.discard(event.id)  # a second copy in the same batch is a duplicate
-            EVENTS_PROCESSED.labels(self.name, event.type, "duplicate" if duplicate else "applied").inc()
+            outcomes[event.type, "duplicate" if duplicate else "applied"] += 1
             span.set_attribute("event.duplicate", duplicate)
             span.end()
+        # One increment per (type, outcome): labels() costs more than the event's other bookkeeping.
+        for (event_type, outcome), n in outcomes.items():
+            EVENTS_PROCESSED.labels(self.name, event_type, outcome).inc(n)
 
     async def _apply_batch_with_retries(
         self, pending: list[tuple[ConsumerRecord[bytes, bytes], CloudEvent, trace.Span]]
     ) -> set[str]:
         """The ids applied now; infrastructure failures are retried, the data's are raised."""
         started = time.perf_counter()
+        recorded = spans_recorded()
 
         async def attempt() -> set[str]:
             nonlocal started
             started = time.perf_counter()
             with tracer.start_as_current_span(
                 f"{self.name} batch",
-                links=[trace.Link(span.get_span_context()) for _, _, span in pending],
+                # Links only on a span someone sees (each costs as much as a small span).
+                links=[trace.Link(span.get_span_context()) for _, _, span in pending] if recorded else None,
                 attributes={messaging.MESSAGING_BATCH_MESSAGE_COUNT: len(pending)},
             ):
                 return await self.apply_batch([(event, span) for _, event, span in pending])
 
         applied = await retrying(CONSUMER, what="batch (transient)", consumer=self.name)(attempt)
         elapsed = time.perf_counter() - started
-        timers = {t: EVENT_PROCESSING_SECONDS.labels(self.name, t) for t in {e.type for _, e, _ in pending}}
-        for _, event, span in pending:
-            timers[event.type].observe(elapsed, trace_exemplar(span))  # each event waited for the whole batch
+        # Each event waited for the whole batch: one observation each, all in the same bucket. A bucket
+        # keeps only its last exemplar, so only each type's last event is given one (it costs 3x the
+        # observation).
+        counts = Counter(event.type for _, event, _ in pending)
+        last = {event.type: span for _, event, span in pending}
+        for event_type, n in counts.items():
+            timer = EVENT_PROCESSING_SECONDS.labels(self.name, event_type)
+            for _ in range(n - 1):
+                timer.observe(elapsed)
+            timer.observe(elapsed, trace_exemplar(last[event_type]))
         return applied
 
     async def apply_batch(self, events: Sequence[tuple[CloudEvent, trace.Span]]) -> set[str]:

@@ -5,6 +5,7 @@ Each handler is glue: the store on the batch's session, the use case with the ba
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -19,14 +20,29 @@ from events.topics import PARTNER_EVENT_TYPES, TopicNames
 from incentives.adapters.reward_store import PgRewardStore
 from incentives.adapters.store import PgStore
 from incentives.service.enrolments import keep_enrolments
-from incentives.service.rewards import REWARDING_EVENT_TYPES, Unpayable, apply_deal_events
+from incentives.service.rewards import REWARDING_EVENT_TYPES, Delivered, Unpayable, apply_deal_events
 
 # What a rep feels: from dealreg's commit of a deal event (its CloudEvent time) to the reward booked.
+_LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300)
 REWARD_LATENCY = Histogram(
     "reward_latency_seconds",
     "From a deal event's time to its reward booked in the ledger",
-    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
+    buckets=_LATENCY_BUCKETS,
 )
+
+
+def observe_reward_latencies(rewarded: Sequence[Delivered], now: datetime) -> None:
+    """One observation per reward, in order; a bucket keeps only its last exemplar, so only the
+    last reward landing in each bucket is given one (an exemplar costs 3x the observation)."""
+    seconds = [(now - item.event.time).total_seconds() for item in rewarded]
+    # Prometheus counts a value in the first bucket whose bound is >= it (+Inf after the last).
+    last_in_bucket = {bisect_left(_LATENCY_BUCKETS, s): i for i, s in enumerate(seconds)}
+    exemplified = set(last_in_bucket.values())
+    for i, (item, value) in enumerate(zip(rewarded, seconds, strict=True)):
+        if i in exemplified:
+            REWARD_LATENCY.observe(value, traceparent_exemplar(item.traceparent))
+        else:
+            REWARD_LATENCY.observe(value)
 
 
 def _deal_events(topics: TopicNames) -> BatchHandler:
@@ -35,9 +51,7 @@ def _deal_events(topics: TopicNames) -> BatchHandler:
             rewarded = await apply_deal_events(PgRewardStore(session), items, topics.incentives)
         except Unpayable as exc:
             raise PoisonEvent(str(exc)) from exc
-        now = datetime.now(UTC)
-        for item in rewarded:
-            REWARD_LATENCY.observe((now - item.event.time).total_seconds(), traceparent_exemplar(item.traceparent))
+        observe_reward_latencies(rewarded, datetime.now(UTC))
 
     return handle
 

@@ -13,6 +13,7 @@ consumer then replays record by record, each a batch of one through this same us
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,7 +22,7 @@ from typing import Protocol
 
 import structlog
 
-from events.envelope import CloudEvent, new_event
+from events.envelope import CloudEvent, schema_uri
 from events.schemas import DealEventData
 from events.vocabulary import DealEventType, IncentiveEventType
 from incentives.domain.accrual import Accrual, DealRewardState, accrue_event
@@ -216,11 +217,15 @@ def reward_event(
         if accrual.kind is RewardKind.CLAWBACK
         else IncentiveEventType.REWARD_EARNED
     )
-    return new_event(
-        time=now,
-        event_type=str(kind),
-        service="incentives",
+    # Every value is this function's own (the amounts checked by the domain): pydantic's
+    # validation of the envelope (~7 us, once per reward) is skipped.
+    return CloudEvent.model_construct(
+        id=str(uuid.uuid4()),
+        source="/services/incentives",
+        type=str(kind),
         subject=deal.id,
+        time=now.astimezone(UTC),
+        dataschema=schema_uri(str(kind), "incentives"),
         data={
             "entry_id": entry_id,
             "deal_id": deal.id,
