@@ -13,8 +13,9 @@ from notifications.adapters.webhook_client import new_client, post_webhook
 class KeepAliveReceiver:
     """HTTP/1.1 on 127.0.0.1 that keeps connections open and answers with a short body."""
 
-    def __init__(self, body: bytes) -> None:
+    def __init__(self, body: bytes, *, close_idle: bool = False) -> None:
         self.body = body
+        self.close_idle = close_idle  # closes each connection once it answered (a short idle timeout)
         self.connections = 0
         self.requests = 0
         self._server: asyncio.Server | None = None
@@ -30,18 +31,27 @@ class KeepAliveReceiver:
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.connections += 1
-        await serve_http(reader, writer, self._answer)
+        if not self.close_idle:
+            await serve_http(reader, writer, self._answer)
+            return
+        head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").lower()
+        length = int(head.partition("content-length:")[2].split("\r\n", 1)[0] or 0)
+        await reader.readexactly(length)
+        writer.write(self._answer("/hook", {}))
+        await writer.drain()
+        writer.close()
 
     def _answer(self, target: str, headers: dict[str, str]) -> bytes:
         self.requests += 1
         return b"HTTP/1.1 200 OK\r\ncontent-length: %d\r\n\r\n" % len(self.body) + self.body
 
 
-async def _send(url: str, times: int) -> list[int | None]:
+async def _send(url: str, times: int, pause: float = 0) -> list[int | None]:
     client = new_client()
     try:
         codes = []
         for _ in range(times):
+            await asyncio.sleep(pause)
             attempt = await post_webhook(
                 client,
                 url,
@@ -70,3 +80,12 @@ async def test_a_receiver_answering_a_huge_body_still_gets_every_delivery() -> N
     async with receiver as url:
         assert await _send(url, 3) == [200] * 3
     assert receiver.requests == 3
+
+
+async def test_a_connection_the_receiver_closed_while_idle_is_not_used_again() -> None:
+    # The pool sees the receiver's close on the idle socket and opens a new connection, instead of
+    # sending the next delivery into a dead one (which would fail it).
+    receiver = KeepAliveReceiver(b"", close_idle=True)
+    async with receiver as url:
+        assert await _send(url, 3, pause=0.1) == [200] * 3
+    assert receiver.connections == 3

@@ -87,8 +87,8 @@ class DeliveryPolicy:
     retry_schedule: tuple[timedelta, ...]
     timeout: timedelta
     disable_after: timedelta
-    concurrency: int = 16  # sends at once, in all
-    subscription_concurrency: int = 2  # sends at once, per subscription
+    concurrency: int = 32  # sends at once, in all
+    subscription_concurrency: int = 8  # sends at once, per subscription
     lease: timedelta = timedelta(minutes=2)
     poll_interval: float = 0.25
 
